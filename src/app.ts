@@ -1,0 +1,102 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.ts';
+import type { DB } from './db/database.ts';
+import { homeModule } from './modules/home/index.ts';
+import { programmeModule } from './modules/programme/index.ts';
+import { accountsPages } from './platform/accounts/accounts.pages.ts';
+import { ensureSetting } from './platform/accounts/accounts.repository.ts';
+import { type AccountsService, createAccountsService } from './platform/accounts/accounts.service.ts';
+import { adminPages } from './platform/admin/admin.pages.ts';
+import { platformApi } from './platform/api.ts';
+import { registerErrorHandling, registerHttpBasics } from './platform/http.ts';
+import './platform/http-types.ts';
+import { createToken } from './platform/security.ts';
+
+export type AppDeps = {
+  config: Config;
+  db: DB;
+  backend: 'pglite' | 'postgres';
+  /** false silences request logs (tests); otherwise pino at config.logLevel. */
+  logger?: boolean;
+};
+
+export type App = FastifyInstance & { services: { accounts: AccountsService } };
+
+/** Builds the application: platform plugins, then modules. Never listens. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db } = deps;
+  const development = config.env === 'development';
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => createToken(9),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const accounts = createAccountsService({ db, config });
+  // One secret for every process that shares the database, so cookies signed by one are valid in all.
+  const cookieSecret = await ensureSetting(db, 'cookie_secret', createToken(48));
+  const secureCookies = config.baseUrl.startsWith('https://');
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Clinical Leaders Network API',
+        version: config.version,
+        description:
+          'The JSON API of the Clinical Leaders Network platform. Authenticate with a personal API token ' +
+          '(create one on your account page) sent as `Authorization: Bearer <token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  await registerHttpBasics(app, { cookieSecret, secureCookies, development, accounts });
+  registerErrorHandling(app, { development });
+
+  app.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>().get(
+    '/healthz',
+    {
+      config: { access: 'public', rateLimit: false },
+      schema: {
+        tags: ['platform'],
+        summary: 'Service health',
+        response: {
+          200: z.object({
+            status: z.literal('ok'),
+            database: z.enum(['pglite', 'postgres']),
+            version: z.string(),
+          }),
+        },
+      },
+    },
+    async () => {
+      await db.selectFrom('app_settings').select('key').limit(1).execute();
+      return { status: 'ok' as const, database: deps.backend, version: config.version };
+    },
+  );
+
+  await accountsPages(app, { accounts, secureCookies, sessionHours: config.session.absoluteHours });
+  await platformApi(app, { db, accounts });
+  await homeModule(app);
+  await adminPages(app, { db, accounts });
+  await programmeModule(app, { db });
+
+  app.decorate('services', { accounts });
+  return app as unknown as App;
+}

@@ -1,0 +1,256 @@
+import { Command, Option } from 'commander';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { DB } from './db/database.ts';
+import { DataDirectoryLockedError } from './db/lock.ts';
+import { listMigrations, migrateToLatest } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
+import { createAccountsService } from './platform/accounts/accounts.service.ts';
+import { AppError, ValidationError } from './platform/errors.ts';
+import { isRole, ROLE_LABELS, ROLES, type RoleGrant } from './platform/permissions.ts';
+import { checkPasswordPolicy } from './platform/security.ts';
+import { seedDemo } from './seed/demo.ts';
+import { demoSteps } from './seed/steps.ts';
+import { startServer } from './server.ts';
+import { version } from './version.ts';
+
+/** A failure the CLI explains in one line and exits 1 for, without a stack trace. */
+class CliError extends Error {}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new CliError(
+      '--password-stdin reads the password from standard input: pipe it in, for example: echo "$PASSWORD" | npx cln user add ...',
+    );
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+function config(): Config {
+  return loadConfig(process.env, version);
+}
+
+/** Opens the configured database, migrated, for one command; closes it afterwards. */
+async function withDatabase<T>(fn: (db: DB, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  let handle;
+  try {
+    handle = await openDatabase(cfg.database);
+  } catch (err) {
+    if (err instanceof DataDirectoryLockedError) {
+      throw new CliError(
+        `The embedded database in ${err.dataDir} is held by another process (pid ${err.pid}), probably the running server.\n` +
+          'In embedded mode only one process may open the database. Stop the server (Ctrl+C in its terminal, or kill ' +
+          `${err.pid}), run this command, then start the server again. To run commands while serving, use PostgreSQL (DATABASE_URL).`,
+      );
+    }
+    throw err;
+  }
+  try {
+    await migrateToLatest(handle.db);
+    return await fn(handle.db, cfg);
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseGrants(roles: string[], region: string | undefined): RoleGrant[] {
+  return roles.map((r) => {
+    const role = r.trim().toLowerCase();
+    if (!isRole(role)) throw new CliError(`Unknown role "${r}". Roles: ${ROLES.join(', ')}`);
+    return { role, regionCode: region ? region.trim().toUpperCase() : null };
+  });
+}
+
+export function buildCli(): Command {
+  const program = new Command('cln')
+    .description('Clinical Leaders Network platform')
+    .version(version)
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Serve the web application (the same as npm start)')
+    .action(async () => {
+      const server = await startServer(config());
+      const stop = () => server.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+
+  const db = program.command('db').description('Database tasks');
+  db.command('migrate')
+    .description('Apply pending migrations (the server also does this at start)')
+    .action(async () => {
+      await withDatabase(async (database) => {
+        const all = await listMigrations(database);
+        console.log(`Database is up to date: ${all.length} migrations applied.`);
+      });
+    });
+  db.command('status')
+    .description('List migrations and when each was applied')
+    .action(async () => {
+      const cfg = config();
+      const handle = await openDatabase(cfg.database).catch((err) => {
+        throw err instanceof DataDirectoryLockedError ? new CliError(err.message) : err;
+      });
+      try {
+        for (const m of await listMigrations(handle.db)) {
+          console.log(`${m.executedAt ? m.executedAt.toISOString() : 'pending                 '}  ${m.name}`);
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+
+  const user = program.command('user').description('Accounts');
+  user
+    .command('add')
+    .description('Create an account; without --password-stdin the person is emailed a link to set a password')
+    .requiredOption('--email <email>', 'email address (the sign-in name)')
+    .requiredOption('--name <name>', 'full name')
+    .addOption(new Option('--role <role...>', `one or more roles: ${ROLES.join(', ')}`).makeOptionMandatory())
+    .option('--region <code>', 'region code for regional roles (Q30 to Q39), e.g. Q34 for West Midlands')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      async (opts: {
+        email: string;
+        name: string;
+        role: string[];
+        region?: string;
+        passwordStdin?: boolean;
+      }) => {
+        const password = opts.passwordStdin ? await readStdin() : undefined;
+        if (password !== undefined) {
+          const problem = checkPasswordPolicy(password, { email: opts.email });
+          if (problem) throw new CliError(problem);
+        }
+        const grants = parseGrants(opts.role, opts.region);
+        await withDatabase(async (database, cfg) => {
+          const accounts = createAccountsService({ db: database, config: cfg });
+          const created = await accounts.createUser(
+            { email: opts.email, name: opts.name, password, roles: grants },
+            'system',
+          );
+          console.log(
+            `Created ${created.email} (${grants.map((g) => ROLE_LABELS[g.role] + (g.regionCode ? ` ${g.regionCode}` : '')).join(', ')}).`,
+          );
+          if (password === undefined) console.log('An invitation to set a password is in the email outbox.');
+          else console.log(`They can sign in at ${cfg.baseUrl}/sign-in`);
+        });
+      },
+    );
+
+  user
+    .command('list')
+    .description('List accounts')
+    .option('--role <role>', 'only accounts with this role')
+    .option('--search <text>', 'name or email contains')
+    .action(async (opts: { role?: string; search?: string }) => {
+      if (opts.role && !isRole(opts.role))
+        throw new CliError(`Unknown role "${opts.role}". Roles: ${ROLES.join(', ')}`);
+      await withDatabase(async (database, cfg) => {
+        const accounts = createAccountsService({ db: database, config: cfg });
+        let page = 1;
+        for (;;) {
+          const { rows, total } = await accounts.listUsers({
+            q: opts.search,
+            role: opts.role,
+            page,
+            pageSize: 500,
+          });
+          for (const u of rows) {
+            const roles = u.roles.map((g) => g.role + (g.regionCode ? `:${g.regionCode}` : '')).join(',');
+            console.log(
+              `${String(u.id).padStart(6)}  ${u.disabled_at ? 'disabled' : 'active  '}  ${u.email}  ${u.name}  [${roles}]`,
+            );
+          }
+          if (page * 500 >= total) {
+            console.log(`${total} account${total === 1 ? '' : 's'}`);
+            break;
+          }
+          page++;
+        }
+      });
+    });
+
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    user
+      .command(`${name} <email>`)
+      .description(disabled ? 'Disable an account and end its sessions' : 'Enable a disabled account')
+      .action(async (email: string) => {
+        await withDatabase(async (database, cfg) => {
+          const accounts = createAccountsService({ db: database, config: cfg });
+          const found = await accounts.findUserByEmail(email);
+          if (!found) throw new CliError(`No account with the email address ${email}`);
+          await accounts.setDisabled(found.id, disabled, 'system');
+          console.log(`${disabled ? 'Disabled' : 'Enabled'} ${found.email}.`);
+        });
+      });
+  }
+
+  const seed = program.command('seed').description('Demo data');
+  seed
+    .command('demo')
+    .description(
+      'Fill the database with a realistic demo network (people in every role across all ten regions)',
+    )
+    .option('--force', 'seed even if the database holds real members')
+    .option(
+      '--password-stdin',
+      "read the demo accounts' password from standard input (default: a generated one, printed)",
+    )
+    .action(async (opts: { force?: boolean; passwordStdin?: boolean }) => {
+      const password = opts.passwordStdin
+        ? await readStdin()
+        : `demo-${Math.random().toString(36).slice(2, 10)}-network`;
+      const problem = checkPasswordPolicy(password);
+      if (problem) throw new CliError(problem);
+      await withDatabase(async (database) => {
+        const { people } = await seedDemo(database, {
+          password,
+          force: Boolean(opts.force),
+          steps: demoSteps,
+          progress: (m) => console.log(`  ${m}`),
+        });
+        console.log(
+          `Demo network created: ${people.length} accounts. Every demo account's password is: ${password}`,
+        );
+        console.log('Try: national@demo.cln.example, lead.q34@demo.cln.example, member@demo.cln.example');
+      });
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  const program = buildCli();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return;
+    if (code?.startsWith('commander.')) {
+      process.exitCode = 1;
+      return;
+    }
+    if (err instanceof ValidationError)
+      console.error(`Error: ${err.errors.map((e) => e.message).join('; ')}`);
+    else if (
+      err instanceof CliError ||
+      err instanceof AppError ||
+      err instanceof ConfigError ||
+      err instanceof DataDirectoryLockedError
+    )
+      console.error(`Error: ${err.message}`);
+    else console.error(err);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,12 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { PlatformTables } from './platform.tables.ts';
+
+/**
+ * Every table the application knows. Each module adds its own table interface here
+ * (the one place where src/db may import from modules).
+ */
+export type Database = PlatformTables;
+
+export type DB = Kysely<Database>;
+/** Either the database or an open transaction: repositories accept both. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026-11-27-0001-platform.ts';
+import * as m0002 from './2026-11-27-0002-reference-structure.ts';
+
+/**
+ * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
+ * reorder an applied one). A static list, not a folder scan, so the same code runs under tsx,
+ * the test runner and the compiled build.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-27-0001-platform': m0001,
+  '2026-11-27-0002-reference-structure': m0002,
+};

@@ -1,0 +1,80 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import path from 'node:path';
+import pg from 'pg';
+import type { Database } from './database.ts';
+import { lockDataDirectory } from './lock.ts';
+
+// Keep timestamps and dates as strings/Date consistently on both backends:
+// bigint counts come back as JS numbers (they stay far below 2^53 here).
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+// A date column is a calendar date: keep it as 'YYYY-MM-DD', never shift it through a time zone.
+pg.types.setTypeParser(1082, (v) => v);
+
+export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+
+export type DatabaseHandle = {
+  db: Kysely<Database>;
+  backend: 'postgres' | 'pglite';
+  close(): Promise<void>;
+};
+
+/** The extensions every PGlite open must load, so an existing data directory keeps working. */
+export const pgliteExtensions = { pg_trgm };
+
+/** Opens PGlite from a data directory (or memory://) behind a pg pool of one connection. */
+export async function openPglite(dataDirOrUrl: string, loadDataDir?: Blob | File): Promise<PGlite> {
+  const pglite = await PGlite.create(dataDirOrUrl, {
+    extensions: pgliteExtensions,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
+  return pglite;
+}
+
+/** Wraps an open PGlite in Kysely; the caller still owns the PGlite. */
+export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
+  const pool = new pg.Pool({
+    ...createPgConfig(pglite),
+    // PGlite is one connection: a second pool client would share it and interleave transactions.
+    max: 1,
+    idleTimeoutMillis: 0,
+    connectionTimeoutMillis: 30_000,
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the configured database. PGlite takes an exclusive lock on its data directory first. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') {
+    const db = kyselyOverPostgres(target.url);
+    return { db, backend: 'postgres', close: () => db.destroy() };
+  }
+  const lock = lockDataDirectory(target.dataDir);
+  try {
+    const pglite = await openPglite(path.join(target.dataDir, 'pgdata'));
+    const db = kyselyOverPglite(pglite);
+    return {
+      db,
+      backend: 'pglite',
+      async close() {
+        try {
+          await db.destroy();
+          await pglite.close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}

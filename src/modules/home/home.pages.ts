@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { landingPathFor, LANDING_PAGES } from '../../platform/landing.ts';
+import { hasRole, ROLE_LABELS } from '../../platform/permissions.ts';
+
+const V = 'modules/home/views';
+
+/** Each role's own page after sign-in, and the site's fixed pages. */
+export async function homePages(app: FastifyInstance) {
+  app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) =>
+    reply.redirect(landingPathFor(request.actor!.roles), 303),
+  );
+
+  for (const landing of LANDING_PAGES) {
+    app.get(landing.path, { config: { access: [landing.role] } }, async (request, reply) => {
+      const actor = request.actor!;
+      const regions = actor.roles
+        .filter((g) => g.role === landing.role && g.regionCode)
+        .map((g) => g.regionCode);
+      const others = LANDING_PAGES.filter((p) => p.path !== landing.path && hasRole(actor, p.role));
+      return reply.page(`${V}/landing.njk`, {
+        pageTitle: landing.title,
+        role: landing.role,
+        roleLabel: ROLE_LABELS[landing.role],
+        regions,
+        others,
+      });
+    });
+  }
+
+  for (const [path, template, title] of [
+    ['/about', 'about', 'About the network'],
+    ['/privacy', 'privacy', 'Privacy notice'],
+    ['/accessibility', 'accessibility', 'Accessibility statement'],
+  ] as const) {
+    app.get(path, { config: { access: 'public' } }, async (_request, reply) =>
+      reply.page(`${V}/${template}.njk`, { pageTitle: title }),
+    );
+  }
+}

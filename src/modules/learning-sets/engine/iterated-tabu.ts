@@ -1,0 +1,204 @@
+import { performance } from 'node:perf_hooks';
+import { randomInt, type Rng } from './rng.ts';
+import { ONE_MOVE, SearchState, type CoreProblem } from './search-state.ts';
+
+/** Knobs of the iterated tabu search; the defaults were tuned on MDGPLIB. */
+export interface TabuParameters {
+  /** A tabu phase ends after this many iterations without improving its own best. */
+  readonly stallIterations: number;
+  /** Tabu tenure is drawn uniformly from [minTenure, maxTenure] for each move. */
+  readonly minTenure: number;
+  readonly maxTenure: number;
+  /** Random swaps/moves applied to the best solution before each new phase. */
+  readonly perturbStrength: number;
+  /** Probability that a perturbation also moves a block of people between two groups (ds only). */
+  readonly shiftProbability: number;
+}
+
+export interface SearchBudget {
+  /** performance.now() value at which to stop. */
+  readonly deadline: number;
+  readonly maxIterations: number;
+  /** Called at clock checks; returning false stops the search. */
+  readonly onCheck?: (iteration: number, bestObjective: number) => boolean;
+}
+
+export interface SearchOutcome {
+  readonly best: Int32Array;
+  readonly bestObjective: number;
+  readonly iterations: number;
+  /** performance.now() at which `best` was found. */
+  readonly bestFoundAt: number;
+}
+
+/** Clock checks cost a syscall-ish call; every 128 iterations is well under 1 ms on large instances. */
+const CHECK_MASK = 127;
+
+/** Chooses default parameters from the problem's shape. */
+export function chooseParameters(problem: CoreProblem): TabuParameters {
+  const { n, m } = problem;
+  const groupSize = n / m;
+  return {
+    stallIterations: Math.max(200, Math.round(10 * n)),
+    minTenure: Math.max(2, Math.round(0.5 * groupSize)),
+    maxTenure: Math.max(4, Math.round(1.5 * groupSize)),
+    perturbStrength: Math.max(2, Math.round(0.1 * n)),
+    shiftProbability: 0.5,
+  };
+}
+
+/**
+ * Iterated tabu search: a best-improvement tabu search over one-item moves and swaps runs until
+ * it stalls, then restarts from the best solution so far after a random perturbation.
+ * Anytime: stops only when the budget runs out, and always returns the best solution seen.
+ */
+export function runIteratedTabuSearch(
+  problem: CoreProblem,
+  initial: Int32Array,
+  rng: Rng,
+  budget: SearchBudget,
+  params: TabuParameters = chooseParameters(problem),
+): SearchOutcome {
+  const state = new SearchState(problem, rng);
+  state.load(initial);
+  const best = Int32Array.from(initial);
+  let bestObjective = state.objective;
+  let bestFoundAt = performance.now();
+  const phaseBest = new Int32Array(problem.n);
+  const tenureSpan = params.maxTenure - params.minTenure + 1;
+  let iter = 0;
+  let stop = budget.maxIterations <= 0;
+
+  while (!stop) {
+    let phaseObjective = state.objective;
+    phaseBest.set(state.assign);
+    let idle = 0;
+    for (;;) {
+      if (idle >= params.stallIterations) {
+        // A new size profile is first polished with sizes frozen, or moves would undo it at once.
+        if (state.allowMoves) break;
+        state.allowMoves = true;
+        idle = 0;
+      }
+      if (!state.selectMove(iter, phaseObjective + tolerance(phaseObjective))) {
+        stop = true;
+        break;
+      }
+      applyChosen(state, iter, params.minTenure, tenureSpan, rng);
+      iter++;
+      if (state.objective > phaseObjective + tolerance(phaseObjective)) {
+        phaseObjective = state.objective;
+        phaseBest.set(state.assign);
+        idle = 0;
+      } else {
+        idle++;
+      }
+      if (iter >= budget.maxIterations) {
+        stop = true;
+        break;
+      }
+      if ((iter & CHECK_MASK) === 0) {
+        const now = performance.now();
+        const shownBest = Math.max(bestObjective, phaseObjective);
+        if (now >= budget.deadline || (budget.onCheck && !budget.onCheck(iter, shownBest))) {
+          stop = true;
+          break;
+        }
+      }
+    }
+    if (phaseObjective > bestObjective + tolerance(bestObjective)) {
+      bestObjective = phaseObjective;
+      best.set(phaseBest);
+      bestFoundAt = performance.now();
+    }
+    if (stop) break;
+    state.load(best);
+    state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
+    perturb(state, params.perturbStrength, rng);
+  }
+  return { best, bestObjective, iterations: iter, bestFoundAt };
+}
+
+/** Improvements smaller than this are rounding noise from the incremental sums. */
+function tolerance(value: number): number {
+  return 1e-9 * Math.max(1, Math.abs(value));
+}
+
+/** Applies the move chosen by `selectMove` and forbids the moved items from going straight back. */
+function applyChosen(state: SearchState, iter: number, minTenure: number, span: number, rng: Rng): void {
+  const m = state.m;
+  const i = state.chosenI;
+  const j = state.chosenJ;
+  const from = state.assign[i]!;
+  if (state.chosenKind === ONE_MOVE) {
+    state.applyMove(i, j);
+    state.tabu[i * m + from] = iter + minTenure + randomInt(rng, span);
+  } else {
+    const to = state.assign[j]!;
+    state.applySwap(i, j);
+    state.tabu[i * m + from] = iter + minTenure + randomInt(rng, span);
+    state.tabu[j * m + to] = iter + minTenure + randomInt(rng, span);
+  }
+}
+
+/** Applies `strength` random feasible swaps or moves, whatever they cost. */
+function perturb(state: SearchState, strength: number, rng: Rng): void {
+  const { n, m } = state;
+  let done = 0;
+  // Bounded attempts: with tight bounds and mixed weights many random picks are infeasible.
+  for (let attempt = 0; done < strength && attempt < strength * 20; attempt++) {
+    const i = randomInt(rng, n);
+    if (rng() < 0.5) {
+      const j = randomInt(rng, n);
+      if (state.canSwap(i, j)) {
+        state.applySwap(i, j);
+        done++;
+      }
+    } else {
+      const q = randomInt(rng, m);
+      if (state.canMove(i, q)) {
+        state.applyMove(i, q);
+        done++;
+      }
+    }
+  }
+}
+
+/**
+ * Drives one random group to its upper bound (taking people from any group with room to spare)
+ * or to its lower bound (sending people wherever there is room), each time moving the person
+ * whose move costs least. The objective is roughly convex in the group sizes, so which groups are
+ * "big" is a decision that single moves cannot revisit: shrinking a big group is uphill all the
+ * way down. This is the move that lets the search compare size profiles.
+ */
+function shiftBlock(state: SearchState, rng: Rng): boolean {
+  const { n, m, size, lower, upper, weight, members, gain, count } = state;
+  const target = randomInt(rng, m);
+  const grow = rng() < 0.5;
+  let moved = false;
+  for (;;) {
+    let bestItem = -1;
+    let bestTo = -1;
+    let bestDelta = -Infinity;
+    for (let other = 0; other < m; other++) {
+      if (other === target) continue;
+      const from = grow ? other : target;
+      const to = grow ? target : other;
+      const room = Math.min(upper[to]! - size[to]!, size[from]! - lower[from]!);
+      if (room <= 0) continue;
+      for (let k = 0; k < count[from]!; k++) {
+        const i = members[from * n + k]!;
+        if (weight[i]! > room) continue;
+        const delta = gain[i * m + to]! - gain[i * m + from]!;
+        if (delta > bestDelta) {
+          bestDelta = delta;
+          bestItem = i;
+          bestTo = to;
+        }
+      }
+    }
+    if (bestItem < 0) return moved;
+    state.applyMove(bestItem, bestTo);
+    moved = true;
+  }
+}

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { DB } from '../../db/database.ts';
+import { programmeApi } from './programme.api.ts';
+import { programmePages } from './programme.pages.ts';
+import { createProgrammeService } from './programme.service.ts';
+
+export type { ProgrammeService, RegionSummary } from './programme.service.ts';
+export { createProgrammeService };
+
+/** Regions, phases, the network's partners and the home page. */
+export async function programmeModule(app: FastifyInstance, opts: { db: DB }) {
+  const programme = createProgrammeService({ db: opts.db });
+  await programmePages(app, { programme });
+  await programmeApi(app, { programme });
+}

@@ -1,0 +1,224 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { DB } from '../../db/database.ts';
+import { createUserSchema, roleGrantSchema, userListQuery } from '../accounts/accounts.schemas.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
+import { listAudit, listAuditActions } from '../audit.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { paginationFor, parseForm } from '../forms.ts';
+import { findOutboxMessage, listOutbox } from '../outbox.ts';
+import { ROLE_LABELS, ROLES } from '../permissions.ts';
+import { idParam } from '../schemas.ts';
+
+const V = 'platform/admin/views';
+const PAGE_SIZE = 25;
+const national = { access: ['national'] as const };
+
+export const auditQuery = z.object({
+  action: z.string().trim().max(100).optional(),
+  entityType: z.string().trim().max(100).optional(),
+  entityId: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(200).optional(),
+  from: z.iso
+    .date({ error: 'Enter the "from" date as YYYY-MM-DD' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  to: z.iso
+    .date({ error: 'Enter the "to" date as YYYY-MM-DD' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+
+export const outboxQuery = z.object({
+  to: z.string().trim().max(254).optional(),
+  status: z
+    .enum(['pending', 'sent', 'failed'])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+
+function queryString(params: Record<string, unknown>, page: number): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== '' && k !== 'page') qs.set(k, String(v));
+  qs.set('page', String(page));
+  return `?${qs}`;
+}
+
+async function regionOptions(db: DB) {
+  const regions = await db.selectFrom('network_regions').select(['code', 'name']).orderBy('code').execute();
+  return regions.map((r) => ({ value: r.code, text: `${r.name} (${r.code})` }));
+}
+
+/** The national team's pages for accounts, the audit log and the email outbox. */
+export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts: AccountsService }) {
+  const { db, accounts } = opts;
+  const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }));
+
+  app.navItems.push(
+    { href: '/admin/users', text: 'Accounts', roles: ['national'] },
+    { href: '/admin/audit', text: 'Audit log', roles: ['national'] },
+    { href: '/admin/outbox', text: 'Outbox', roles: ['national'] },
+  );
+
+  app.get('/admin/users', { config: national }, async (request, reply) => {
+    const parsed = userListQuery.safeParse(request.query);
+    const q = parsed.success ? parsed.data : { page: 1 };
+    const { rows, total } = await accounts.listUsers({ ...q, pageSize: PAGE_SIZE });
+    return reply.page(`${V}/users.njk`, {
+      pageTitle: 'Accounts',
+      gridClass: 'nhsuk-grid-column-full',
+      users: rows.map((u) => ({
+        ...u,
+        roleText: u.roles
+          .map((g) => `${ROLE_LABELS[g.role]}${g.regionCode ? ` (${g.regionCode})` : ''}`)
+          .join(', '),
+      })),
+      query: q,
+      roleItems: [{ value: '', text: 'Any role' }, ...roleItems],
+      pagination: paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/users${queryString(q, p)}`),
+    });
+  });
+
+  app.get('/admin/users/new', { config: national }, async (_request, reply) =>
+    reply.page(`${V}/user-new.njk`, {
+      pageTitle: 'Create an account',
+      backHref: '/admin/users',
+      roleItems,
+      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+      values: {},
+    }),
+  );
+
+  app.post('/admin/users', { config: national }, async (request, reply) => {
+    try {
+      const input = parseForm(createUserSchema, request.body);
+      const user = await accounts.createUser(
+        {
+          email: input.email,
+          name: input.name,
+          roles: [{ role: input.role, regionCode: input.region ?? null }],
+        },
+        request.actor!,
+      );
+      reply.flash(`Account created for ${user.email}. They have been emailed a link to set their password.`);
+      return reply.redirect(`/admin/users/${user.id}`, 303);
+    } catch (err) {
+      if (
+        !(err instanceof ValidationError) &&
+        !(err instanceof Error && 'status' in err && err.status === 409)
+      )
+        throw err;
+      const errors = err instanceof ValidationError ? err.errors : [{ field: 'email', message: err.message }];
+      reply.status((err as { status: number }).status);
+      return reply.page(`${V}/user-new.njk`, {
+        pageTitle: 'Create an account',
+        backHref: '/admin/users',
+        roleItems,
+        regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+        values: request.body,
+        errors,
+      });
+    }
+  });
+
+  app.get('/admin/users/:id', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    const user = await accounts.findUser(id);
+    return reply.page(`${V}/user.njk`, {
+      pageTitle: user.name,
+      backHref: '/admin/users',
+      user,
+      roles: user.roles.map((g) => ({ ...g, label: ROLE_LABELS[g.role] })),
+      roleItems,
+      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+      isSelf: request.actor!.userId === id,
+    });
+  });
+
+  app.post('/admin/users/:id/disable', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    await accounts.setDisabled(id, true, request.actor!);
+    reply.flash('The account has been disabled and signed out everywhere');
+    return reply.redirect(`/admin/users/${id}`, 303);
+  });
+
+  app.post('/admin/users/:id/enable', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    await accounts.setDisabled(id, false, request.actor!);
+    reply.flash('The account has been enabled');
+    return reply.redirect(`/admin/users/${id}`, 303);
+  });
+
+  app.post('/admin/users/:id/roles', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    const grant = parseForm(roleGrantSchema, request.body);
+    await accounts.grantRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
+    reply.flash(`${ROLE_LABELS[grant.role]} role added`);
+    return reply.redirect(`/admin/users/${id}`, 303);
+  });
+
+  app.post('/admin/users/:id/roles/remove', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    const grant = parseForm(roleGrantSchema, request.body);
+    await accounts.revokeRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
+    reply.flash(`${ROLE_LABELS[grant.role]} role removed`);
+    return reply.redirect(`/admin/users/${id}`, 303);
+  });
+
+  app.get('/admin/audit', { config: national }, async (request, reply) => {
+    const parsed = auditQuery.safeParse(request.query);
+    const q = parsed.success ? parsed.data : { page: 1 };
+    const errors = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'from'), message: i.message }));
+    const [{ rows, total }, actions] = await Promise.all([
+      listAudit(db, { ...q, pageSize: PAGE_SIZE }),
+      listAuditActions(db),
+    ]);
+    if (errors.length) reply.status(400);
+    return reply.page(`${V}/audit.njk`, {
+      pageTitle: 'Audit log',
+      gridClass: 'nhsuk-grid-column-full',
+      rows,
+      total,
+      query: parsed.success ? q : request.query,
+      errors,
+      actionItems: [{ value: '', text: 'Any action' }, ...actions.map((a) => ({ value: a, text: a }))],
+      pagination: paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/audit${queryString(q, p)}`),
+    });
+  });
+
+  app.get('/admin/outbox', { config: national }, async (request, reply) => {
+    const parsed = outboxQuery.safeParse(request.query);
+    const q = parsed.success ? parsed.data : { page: 1 };
+    const { rows, total } = await listOutbox(db, { ...q, pageSize: PAGE_SIZE });
+    return reply.page(`${V}/outbox.njk`, {
+      pageTitle: 'Email outbox',
+      gridClass: 'nhsuk-grid-column-full',
+      rows,
+      total,
+      query: q,
+      pagination: paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/outbox${queryString(q, p)}`),
+    });
+  });
+
+  app.get('/admin/outbox/:id', { config: national }, async (request, reply) => {
+    const { id } = parseParams(request.params);
+    const message = await findOutboxMessage(db, id);
+    if (!message) throw new NotFoundError('Message not found');
+    return reply.page(`${V}/outbox-message.njk`, {
+      pageTitle: message.subject,
+      backHref: '/admin/outbox',
+      message,
+    });
+  });
+}
+
+function parseParams(params: unknown) {
+  const parsed = idParam.safeParse(params);
+  if (!parsed.success) throw new NotFoundError();
+  return parsed.data;
+}
