@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { Config } from './config.ts';
 import type { DB } from './db/database.ts';
 import { homeModule } from './modules/home/index.ts';
+import { membersModule } from './modules/members/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
+import { recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
 import { ensureSetting } from './platform/accounts/accounts.repository.ts';
 import { type AccountsService, createAccountsService } from './platform/accounts/accounts.service.ts';
@@ -95,7 +97,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await platformApi(app, { db, accounts });
   await homeModule(app);
   await adminPages(app, { db, accounts });
-  await programmeModule(app, { db });
+  await programmeModule(app, { db, config });
+  await recruitmentModule(app, { db, config });
+  await membersModule(app, { db, config });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

@@ -1,11 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { MembersTables } from '../modules/members/members.table.ts';
+import type { ProgrammeTables } from '../modules/programme/programme.table.ts';
+import type { RecruitmentTables } from '../modules/recruitment/recruitment.table.ts';
 import type { PlatformTables } from './platform.tables.ts';
 
 /**
  * Every table the application knows. Each module adds its own table interface here
  * (the one place where src/db may import from modules).
  */
-export type Database = PlatformTables;
+export type Database = PlatformTables & ProgrammeTables & RecruitmentTables & MembersTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */

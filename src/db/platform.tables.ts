@@ -144,6 +144,16 @@ export interface NetworkPartnersTable {
   description: string;
 }
 
+export interface IntakesTable {
+  id: Generated<number>;
+  region_code: string;
+  name: string;
+  opens_on: DateString;
+  closes_on: DateString | null;
+  status: Generated<string>;
+  created_at: Generated<Date>;
+}
+
 export interface PlatformTables {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -159,4 +169,5 @@ export interface PlatformTables {
   rollout_phases: RolloutPhasesTable;
   network_regions: NetworkRegionsTable;
   network_partners: NetworkPartnersTable;
+  intakes: IntakesTable;
 }

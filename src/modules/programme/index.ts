@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { programmeApi } from './programme.api.ts';
 import { programmePages } from './programme.pages.ts';
@@ -8,7 +9,7 @@ export type { ProgrammeService, RegionSummary } from './programme.service.ts';
 export { createProgrammeService };
 
 /** Regions, phases, the network's partners and the home page. */
-export async function programmeModule(app: FastifyInstance, opts: { db: DB }) {
+export async function programmeModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
   const programme = createProgrammeService({ db: opts.db });
   await programmePages(app, { programme });
   await programmeApi(app, { programme });

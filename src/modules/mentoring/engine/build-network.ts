@@ -13,13 +13,14 @@ export interface EdgeList {
  * Groups edges into CSR rows by left node, each row ordered by right node.
  * Two stable counting sorts make the layout independent of the order in which
  * the pairs were listed, so the same problem always gets the same answer.
+ * `order[k]` is the input position of network edge k.
  */
 export function buildNetwork(
   edges: EdgeList,
   supply: Int32Array,
   capacity: Int32Array,
   unfilledCost: number,
-): FlowNetwork {
+): { network: FlowNetwork; order: Int32Array } {
   const leftCount = supply.length;
   const rightCount = capacity.length;
   const byRight = sortByKey(edges.count, edges.right, rightCount, identity(edges.count));
@@ -35,7 +36,8 @@ export function buildNetwork(
     // 0 - w rather than -w so that a zero weight gives +0, keeping sums tidy.
     cost[k] = 0 - edges.weight[e]!;
   }
-  return { leftCount, rightCount, supply, capacity, rowStart, column, cost, unfilledCost };
+  const network = { leftCount, rightCount, supply, capacity, rowStart, column, cost, unfilledCost };
+  return { network, order };
 }
 
 function identity(count: number): Int32Array {

@@ -31,6 +31,11 @@ interface SolverState {
   readonly rightDist: Float64Array;
   /** Edge by which a right node with spare capacity was last reached. */
   readonly rightPredEdge: Int32Array;
+  /** Right nodes given a finite distance in the current search. */
+  readonly touchedRight: Int32Array;
+  touchedCount: number;
+  /** Per left node, the edge to where its last search from that row ended. */
+  readonly hintEdge: Int32Array;
   /** Owner (left node) of each edge, for walking a path backwards. */
   readonly edgeLeft: Int32Array;
 }
@@ -108,6 +113,9 @@ function createState(net: FlowNetwork): SolverState {
     reachedCount: 0,
     rightDist: new Float64Array(rightCount).fill(Infinity),
     rightPredEdge: new Int32Array(rightCount).fill(-1),
+    touchedRight: new Int32Array(rightCount),
+    touchedCount: 0,
+    hintEdge: new Int32Array(leftCount).fill(-1),
     edgeLeft,
   };
 }
@@ -115,16 +123,21 @@ function createState(net: FlowNetwork): SolverState {
 /**
  * Dijkstra from `source` over left nodes; right nodes are relaxed inline because
  * a full right node only leads on to the left nodes occupying its slots.
+ *
+ * Anything at or beyond the best end found so far can never be on the shortest
+ * path, so it is skipped before any write; seeding that bound with the row's
+ * previous end (usually still free) means most cells cost one compare.
  */
 function searchShortestPath(state: SolverState, source: number): SearchResult {
-  const { net, leftDist, leftDone, leftPredEdge, reached, rightDist, rightPredEdge } = state;
+  const { net, leftDist, leftDone, leftPredEdge, reached, rightDist, rightPredEdge, touchedRight } = state;
   const { rowStart, column, cost, capacity, unfilledCost } = net;
-  const { leftPotential, rightPotential, slotStart, slotLeft, slotEdge, load } = state;
+  const { leftPotential, rightPotential, slotStart, slotLeft, slotEdge, load, hintEdge } = state;
   const unfilledPotential = state.unfilledPotential;
   leftDist[source] = 0;
   leftPredEdge[source] = -1;
   reached[0] = source;
   let reachedCount = 1;
+  let touchedCount = 0;
   let best = Infinity;
   let terminalRight = -1;
   let unfilledFrom = -1;
@@ -153,23 +166,39 @@ function searchShortestPath(state: SolverState, source: number): SearchResult {
         terminalRight = -1;
       }
     }
+    const hint = hintEdge[l]!;
+    if (hint >= 0) {
+      const r = column[hint]!;
+      const nd = base + cost[hint]! - rightPotential[r]!;
+      if (load[r]! < capacity[r]! && nd < rightDist[r]! && nd + rightPotential[r]! < best) {
+        if (rightDist[r] === Infinity) touchedRight[touchedCount++] = r;
+        rightDist[r] = nd;
+        rightPredEdge[r] = hint;
+        best = nd + rightPotential[r]!;
+        terminalRight = r;
+      }
+    }
     for (let k = rowStart[l]!, end = rowStart[l + 1]!; k < end; k++) {
       const r = column[k]!;
       const nd = base + cost[k]! - rightPotential[r]!;
-      if (nd >= rightDist[r]!) continue;
+      // Potentials of right nodes never rise above 0, so nd bounds any path through r.
+      if (nd >= best || nd >= rightDist[r]!) continue;
       const s0 = slotStart[r]!;
       const used = load[r]!;
       if (used < capacity[r]!) {
         // Spare capacity: the path can end here (the sink's potential is 0).
+        if (rightDist[r] === Infinity) touchedRight[touchedCount++] = r;
         rightDist[r] = nd;
         rightPredEdge[r] = k;
         if (nd + rightPotential[r]! < best) {
           best = nd + rightPotential[r]!;
           terminalRight = r;
+          hintEdge[l] = k;
         }
         continue;
       }
       if (isOccupiedBy(slotLeft, s0, used, l)) continue;
+      if (rightDist[r] === Infinity) touchedRight[touchedCount++] = r;
       rightDist[r] = nd;
       // Full: continue to each occupant, which may give its slot up (reverse edge).
       const back = nd + rightPotential[r]!;
@@ -178,7 +207,7 @@ function searchShortestPath(state: SolverState, source: number): SearchResult {
         if (leftDone[o] !== 0) continue;
         const d2 = back - cost[slotEdge[s]!]! - leftPotential[o]!;
         const old = leftDist[o]!;
-        if (d2 < old) {
+        if (d2 < old && d2 < best) {
           if (old === Infinity) reached[reachedCount++] = o;
           leftDist[o] = d2;
           leftPredEdge[o] = k;
@@ -187,6 +216,7 @@ function searchShortestPath(state: SolverState, source: number): SearchResult {
     }
   }
   state.reachedCount = reachedCount;
+  state.touchedCount = touchedCount;
   return { distance: best, terminalRight, unfilledFrom, unfilledDist };
 }
 
@@ -209,7 +239,8 @@ function updatePotentials(state: SolverState, found: SearchResult): void {
     leftDist[l] = Infinity;
     leftDone[l] = 0;
   }
-  for (let r = 0; r < rightDist.length; r++) {
+  for (let q = 0; q < state.touchedCount; q++) {
+    const r = state.touchedRight[q]!;
     const d = rightDist[r]!;
     if (d < limit) rightPotential[r] = rightPotential[r]! + d - limit;
     rightDist[r] = Infinity;
