@@ -48,6 +48,11 @@ export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
 
 export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 });
+  // An idle client that loses its connection (a database restart) emits 'error' on the pool; without
+  // a listener that would crash the process. The pool replaces the client on the next checkout.
+  pool.on('error', (err) =>
+    console.warn(`PostgreSQL connection lost (${err.message}); it will be replaced.`),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -7,9 +7,9 @@ import type { AccountsService } from './accounts/accounts.service.ts';
 import { auditQuery, outboxQuery } from './admin/admin.pages.ts';
 import { listAudit } from './audit.ts';
 import { listOutbox } from './outbox.ts';
-import { idParam } from './schemas.ts';
+import { apiErrorSchema, idParam } from './schemas.ts';
 
-const errorOut = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const errorOut = apiErrorSchema;
 const API_PAGE_SIZE = 50;
 
 /** JSON API for accounts, the audit log and the outbox, under /api/v1. */
