@@ -93,6 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   );
 
+  app.scheduledTasks.push({
+    name: 'accounts.housekeeping',
+    everyMinutes: 10,
+    run: () => accounts.housekeeping(),
+  });
+
   await accountsPages(app, { accounts, secureCookies, sessionHours: config.session.absoluteHours });
   await platformApi(app, { db, accounts });
   await homeModule(app);

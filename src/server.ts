@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { startOutboxSender } from './platform/outbox.ts';
+import { startScheduler } from './platform/scheduler.ts';
 
 export type RunningServer = { url: string; close(): Promise<void> };
 
@@ -32,10 +33,7 @@ export async function startServer(
   const sender = config.smtpUrl
     ? startOutboxSender({ db: handle.db, smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
     : null;
-  const housekeeping = setInterval(() => {
-    app!.services.accounts.housekeeping().catch((err) => app!.log.warn({ err }, 'housekeeping failed'));
-  }, 10 * 60_000);
-  housekeeping.unref();
+  const scheduler = startScheduler({ db: handle.db, tasks: app.scheduledTasks, log: app.log });
 
   out(
     `Clinical Leaders Network is running at ${url} (database: ${handle.backend === 'pglite' ? `embedded, ${config.database.kind === 'pglite' ? config.database.dataDir : ''}` : 'PostgreSQL'})`,
@@ -55,7 +53,7 @@ export async function startServer(
     url,
     close() {
       closing ??= (async () => {
-        clearInterval(housekeeping);
+        await scheduler.stop();
         // Stop accepting connections, let requests in flight finish, then close the database.
         await app!.close();
         await sender?.stop();

@@ -120,10 +120,11 @@ describe('the server as a process on the embedded database', () => {
     const third = await startServer();
     const again = await signIn(third.url, 'ada@nhs.test', password);
     expect(again.status).toBe(303);
-    const list = await (
-      await fetch(`${third.url}/api/v1/users?q=committed`, { headers: { cookie: again.cookie } })
-    ).json();
-    expect(list.users.map((u: { email: string }) => u.email)).toEqual(['committed@nhs.test']);
+    const listed = await fetch(`${third.url}/api/v1/users?q=committed`, {
+      headers: { cookie: again.cookie },
+    });
+    const list = (await listed.json()) as { users: { email: string }[] };
+    expect(list.users.map((u) => u.email)).toEqual(['committed@nhs.test']);
 
     const exited = new Promise<number | null>((r) => third.child.once('exit', r));
     third.child.kill('SIGTERM');

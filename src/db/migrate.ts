@@ -9,6 +9,9 @@ function createMigrator(db: Kysely<any>): Migrator {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Modules add migrations in their own number ranges; one merged later may sort before one
+    // already applied, so apply any missing migration rather than refuse.
+    allowUnorderedMigrations: true,
   });
 }
 

@@ -154,6 +154,14 @@ export interface IntakesTable {
   created_at: Generated<Date>;
 }
 
+export interface ScheduledTasksTable {
+  name: string;
+  locked_until: NullableTimestamp;
+  last_started_at: NullableTimestamp;
+  last_finished_at: NullableTimestamp;
+  last_error: string | null;
+}
+
 export interface PlatformTables {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -170,4 +178,5 @@ export interface PlatformTables {
   network_regions: NetworkRegionsTable;
   network_partners: NetworkPartnersTable;
   intakes: IntakesTable;
+  scheduled_tasks: ScheduledTasksTable;
 }

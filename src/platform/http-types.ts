@@ -1,4 +1,5 @@
 import type { Actor, Role } from './permissions.ts';
+import type { ScheduledTask } from './scheduler.ts';
 
 /** Who may reach a route. Every route declares one; the app refuses to start otherwise. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
@@ -23,5 +24,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     navItems: NavItem[];
+    /** Periodic work modules register (reminders...); the server runs them, tests call them directly. */
+    scheduledTasks: ScheduledTask[];
   }
 }

@@ -11,7 +11,14 @@ import nunjucks from 'nunjucks';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { projectRoot } from '../paths.ts';
 import type { AccountsService } from './accounts/accounts.service.ts';
-import { AppError, type FieldError, NotFoundError, UnauthenticatedError, ValidationError } from './errors.ts';
+import {
+  AppError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from './errors.ts';
 import type { Access } from './http-types.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
 import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
@@ -36,6 +43,7 @@ export function isApiRequest(request: FastifyRequest): boolean {
 /** Security headers, cookies, forms, CSRF, rate limits, static files and views. */
 export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions): Promise<void> {
   app.decorate('navItems', []);
+  app.decorate('scheduledTasks', []);
 
   app.addHook('onRoute', (route) => {
     if (UNDECLARED_PREFIXES.some((p) => route.url.startsWith(p)) || route.method === 'HEAD') return;
@@ -145,7 +153,7 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     if (!request.actor) throw new UnauthenticatedError();
     if (access === 'signed-in') return;
     if (!isNational(request.actor) && !access.some((role) => hasRole(request.actor, role))) {
-      throw new AppErrorForbidden();
+      throw new ForbiddenError('You do not have permission to see this page');
     }
   });
 
@@ -190,14 +198,6 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
       });
     },
   );
-}
-
-class AppErrorForbidden extends AppError {
-  override readonly status = 403;
-  override readonly code = 'forbidden';
-  constructor() {
-    super('You do not have permission to see this page');
-  }
 }
 
 /** A stable code and a message a person understands for errors raised before our code runs. */

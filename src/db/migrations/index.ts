@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './2026-11-27-0001-platform.ts';
 import * as m0002 from './2026-11-27-0002-reference-structure.ts';
 import * as m0003 from './2026-11-27-0003-intakes.ts';
+import * as m0004 from './2026-11-27-0004-scheduled-tasks.ts';
 import * as m0100 from './2026-11-27-0100-programme.ts';
 import * as m0200 from './2026-11-27-0200-recruitment.ts';
 import * as m0300 from './2026-11-27-0300-members.ts';
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0001-platform': m0001,
   '2026-11-27-0002-reference-structure': m0002,
   '2026-11-27-0003-intakes': m0003,
+  '2026-11-27-0004-scheduled-tasks': m0004,
   '2026-11-27-0100-programme': m0100,
   '2026-11-27-0200-recruitment': m0200,
   '2026-11-27-0300-members': m0300,

@@ -280,3 +280,41 @@ describe('API tokens', () => {
     expect(res.json().error.code).toBe('forbidden');
   });
 });
+
+describe('session expiry', () => {
+  it('ends a session left idle too long, and one past its absolute limit', async () => {
+    const user = await createUser(ctx, [{ role: 'member', regionCode: 'Q38' }]);
+    const idle = new Agent(ctx.app);
+    await idle.signIn(user.email);
+    const absolute = new Agent(ctx.app);
+    await absolute.signIn(user.email);
+    expect((await idle.get('/member')).statusCode).toBe(200);
+
+    const sessions = await ctx.db
+      .selectFrom('sessions')
+      .select(['id_hash', 'created_at'])
+      .where('user_id', '=', user.id)
+      .orderBy('created_at')
+      .execute();
+    expect(sessions).toHaveLength(2);
+    await ctx.db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 61 * 60_000) })
+      .where('id_hash', '=', sessions[0]!.id_hash)
+      .execute();
+    await ctx.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id_hash', '=', sessions[1]!.id_hash)
+      .execute();
+
+    expect((await idle.get('/member')).statusCode).toBe(303);
+    expect((await absolute.get('/member')).statusCode).toBe(303);
+    const left = await ctx.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('user_id', '=', user.id)
+      .execute();
+    expect(left).toHaveLength(0);
+  });
+});
