@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import type { DB } from './db/database.ts';
+import { developmentModule } from './modules/development/index.ts';
 import { homeModule } from './modules/home/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
@@ -68,7 +69,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  await registerHttpBasics(app, { cookieSecret, secureCookies, development, accounts });
+  await registerHttpBasics(app, {
+    cookieSecret,
+    secureCookies,
+    development,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    accounts,
+  });
   registerErrorHandling(app, { development });
 
   app.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>().get(
@@ -106,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await programmeModule(app, { db, config });
   await recruitmentModule(app, { db, config });
   await membersModule(app, { db, config });
+  await developmentModule(app, { db, config });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

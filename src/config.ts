@@ -15,6 +15,7 @@ const envSchema = z.object({
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Clinical Leaders Network <no-reply@cln.nhs.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -32,6 +33,7 @@ export type Config = Readonly<{
   mailFrom: string;
   logLevel: string;
   trustProxy: boolean;
+  rateLimitPerMinute: number;
   version: string;
 }>;
 
@@ -39,7 +41,9 @@ export class ConfigError extends Error {}
 
 /** Reads configuration from an environment (process.env by default). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.0'): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable means unset (VAR= in a shell or a .env file).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${problems}`);
@@ -60,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     mailFrom: e.MAIL_FROM,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     version,
   });
 }

@@ -33,6 +33,7 @@ export type HttpOptions = {
   cookieSecret: string;
   secureCookies: boolean;
   development: boolean;
+  rateLimitPerMinute: number;
   accounts: AccountsService;
 };
 
@@ -83,7 +84,7 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
       return fromBody ?? (typeof header === 'string' ? header : undefined);
     },
   });
-  await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+  await app.register(rateLimit, { global: true, max: opts.rateLimitPerMinute, timeWindow: '1 minute' });
 
   await app.register(fastifyStatic, {
     root: path.join(nhsukFrontendDir, 'nhsuk', 'assets'),

@@ -1,0 +1,257 @@
+/**
+ * Load benchmark: starts the production build on the configured database, signs in as each role,
+ * drives every key page at 16 and 64 connections with autocannon, and reports p50/p95/p99, rps,
+ * errors and server memory, each page's p95 also as a ratio to a no-database floor page.
+ * Exits non-zero when a budget is missed.
+ *
+ *   npm run bench:load -- [--duration 10] [--quick] [--out bench/results/load.json]
+ *   DATABASE_URL=postgres://... npm run bench:load
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pidusage from 'pidusage';
+import { loadConfig } from '../src/config.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { openDatabase } from '../src/db/open.ts';
+import { createAccountsService } from '../src/platform/accounts/accounts.service.ts';
+import { projectRoot } from '../src/paths.ts';
+import { BENCH_ACCOUNTS, BENCH_PASSWORD, FLOOR, type Scenario, SCENARIOS } from './scenarios.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const duration = args.quick ? 3 : Number(args.duration);
+const CONNECTIONS = [16, 64];
+const BUDGET = { p95PostgresMs: 100, p95PgliteMs: 150, firstPageMs: 3000, memoryMb: 500 };
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+async function ensureBenchAccounts(): Promise<'pglite' | 'postgres'> {
+  const config = loadConfig(process.env);
+  const handle = await openDatabase(config.database);
+  try {
+    await migrateToLatest(handle.db);
+    const accounts = createAccountsService({ db: handle.db, config });
+    for (const a of BENCH_ACCOUNTS) {
+      if (await accounts.findUserByEmail(a.email)) continue;
+      await accounts.createUser(
+        {
+          email: a.email,
+          name: a.name,
+          password: BENCH_PASSWORD,
+          roles: [{ role: a.role, regionCode: a.region }],
+        },
+        'system',
+      );
+    }
+    return handle.backend;
+  } finally {
+    await handle.close();
+  }
+}
+
+function startServer(port: number): Promise<{ child: ChildProcess; firstPageMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      BASE_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.resume();
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`server exited with code ${code}`)));
+    const poll = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`);
+        if (res.ok) return resolve({ child, firstPageMs: performance.now() - started });
+      } catch {
+        /* not listening yet */
+      }
+      if (performance.now() - started > 60_000) return reject(new Error('server did not start within 60 s'));
+      setTimeout(poll, 25);
+    };
+    void poll();
+  });
+}
+
+async function signIn(base: string, email: string): Promise<string> {
+  const page = await fetch(`${base}/sign-in`);
+  const jar = page.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  const res = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.join('; ') },
+    body: new URLSearchParams({ _csrf: csrf ?? '', email, password: BENCH_PASSWORD }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`could not sign in as ${email} (${res.status})`);
+  return [...jar, ...res.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+}
+
+type Row = {
+  scenario: string;
+  path: string;
+  connections: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  errors: number;
+  non2xx: number;
+  p95VsFloor?: number;
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
+}
+
+/** Runs one scenario; latencies come from every response (autocannon's summary has no p95). */
+async function drive(
+  base: string,
+  s: Scenario,
+  cookie: string | undefined,
+  connections: number,
+): Promise<Row> {
+  const latencies: number[] = [];
+  const instance = (
+    autocannon as unknown as (o: autocannon.Options) => Promise<autocannon.Result> & EventEmitter
+  )({
+    url: `${base}${s.path}`,
+    connections,
+    duration,
+    headers: {
+      ...(cookie ? { cookie } : {}),
+      accept: s.api ? 'application/json' : 'text/html',
+    },
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  return {
+    scenario: s.name,
+    path: s.path,
+    connections,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    rps: Math.round(result.requests.average),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function main() {
+  if (!args['skip-build']) {
+    log('Building the production bundle...');
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: projectRoot, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  log('Preparing bench accounts...');
+  const backend = await ensureBenchAccounts();
+  const port = 3900 + Math.floor(Math.random() * 90);
+  log(`Starting the server on port ${port} (${backend})...`);
+  const { child, firstPageMs } = await startServer(port);
+  const base = `http://127.0.0.1:${port}`;
+  let peakRssMb = 0;
+  const sampler = setInterval(() => {
+    pidusage(child.pid!)
+      .then((u) => (peakRssMb = Math.max(peakRssMb, u.memory / 1024 / 1024)))
+      .catch(() => undefined);
+  }, 250);
+  const rows: Row[] = [];
+  try {
+    const cookies = new Map<string, string>();
+    for (const a of BENCH_ACCOUNTS) cookies.set(a.role, await signIn(base, a.email));
+    const scenarios = SCENARIOS.filter((s) => !args.only || s.name.includes(args.only));
+    for (const connections of CONNECTIONS) {
+      log(`-- ${connections} connections, ${duration} s each --`);
+      const floor = await drive(base, FLOOR, undefined, connections);
+      rows.push(floor);
+      log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);
+      for (const [i, s] of scenarios.entries()) {
+        const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
+        row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
+        rows.push(row);
+        log(
+          `  [${i + 1}/${scenarios.length}] ${s.name}: p95 ${row.p95} ms (${row.p95VsFloor}x floor), ${row.rps} rps, ${row.errors + row.non2xx} errors`,
+        );
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+
+  const p95Budget = backend === 'postgres' ? BUDGET.p95PostgresMs : BUDGET.p95PgliteMs;
+  const failures: string[] = [];
+  if (firstPageMs > BUDGET.firstPageMs)
+    failures.push(`first page after ${Math.round(firstPageMs)} ms (budget ${BUDGET.firstPageMs} ms)`);
+  if (peakRssMb > BUDGET.memoryMb)
+    failures.push(`server memory peaked at ${Math.round(peakRssMb)} MB (budget ${BUDGET.memoryMb} MB)`);
+  for (const r of rows.filter((x) => x.connections === 16)) {
+    if (r.p95 > p95Budget)
+      failures.push(`${r.scenario}: p95 ${r.p95} ms at 16 connections (budget ${p95Budget} ms)`);
+    if (r.errors + r.non2xx > 0)
+      failures.push(`${r.scenario}: ${r.errors + r.non2xx} errors at 16 connections`);
+  }
+
+  const report = {
+    date: new Date().toISOString(),
+    backend,
+    durationSeconds: duration,
+    firstPageMs: Math.round(firstPageMs),
+    peakServerRssMb: Math.round(peakRssMb),
+    budgets: { p95Ms: p95Budget, firstPageMs: BUDGET.firstPageMs, memoryMb: BUDGET.memoryMb },
+    rows,
+    failures,
+  };
+  const out = args.out ?? path.join(projectRoot, 'bench', 'results', `load-${backend}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(report, null, 2));
+
+  console.log(`\n## Load benchmark (${backend}, ${duration} s per run)\n`);
+  console.log(
+    `First page ${Math.round(firstPageMs)} ms after start; peak server memory ${Math.round(peakRssMb)} MB.\n`,
+  );
+  console.log('| page | conns | p50 ms | p95 ms | p99 ms | p95 / floor | req/s | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.scenario} | ${r.connections} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.p95VsFloor ?? '1.00'} | ${r.rps} | ${r.errors + r.non2xx} |`,
+    );
+  }
+  console.log(`\nJSON: ${path.relative(projectRoot, out)}`);
+  if (failures.length) {
+    console.log(`\nBudgets missed:\n${failures.map((f) => `- ${f}`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('\nAll budgets met.');
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
