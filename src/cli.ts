@@ -4,6 +4,8 @@ import type { DB } from './db/database.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { listMigrations, migrateToLatest } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
+import { registerMembersCli } from './modules/members/index.ts';
+import { registerRecruitmentCli } from './modules/recruitment/index.ts';
 import { createAccountsService } from './platform/accounts/accounts.service.ts';
 import { AppError, ValidationError } from './platform/errors.ts';
 import { isRole, ROLE_LABELS, ROLES, type RoleGrant } from './platform/permissions.ts';
@@ -224,6 +226,9 @@ export function buildCli(): Command {
         console.log('Try: national@demo.cln.example, lead.q34@demo.cln.example, member@demo.cln.example');
       });
     });
+
+  registerMembersCli(program);
+  registerRecruitmentCli(program);
 
   return program;
 }

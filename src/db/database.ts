@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { DevelopmentTables } from '../modules/development/development.table.ts';
 import type { MembersTables } from '../modules/members/members.table.ts';
 import type { ProgrammeTables } from '../modules/programme/programme.table.ts';
 import type { RecruitmentTables } from '../modules/recruitment/recruitment.table.ts';
@@ -8,7 +9,11 @@ import type { PlatformTables } from './platform.tables.ts';
  * Every table the application knows. Each module adds its own table interface here
  * (the one place where src/db may import from modules).
  */
-export type Database = PlatformTables & ProgrammeTables & RecruitmentTables & MembersTables;
+export type Database = PlatformTables &
+  ProgrammeTables &
+  RecruitmentTables &
+  MembersTables &
+  DevelopmentTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */

@@ -6,6 +6,7 @@ import * as m0004 from './2026-11-27-0004-scheduled-tasks.ts';
 import * as m0100 from './2026-11-27-0100-programme.ts';
 import * as m0200 from './2026-11-27-0200-recruitment.ts';
 import * as m0300 from './2026-11-27-0300-members.ts';
+import * as m0500 from './2026-11-27-0500-development.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0100-programme': m0100,
   '2026-11-27-0200-recruitment': m0200,
   '2026-11-27-0300-members': m0300,
+  '2026-11-27-0500-development': m0500,
 };

@@ -1,6 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
+import { membersApi } from './members.api.ts';
+import { membersPages } from './members.pages.ts';
+import { createMembersService } from './members.service.ts';
+
+export { registerMembersCli } from './members.cli.ts';
+export { membersDemoStep } from './members.demo.ts';
+export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
 
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */
-export async function membersModule(_app: FastifyInstance, _opts: { db: DB; config: Config }) {}
+export async function membersModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
+  const members = createMembersService({ db: opts.db });
+  await membersPages(app, { db: opts.db, members });
+  await membersApi(app, { db: opts.db, members });
+}

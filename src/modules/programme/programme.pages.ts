@@ -1,11 +1,205 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { parseForm } from '../../platform/forms.ts';
+import { idParam } from '../../platform/schemas.ts';
+import { fundingChart, recruitmentChart, timelineChart } from './programme.charts.ts';
+import { dashboardCsv } from './programme.csv.ts';
+import {
+  contractInput,
+  fundingInput,
+  phaseInput,
+  readinessInput,
+  readinessItemInput,
+  receivedInput,
+  REGION_STATUSES,
+  regionPeopleInput,
+  regionPlanInput,
+  spendInput,
+  targetInput,
+} from './programme.schemas.ts';
 import type { ProgrammeService } from './programme.service.ts';
 
 const V = 'modules/programme/views';
+const viewers = { access: ['partner', 'regional-lead', 'facilitator'] as const };
+const national = { access: ['national'] as const };
+const leads = { access: ['regional-lead'] as const };
+
+function codeOf(request: FastifyRequest): string {
+  const code = (request.params as { code?: string }).code ?? '';
+  if (!/^Q3\d$/.test(code)) throw new NotFoundError('Region not found');
+  return code;
+}
 
 export async function programmePages(app: FastifyInstance, opts: { programme: ProgrammeService }) {
+  const { programme } = opts;
+
+  app.navItems.push({ href: '/programme', text: 'Programme', roles: ['partner', 'regional-lead'] });
+
   app.get('/', { config: { access: 'public' } }, async (_request, reply) => {
-    const network = await opts.programme.describeNetwork();
+    const network = await programme.describeNetwork();
     return reply.page(`${V}/home.njk`, { pageTitle: 'Home', gridClass: 'nhsuk-grid-column-full', network });
+  });
+
+  app.get('/programme', { config: viewers }, async (request, reply) => {
+    const d = await programme.dashboard(request.actor!);
+    const scope = programme.visibleRegions(request.actor!);
+    return reply.page(`${V}/dashboard.njk`, {
+      pageTitle:
+        scope === 'all' ? 'National dashboard' : `Dashboard: ${d.regions.map((r) => r.name).join(', ')}`,
+      gridClass: 'nhsuk-grid-column-full',
+      d,
+      national: scope === 'all',
+      isNationalTeam: request.actor!.roles.some((g) => g.role === 'national'),
+      charts: { recruitment: recruitmentChart(d), timeline: timelineChart(d), funding: fundingChart(d) },
+      phases: await programme.listPhases(),
+    });
+  });
+
+  app.get('/programme/dashboard.csv', { config: viewers }, async (request, reply) => {
+    const d = await programme.dashboard(request.actor!);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="cln-dashboard-${d.asOf}.csv"`)
+      .header('cache-control', 'no-store')
+      .send(dashboardCsv(d));
+  });
+
+  async function regionPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
+    const region = await programme.regionDetail(request.actor!, codeOf(request));
+    return reply.page(`${V}/region.njk`, {
+      pageTitle: `${region.name}: programme`,
+      gridClass: 'nhsuk-grid-column-full',
+      backHref: '/programme',
+      region,
+      statusItems: REGION_STATUSES.map((s) => ({
+        value: s,
+        text: s.charAt(0).toUpperCase() + s.slice(1),
+        selected: s === region.status,
+      })),
+      values: {},
+      ...extra,
+    });
+  }
+
+  app.get('/programme/regions/:code', { config: viewers }, (request, reply) => regionPage(request, reply));
+
+  /** One form, one service call: a validation error re-renders the region page with the message on its field. */
+  function regionForm<S extends z.ZodType>(
+    path: string,
+    access: { access: readonly ('national' | 'regional-lead')[] },
+    schema: S,
+    act: (request: FastifyRequest, code: string, input: z.output<S>) => Promise<unknown>,
+    flash: string,
+  ) {
+    app.post(`/programme/regions/:code/${path}`, { config: access }, async (request, reply) => {
+      const code = codeOf(request);
+      try {
+        await act(request, code, parseForm(schema, request.body));
+        reply.flash(flash);
+        return reply.redirect(`/programme/regions/${code}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        reply.status(400);
+        return regionPage(request, reply, { errors: err.errors, values: { [path]: request.body } });
+      }
+    });
+  }
+
+  regionForm(
+    'target',
+    national,
+    targetInput,
+    (r, code, input) => programme.setTarget(r.actor!, code, input),
+    'Recruitment target saved',
+  );
+  regionForm(
+    'plan',
+    national,
+    regionPlanInput,
+    (r, code, input) => programme.updatePlan(r.actor!, code, input),
+    'Status and dates saved',
+  );
+  regionForm(
+    'people',
+    national,
+    regionPeopleInput,
+    (r, code, input) => programme.updatePeople(r.actor!, code, input),
+    'People saved',
+  );
+  regionForm(
+    'funding',
+    national,
+    fundingInput,
+    (r, code, input) => programme.addFunding(r.actor!, code, input),
+    'Funding allocation added',
+  );
+  regionForm(
+    'spend',
+    leads,
+    spendInput,
+    (r, code, input) => programme.addSpend(r.actor!, code, input),
+    'Spend recorded',
+  );
+  regionForm(
+    'readiness',
+    leads,
+    readinessInput,
+    (r, code, input) => programme.setReadiness(r.actor!, code, input.done),
+    'Readiness checklist saved',
+  );
+  regionForm(
+    'contract',
+    national,
+    contractInput,
+    (r, code, input) => programme.setContract(r.actor!, code, input),
+    'Contract saved',
+  );
+
+  app.post('/programme/regions/:code/funding/:id/received', { config: national }, async (request, reply) => {
+    const code = codeOf(request);
+    const id = idParam.safeParse(request.params);
+    if (!id.success) throw new NotFoundError();
+    try {
+      const input = parseForm(receivedInput, request.body);
+      await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
+      reply.flash('Funding marked as received');
+      return reply.redirect(`/programme/regions/${code}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      reply.status(400);
+      return regionPage(request, reply, {
+        errors: err.errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
+      });
+    }
+  });
+
+  app.post('/programme/phases/:key', { config: national }, async (request, reply) => {
+    const key = (request.params as { key: string }).key;
+    try {
+      const input = parseForm(phaseInput, request.body);
+      await programme.updatePhase(request.actor!, key, input);
+      reply.flash('Phase dates saved');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      reply.flash(err.message);
+    }
+    return reply.redirect('/programme#phases', 303);
+  });
+
+  app.post('/programme/readiness-items', { config: national }, async (request, reply) => {
+    try {
+      const input = parseForm(readinessItemInput, request.body);
+      await programme.addReadinessItem(request.actor!, input.label);
+      reply.flash('Checklist item added to every region');
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      reply.flash(err.message);
+    }
+    return reply.redirect('/programme#readiness', 303);
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 
 export async function selectRegionsWithPhase(x: Executor) {
@@ -35,4 +36,129 @@ export async function selectPartners(x: Executor) {
     .orderBy('np.role')
     .orderBy('o.name')
     .execute();
+}
+
+/** Every region's programme record with its phase's dates, for the dashboard and the region page. */
+export async function selectRegionProgramme(x: Executor, codes?: string[]) {
+  let q = x
+    .selectFrom('network_regions as r')
+    .innerJoin('rollout_phases as p', 'p.key', 'r.phase_key')
+    .leftJoin('users as f', 'f.id', 'r.lead_facilitator_user_id')
+    .select([
+      'r.code',
+      'r.name',
+      'r.status',
+      'r.recruitment_target',
+      'r.phase_key',
+      'p.name as phase_name',
+      'p.sort_order as phase_order',
+      'p.first_event_target as phase_first_event_target',
+      'p.go_live_target as phase_go_live_target',
+      'r.first_event_target',
+      'r.go_live_target',
+      'r.first_event_actual',
+      'r.go_live_actual',
+      'r.lead_facilitator_user_id',
+      'f.name as lead_facilitator_name',
+      'r.senior_manager_name',
+      'r.senior_manager_email',
+    ])
+    .orderBy('p.sort_order')
+    .orderBy('r.name');
+  if (codes) q = q.where('r.code', 'in', codes.length ? codes : ['-']);
+  return q.execute();
+}
+
+/** Applications joined and offered in each region's current intake (the open one, else the latest). */
+export async function selectRecruitmentCounts(x: Executor) {
+  const rows = await sql<{ region_code: string; accepted: number; offered: number; applied: number }>`
+    select i.region_code,
+      count(a.id) filter (where a.status = 'accepted')::int as accepted,
+      count(a.id) filter (where a.status = 'offered')::int as offered,
+      count(a.id)::int as applied
+    from intakes i
+    left join applications a on a.intake_id = i.id
+    where i.id = (select i2.id from intakes i2 where i2.region_code = i.region_code
+                  order by (i2.status = 'open') desc, i2.opens_on desc limit 1)
+    group by i.region_code`.execute(x);
+  return new Map(rows.rows.map((r) => [r.region_code, r]));
+}
+
+export async function selectRegionLeads(x: Executor, codes: string[]) {
+  if (!codes.length) return [];
+  return x
+    .selectFrom('role_assignments as ra')
+    .innerJoin('users as u', 'u.id', 'ra.user_id')
+    .select(['ra.region_code', 'ra.role', 'u.id', 'u.name', 'u.email'])
+    .where('ra.role', 'in', ['regional-lead', 'facilitator'])
+    .where('ra.region_code', 'in', codes)
+    .where('u.disabled_at', 'is', null)
+    .orderBy('u.name')
+    .execute();
+}
+
+export async function selectFunding(x: Executor, codes: string[]) {
+  if (!codes.length) return { allocations: [], spend: [] };
+  const [allocations, spend] = await Promise.all([
+    x
+      .selectFrom('funding_allocations')
+      .selectAll()
+      .where('region_code', 'in', codes)
+      .orderBy('allocated_on')
+      .execute(),
+    x.selectFrom('funding_spend').selectAll().where('region_code', 'in', codes).orderBy('spent_on').execute(),
+  ]);
+  return { allocations, spend };
+}
+
+export async function selectReadiness(x: Executor, codes: string[]) {
+  const items = await x
+    .selectFrom('readiness_items')
+    .selectAll()
+    .orderBy('sort_order')
+    .orderBy('key')
+    .execute();
+  const done = codes.length
+    ? await x.selectFrom('region_readiness').selectAll().where('region_code', 'in', codes).execute()
+    : [];
+  return { items, done };
+}
+
+export async function selectContractLines(x: Executor, codes: string[]) {
+  if (!codes.length) return [];
+  return x.selectFrom('contract_lines').selectAll().where('region_code', 'in', codes).execute();
+}
+
+export async function lockRegion(x: Executor, code: string) {
+  return x.selectFrom('network_regions').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
+}
+
+export async function updateRegion(
+  x: Executor,
+  code: string,
+  v: Partial<{
+    status: string;
+    recruitment_target: number;
+    first_event_target: string | null;
+    go_live_target: string | null;
+    first_event_actual: string | null;
+    go_live_actual: string | null;
+    lead_facilitator_user_id: number | null;
+    senior_manager_name: string | null;
+    senior_manager_email: string | null;
+  }>,
+) {
+  await x
+    .updateTable('network_regions')
+    .set({ ...v, updated_at: sql`now()` })
+    .where('code', '=', code)
+    .execute();
+}
+
+export async function updatePhase(
+  x: Executor,
+  key: string,
+  v: { first_event_target: string | null; go_live_target: string | null },
+) {
+  await x.updateTable('rollout_phases').set(v).where('key', '=', key).execute();
 }

@@ -1,5 +1,9 @@
 import type { DB } from '../../db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import * as repo from './programme.repository.ts';
+import { CONTRACT_KINDS } from './programme.schemas.ts';
 
 export type RegionSummary = {
   code: string;
@@ -9,6 +13,24 @@ export type RegionSummary = {
   recruitmentTarget: number;
   status: string;
 };
+
+export type MilestoneState = 'not-set' | 'due' | 'late' | 'done-on-time' | 'done-late';
+export type Milestone = { target: string | null; actual: string | null; state: MilestoneState };
+
+/** Today in England, as YYYY-MM-DD, the form dates are kept in. */
+export function todayInLondon(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+export function milestone(target: string | null, actual: string | null, today: string): Milestone {
+  let state: MilestoneState;
+  if (actual) state = target && actual > target ? 'done-late' : 'done-on-time';
+  else if (!target) state = 'not-set';
+  else state = target < today ? 'late' : 'due';
+  return { target, actual, state };
+}
+
+const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 100) / 100;
 
 export function createProgrammeService(deps: { db: DB }) {
   const { db } = deps;
@@ -45,11 +67,488 @@ export function createProgrammeService(deps: { db: DB }) {
       })),
       nationalTarget: regions
         .filter((r) => r.phase.key !== 'pilot')
-        .reduce((sum, r) => sum + r.recruitmentTarget, 0),
+        .reduce((total, r) => total + r.recruitmentTarget, 0),
     };
   }
 
-  return { listRegions, describeNetwork };
+  const listPhases = () => repo.selectPhases(db);
+
+  /** The regions whose programme the actor may see: all for the national team and partners. */
+  function visibleRegions(actor: Actor): 'all' | string[] {
+    if (isNational(actor) || hasRole(actor, 'partner')) return 'all';
+    const lead = regionsWhere(actor, 'regional-lead');
+    const facilitator = regionsWhere(actor, 'facilitator');
+    if (lead === 'all' || facilitator === 'all') return 'all';
+    return [...new Set([...lead, ...facilitator])];
+  }
+
+  function requireRegionVisible(actor: Actor, code: string) {
+    const scope = visibleRegions(actor);
+    if (scope !== 'all' && !scope.includes(code))
+      throw new ForbiddenError('You can see the programme of your own region only');
+  }
+
+  /** Every figure of the national dashboard, limited to the regions the actor may see. */
+  async function dashboard(actor: Actor, now = new Date()) {
+    const scope = visibleRegions(actor);
+    if (scope !== 'all' && scope.length === 0) throw new ForbiddenError();
+    const rows = await repo.selectRegionProgramme(db, scope === 'all' ? undefined : scope);
+    const codes = rows.map((r) => r.code);
+    const [counts, funding, readiness, contract, phases, allRegions] = await Promise.all([
+      repo.selectRecruitmentCounts(db),
+      repo.selectFunding(db, codes),
+      repo.selectReadiness(db, codes),
+      repo.selectContractLines(db, codes),
+      repo.selectPhases(db),
+      repo.selectRegionProgramme(db),
+    ]);
+    const today = todayInLondon(now);
+    const regions = rows.map((r) => {
+      const c = counts.get(r.code);
+      const recruited = c?.accepted ?? 0;
+      const allocations = funding.allocations.filter((a) => a.region_code === r.code);
+      const lines = contract.filter((l) => l.region_code === r.code);
+      return {
+        code: r.code,
+        name: r.name,
+        phase: { key: r.phase_key, name: r.phase_name },
+        status: r.status,
+        target: r.recruitment_target,
+        recruited,
+        offered: c?.offered ?? 0,
+        recruitedPercent: r.recruitment_target ? recruited / r.recruitment_target : 0,
+        firstEvent: milestone(
+          r.first_event_target ?? r.phase_first_event_target,
+          r.first_event_actual,
+          today,
+        ),
+        goLive: milestone(r.go_live_target ?? r.phase_go_live_target, r.go_live_actual, today),
+        readiness: {
+          done: readiness.done.filter((d) => d.region_code === r.code).length,
+          total: readiness.items.length,
+        },
+        funding: {
+          allocated: sum(allocations.map((a) => a.amount)),
+          received: sum(allocations.filter((a) => a.received_on).map((a) => a.amount)),
+          spent: sum(funding.spend.filter((s) => s.region_code === r.code).map((s) => s.amount)),
+        },
+        contract: {
+          promised: sum(lines.map((l) => l.promised)),
+          delivered: sum(lines.map((l) => l.delivered)),
+        },
+      };
+    });
+    const rollout = regions.filter((r) => r.phase.key !== 'pilot');
+    const target = rollout.reduce((a, r) => a + r.target, 0);
+    const recruited = rollout.reduce((a, r) => a + r.recruited, 0);
+    const lateOf = (r: (typeof regions)[number]) =>
+      r.firstEvent.state === 'late' ||
+      r.firstEvent.state === 'done-late' ||
+      r.goLive.state === 'late' ||
+      r.goLive.state === 'done-late';
+    return {
+      asOf: today,
+      regions,
+      national: {
+        target,
+        recruited,
+        recruitedPercent: target ? recruited / target : 0,
+        // Launch counts are public knowledge (the home page shows each region's status).
+        regionsLaunched: allRegions.filter((r) => r.status === 'launched').length,
+        regionsTotal: allRegions.length,
+        fundingAllocated: sum(regions.map((r) => r.funding.allocated)),
+        fundingReceived: sum(regions.map((r) => r.funding.received)),
+        fundingSpent: sum(regions.map((r) => r.funding.spent)),
+      },
+      phases: phases.map((p) => ({
+        key: p.key,
+        name: p.name,
+        firstEventTarget: p.first_event_target,
+        goLiveTarget: p.go_live_target,
+        late: regions.filter((r) => r.phase.key === p.key && lateOf(r)).map((r) => r.name),
+      })),
+    };
+  }
+
+  /** One region's programme in full: dates, people, funding lines, readiness and the contract. */
+  async function regionDetail(actor: Actor, code: string, now = new Date()) {
+    const [r] = await repo.selectRegionProgramme(db, [code]);
+    if (!r) throw new NotFoundError('Region not found');
+    requireRegionVisible(actor, code);
+    const [counts, people, funding, readiness, contract] = await Promise.all([
+      repo.selectRecruitmentCounts(db),
+      repo.selectRegionLeads(db, [code]),
+      repo.selectFunding(db, [code]),
+      repo.selectReadiness(db, [code]),
+      repo.selectContractLines(db, [code]),
+    ]);
+    const today = todayInLondon(now);
+    return {
+      code: r.code,
+      name: r.name,
+      status: r.status,
+      phase: {
+        key: r.phase_key,
+        name: r.phase_name,
+        firstEventTarget: r.phase_first_event_target,
+        goLiveTarget: r.phase_go_live_target,
+      },
+      target: r.recruitment_target,
+      recruited: counts.get(code)?.accepted ?? 0,
+      offered: counts.get(code)?.offered ?? 0,
+      regionDates: {
+        firstEventTarget: r.first_event_target,
+        goLiveTarget: r.go_live_target,
+        firstEventActual: r.first_event_actual,
+        goLiveActual: r.go_live_actual,
+      },
+      firstEvent: milestone(r.first_event_target ?? r.phase_first_event_target, r.first_event_actual, today),
+      goLive: milestone(r.go_live_target ?? r.phase_go_live_target, r.go_live_actual, today),
+      leads: people
+        .filter((p) => p.role === 'regional-lead')
+        .map((p) => ({ id: p.id, name: p.name, email: p.email })),
+      facilitators: people
+        .filter((p) => p.role === 'facilitator')
+        .map((p) => ({ id: p.id, name: p.name, email: p.email })),
+      leadFacilitator: r.lead_facilitator_user_id
+        ? { id: r.lead_facilitator_user_id, name: r.lead_facilitator_name }
+        : null,
+      seniorManager: { name: r.senior_manager_name, email: r.senior_manager_email },
+      allocations: funding.allocations.map((a) => ({
+        id: a.id,
+        amount: a.amount,
+        allocatedOn: a.allocated_on,
+        receivedOn: a.received_on,
+        reference: a.reference,
+      })),
+      spend: funding.spend.map((s) => ({
+        id: s.id,
+        amount: s.amount,
+        spentOn: s.spent_on,
+        description: s.description,
+      })),
+      fundingTotals: {
+        allocated: sum(funding.allocations.map((a) => a.amount)),
+        received: sum(funding.allocations.filter((a) => a.received_on).map((a) => a.amount)),
+        spent: sum(funding.spend.map((s) => s.amount)),
+      },
+      readiness: readiness.items.map((i) => {
+        const d = readiness.done.find((x) => x.item_key === i.key);
+        return { key: i.key, label: i.label, done: Boolean(d), completedOn: d?.completed_on ?? null };
+      }),
+      contract: CONTRACT_KINDS.map((k) => {
+        const l = contract.find((c) => c.kind === k.key);
+        return { kind: k.key, label: k.label, promised: l?.promised ?? 0, delivered: l?.delivered ?? 0 };
+      }),
+      canEdit: isNational(actor),
+      canTickReadiness: isNational(actor) || hasRole(actor, 'regional-lead', code),
+    };
+  }
+
+  async function lockedRegion(trx: Parameters<typeof repo.lockRegion>[0], code: string) {
+    const region = await repo.lockRegion(trx, code);
+    if (!region) throw new NotFoundError('Region not found');
+    return region;
+  }
+
+  /** The recruitment target (the region's quota): the national team's alone to change, always audited. */
+  async function setTarget(actor: Actor, code: string, input: { target: number; reason?: string }) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      if (region.recruitment_target === input.target) return;
+      await repo.updateRegion(trx, code, { recruitment_target: input.target });
+      await recordAudit(trx, actor, {
+        action: 'region.target',
+        entityType: 'region',
+        entityId: code,
+        summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${input.target}${input.reason ? `: ${input.reason}` : ''}`,
+        details: { from: region.recruitment_target, to: input.target, reason: input.reason ?? null },
+      });
+    });
+  }
+
+  async function updatePlan(
+    actor: Actor,
+    code: string,
+    input: {
+      status: string;
+      firstEventTarget: string | null;
+      goLiveTarget: string | null;
+      firstEventActual: string | null;
+      goLiveActual: string | null;
+    },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      const next = {
+        status: input.status,
+        first_event_target: input.firstEventTarget,
+        go_live_target: input.goLiveTarget,
+        first_event_actual: input.firstEventActual,
+        go_live_actual: input.goLiveActual,
+      };
+      const changes = Object.entries(next).filter(([k, v]) => (region as Record<string, unknown>)[k] !== v);
+      if (!changes.length) return;
+      await repo.updateRegion(trx, code, next);
+      await recordAudit(trx, actor, {
+        action: 'region.plan',
+        entityType: 'region',
+        entityId: code,
+        summary: `Updated ${region.name}: ${changes.map(([k, v]) => `${k.replace(/_/g, ' ')} ${v ?? 'cleared'}`).join(', ')}`,
+        details: Object.fromEntries(
+          changes.map(([k, v]) => [k, { from: (region as Record<string, unknown>)[k], to: v }]),
+        ),
+      });
+    });
+  }
+
+  async function updatePeople(
+    actor: Actor,
+    code: string,
+    input: {
+      leadFacilitatorUserId: number | null;
+      seniorManagerName: string | null;
+      seniorManagerEmail: string | null;
+    },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      if (input.leadFacilitatorUserId !== null) {
+        const ok = (await repo.selectRegionLeads(trx, [code])).some(
+          (p) => p.role === 'facilitator' && p.id === input.leadFacilitatorUserId,
+        );
+        if (!ok)
+          throw new ValidationError([
+            { field: 'leadFacilitatorUserId', message: `Choose one of ${region.name}'s facilitators` },
+          ]);
+      }
+      await repo.updateRegion(trx, code, {
+        lead_facilitator_user_id: input.leadFacilitatorUserId,
+        senior_manager_name: input.seniorManagerName,
+        senior_manager_email: input.seniorManagerEmail,
+      });
+      await recordAudit(trx, actor, {
+        action: 'region.people',
+        entityType: 'region',
+        entityId: code,
+        summary: `Updated ${region.name}'s lead facilitator and the consultancy's senior manager`,
+        details: { ...input },
+      });
+    });
+  }
+
+  async function addFunding(
+    actor: Actor,
+    code: string,
+    input: { amount: number; allocatedOn: string; receivedOn: string | null; reference: string | null },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      const row = await trx
+        .insertInto('funding_allocations')
+        .values({
+          region_code: code,
+          amount: input.amount,
+          allocated_on: input.allocatedOn,
+          received_on: input.receivedOn,
+          reference: input.reference,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, actor, {
+        action: 'funding.allocate',
+        entityType: 'funding_allocation',
+        entityId: row.id,
+        summary: `DH funding of £${input.amount.toFixed(2)} allocated to ${region.name}`,
+        details: { ...input },
+      });
+    });
+  }
+
+  async function markFundingReceived(actor: Actor, code: string, id: number, receivedOn: string) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('funding_allocations')
+        .set({ received_on: receivedOn })
+        .where('id', '=', id)
+        .where('region_code', '=', code)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new NotFoundError('Funding allocation not found');
+      await recordAudit(trx, actor, {
+        action: 'funding.receive',
+        entityType: 'funding_allocation',
+        entityId: id,
+        summary: `Funding allocation ${id} for ${code} received on ${receivedOn}`,
+      });
+    });
+  }
+
+  async function addSpend(
+    actor: Actor,
+    code: string,
+    input: { amount: number; spentOn: string; description: string },
+  ) {
+    requireRole(actor, ['regional-lead'], code);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      const row = await trx
+        .insertInto('funding_spend')
+        .values({
+          region_code: code,
+          amount: input.amount,
+          spent_on: input.spentOn,
+          description: input.description,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await recordAudit(trx, actor, {
+        action: 'funding.spend',
+        entityType: 'funding_spend',
+        entityId: row.id,
+        summary: `Spend of £${input.amount.toFixed(2)} recorded for ${region.name}: ${input.description}`,
+      });
+    });
+  }
+
+  async function setReadiness(actor: Actor, code: string, doneKeys: string[], now = new Date()) {
+    requireRole(actor, ['regional-lead'], code);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      const { items, done } = await repo.selectReadiness(trx, [code]);
+      const unknown = doneKeys.filter((k) => !items.some((i) => i.key === k));
+      if (unknown.length)
+        throw new ValidationError([{ field: 'done', message: 'Choose items from the checklist' }]);
+      const was = new Set(done.map((d) => d.item_key));
+      const want = new Set(doneKeys);
+      const added = [...want].filter((k) => !was.has(k));
+      const removed = [...was].filter((k) => !want.has(k));
+      if (removed.length)
+        await trx
+          .deleteFrom('region_readiness')
+          .where('region_code', '=', code)
+          .where('item_key', 'in', removed)
+          .execute();
+      for (const k of added)
+        await trx
+          .insertInto('region_readiness')
+          .values({ region_code: code, item_key: k, completed_on: todayInLondon(now) })
+          .execute();
+      if (added.length || removed.length) {
+        await recordAudit(trx, actor, {
+          action: 'region.readiness',
+          entityType: 'region',
+          entityId: code,
+          summary: `Readiness of ${region.name}: ${[...added.map((k) => `done ${k}`), ...removed.map((k) => `not done ${k}`)].join(', ')}`,
+        });
+      }
+    });
+  }
+
+  async function addReadinessItem(actor: Actor, label: string) {
+    requireRole(actor, ['national']);
+    const key =
+      label
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60) || 'item';
+    await db.transaction().execute(async (trx) => {
+      if (await trx.selectFrom('readiness_items').select('key').where('key', '=', key).executeTakeFirst()) {
+        throw new ValidationError([{ field: 'label', message: 'That item is already on the checklist' }]);
+      }
+      const max = await trx
+        .selectFrom('readiness_items')
+        .select((eb) => eb.fn.max<number | null>('sort_order').as('m'))
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('readiness_items')
+        .values({ key, label, sort_order: Number(max.m ?? 0) + 1 })
+        .execute();
+      await recordAudit(trx, actor, {
+        action: 'readiness.item.add',
+        entityType: 'readiness_item',
+        entityId: key,
+        summary: `Added "${label}" to every region's readiness checklist`,
+      });
+    });
+  }
+
+  async function setContract(actor: Actor, code: string, input: Record<string, number>) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const region = await lockedRegion(trx, code);
+      for (const k of CONTRACT_KINDS) {
+        const promised = input[`${k.key}.promised`] ?? 0;
+        const delivered = input[`${k.key}.delivered`] ?? 0;
+        await trx
+          .insertInto('contract_lines')
+          .values({ region_code: code, kind: k.key, promised, delivered })
+          .onConflict((oc) => oc.columns(['region_code', 'kind']).doUpdateSet({ promised, delivered }))
+          .execute();
+      }
+      await recordAudit(trx, actor, {
+        action: 'region.contract',
+        entityType: 'region',
+        entityId: code,
+        summary: `Updated the consultancy contract for ${region.name}`,
+        details: input,
+      });
+    });
+  }
+
+  async function updatePhase(
+    actor: Actor,
+    key: string,
+    input: { firstEventTarget: string | null; goLiveTarget: string | null },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const phase = await trx
+        .selectFrom('rollout_phases')
+        .selectAll()
+        .where('key', '=', key)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!phase) throw new NotFoundError('Phase not found');
+      await repo.updatePhase(trx, key, {
+        first_event_target: input.firstEventTarget,
+        go_live_target: input.goLiveTarget,
+      });
+      await recordAudit(trx, actor, {
+        action: 'phase.dates',
+        entityType: 'phase',
+        entityId: key,
+        summary: `${phase.name} target dates: first event ${input.firstEventTarget ?? 'none'}, go-live ${input.goLiveTarget ?? 'none'}`,
+        details: { from: { firstEvent: phase.first_event_target, goLive: phase.go_live_target }, to: input },
+      });
+    });
+  }
+
+  return {
+    listRegions,
+    describeNetwork,
+    listPhases,
+    visibleRegions,
+    dashboard,
+    regionDetail,
+    setTarget,
+    updatePlan,
+    updatePeople,
+    addFunding,
+    markFundingReceived,
+    addSpend,
+    setReadiness,
+    addReadinessItem,
+    setContract,
+    updatePhase,
+  };
 }
 
 export type ProgrammeService = ReturnType<typeof createProgrammeService>;
+export type Dashboard = Awaited<ReturnType<ProgrammeService['dashboard']>>;
+export type RegionDetail = Awaited<ReturnType<ProgrammeService['regionDetail']>>;

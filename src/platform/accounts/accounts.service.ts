@@ -35,6 +35,34 @@ function describeGrant(g: RoleGrant): string {
   return g.regionCode ? `${ROLE_LABELS[g.role]} (${g.regionCode})` : ROLE_LABELS[g.role];
 }
 
+/**
+ * Emails a single-use link to set a password, inside the caller's transaction (so the invitation
+ * exists only if the account does). Used by account creation and by modules that create accounts.
+ */
+export async function sendInvitationInTransaction(
+  trx: Executor,
+  baseUrl: string,
+  user: { userId: number; email: string; name: string },
+  intro = 'An account has been created for you on the Clinical Leaders Network platform.',
+) {
+  const token = createToken();
+  await repo.insertResetToken(trx, {
+    tokenHash: hashToken(token),
+    userId: user.userId,
+    purpose: 'invite',
+    expiresAt: new Date(Date.now() + INVITE_TTL_DAYS * 86_400_000),
+  });
+  await enqueueEmail(trx, {
+    to: user.email,
+    kind: 'account.invite',
+    subject: 'Set your password for the Clinical Leaders Network',
+    text:
+      `Dear ${user.name},\n\n${intro}\n\n` +
+      `Set your password here (the link works once and expires in ${INVITE_TTL_DAYS} days):\n` +
+      `${baseUrl}/reset-password/${token}\n\nClinical Leaders Network`,
+  });
+}
+
 export function createAccountsService(deps: { db: DB; config: AccountsConfig }) {
   const { db, config } = deps;
 
@@ -97,22 +125,7 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
   }
 
   async function inviteInTransaction(trx: Executor, userId: number, email: string, name: string) {
-    const token = createToken();
-    await repo.insertResetToken(trx, {
-      tokenHash: hashToken(token),
-      userId,
-      purpose: 'invite',
-      expiresAt: new Date(Date.now() + INVITE_TTL_DAYS * 86_400_000),
-    });
-    await enqueueEmail(trx, {
-      to: email,
-      kind: 'account.invite',
-      subject: 'Set your password for the Clinical Leaders Network',
-      text:
-        `Dear ${name},\n\nAn account has been created for you on the Clinical Leaders Network platform.\n\n` +
-        `Set your password here (the link works once and expires in ${INVITE_TTL_DAYS} days):\n` +
-        `${config.baseUrl}/reset-password/${token}\n\nClinical Leaders Network`,
-    });
+    await sendInvitationInTransaction(trx, config.baseUrl, { userId, email, name });
   }
 
   async function grantRole(userId: number, grant: RoleGrant, actor: Actor | 'system') {

@@ -13,6 +13,11 @@ export interface TabuParameters {
   readonly perturbStrength: number;
   /** Probability that a perturbation also moves a block of people between two groups (ds only). */
   readonly shiftProbability: number;
+  /**
+   * A phase's result becomes the next starting point when within this fraction of the best;
+   * otherwise the search goes back to the best solution.
+   */
+  readonly acceptWorse: number;
 }
 
 export interface SearchBudget {
@@ -44,6 +49,7 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
     maxTenure: Math.max(4, Math.round(1.5 * groupSize)),
     perturbStrength: Math.max(2, Math.round(0.1 * n)),
     shiftProbability: 0.5,
+    acceptWorse: 0,
   };
 }
 
@@ -112,7 +118,8 @@ export function runIteratedTabuSearch(
       bestFoundAt = performance.now();
     }
     if (stop) break;
-    state.load(best);
+    const near = phaseObjective >= bestObjective - params.acceptWorse * Math.abs(bestObjective);
+    state.load(near ? phaseBest : best);
     state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
     perturb(state, params.perturbStrength, rng);
   }

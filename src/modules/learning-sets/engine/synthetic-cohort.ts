@@ -1,4 +1,9 @@
-import { buildDiversityMatrix, listSameValuePairs, type DiversityAttribute, type PersonAttributes } from './diversity.ts';
+import {
+  buildDiversityMatrix,
+  listSameValuePairs,
+  type DiversityAttribute,
+  type PersonAttributes,
+} from './diversity.ts';
 import { createRng, randomInt, type Rng } from './rng.ts';
 import type { GroupingProblem, PersonPair } from './types.ts';
 
@@ -51,7 +56,12 @@ export interface SyntheticCohort {
  * avoid-together, a few keep-apart pairs (line managers and their reports) and a few
  * keep-together pairs (job shares).
  */
-export function generateSyntheticCohort(size: number, seed: number, minSize = 6, maxSize = 8): SyntheticCohort {
+export function generateSyntheticCohort(
+  size: number,
+  seed: number,
+  minSize = 6,
+  maxSize = 8,
+): SyntheticCohort {
   const rng = createRng(seed);
   const people: PersonAttributes[] = [];
   for (let i = 0; i < size; i++) {

@@ -1,60 +1,93 @@
 import type { FlowNetwork } from './flow-network.ts';
+import { orderRowsByCost } from './order-rows.ts';
+import { weightOf, type ScoreScale } from './score-scale.ts';
 
-/** Edges of the network before they are grouped by left node. */
-export interface EdgeList {
-  readonly count: number;
+/** Candidate edges, in input order, before they are grouped by left node. */
+export interface EdgeSource {
   readonly left: Int32Array;
   readonly right: Int32Array;
-  /** Non-negative weight; the edge cost is its negation. */
-  readonly weight: Float64Array;
+  readonly score: Float64Array;
 }
 
 /**
- * Groups edges into CSR rows by left node, each row ordered by right node.
- * Two stable counting sorts make the layout independent of the order in which
- * the pairs were listed, so the same problem always gets the same answer.
- * `order[k]` is the input position of network edge k.
+ * Groups edges into CSR rows by left node, ordered by right node and then
+ * (stably) by cost, so the layout, and so the answer, does not depend on the
+ * order in which pairs were listed. An edge is kept only if its left node has
+ * supply and its right node capacity.
+ *
+ * Input grouped the usual way (pairs in a consistent order) comes out ordered by
+ * right node from one scatter; only otherwise is a counting sort by right node
+ * done first. The rows are written into `room` (see edge-workspace.ts).
  */
 export function buildNetwork(
-  edges: EdgeList,
+  edges: EdgeSource,
+  scale: ScoreScale,
   supply: Int32Array,
   capacity: Int32Array,
   unfilledCost: number,
-): { network: FlowNetwork; order: Int32Array } {
-  const leftCount = supply.length;
-  const rightCount = capacity.length;
-  const byRight = sortByKey(edges.count, edges.right, rightCount, identity(edges.count));
-  const order = sortByKey(edges.count, edges.left, leftCount, byRight);
-  const rowStart = new Int32Array(leftCount + 1);
-  for (let e = 0; e < edges.count; e++) rowStart[edges.left[e]! + 1]!++;
-  for (let l = 0; l < leftCount; l++) rowStart[l + 1]! += rowStart[l]!;
-  const column = new Int32Array(edges.count);
-  const cost = new Float64Array(edges.count);
-  for (let k = 0; k < edges.count; k++) {
-    const e = order[k]!;
-    column[k] = edges.right[e]!;
-    // 0 - w rather than -w so that a zero weight gives +0, keeping sums tidy.
-    cost[k] = 0 - edges.weight[e]!;
+  room: { readonly column: Int32Array; readonly cost: Float64Array },
+): FlowNetwork {
+  const { left, right } = edges;
+  const rowStart = new Int32Array(supply.length + 1);
+  for (let p = 0; p < left.length; p++) {
+    if (supply[left[p]!]! > 0 && capacity[right[p]!]! > 0) rowStart[left[p]! + 1]!++;
   }
-  const network = { leftCount, rightCount, supply, capacity, rowStart, column, cost, unfilledCost };
-  return { network, order };
+  for (let l = 1; l < rowStart.length; l++) rowStart[l]! += rowStart[l - 1]!;
+  const count = rowStart[supply.length]!;
+  const column = room.column.subarray(0, count);
+  const cost = room.cost.subarray(0, count);
+  const sorted = scatterEdges(edges, scale, supply, capacity, rowStart, column, cost, null);
+  if (!sorted)
+    scatterEdges(edges, scale, supply, capacity, rowStart, column, cost, orderByRight(edges, capacity));
+  const rowSlack = orderRowsByCost(rowStart, column, cost, scale.range, scale.exact);
+  return {
+    leftCount: supply.length,
+    rightCount: capacity.length,
+    supply,
+    capacity,
+    rowStart,
+    column,
+    cost,
+    rowSlack,
+    unfilledCost,
+  };
 }
 
-function identity(count: number): Int32Array {
-  const order = new Int32Array(count);
-  for (let e = 0; e < count; e++) order[e] = e;
-  return order;
-}
-
-/** Stable counting sort of `order` by `key[order[k]]`. */
-function sortByKey(count: number, key: Int32Array, keyCount: number, order: Int32Array): Int32Array {
-  const start = new Int32Array(keyCount + 1);
-  for (let e = 0; e < count; e++) start[key[e]! + 1]!++;
-  for (let v = 0; v < keyCount; v++) start[v + 1]! += start[v]!;
-  const sorted = new Int32Array(count);
-  for (let k = 0; k < count; k++) {
-    const e = order[k]!;
-    sorted[start[key[e]!]!++] = e;
+/** Fills the rows in `order` (input order when null); returns whether every row came out sorted. */
+function scatterEdges(
+  edges: EdgeSource,
+  scale: ScoreScale,
+  supply: Int32Array,
+  capacity: Int32Array,
+  rowStart: Int32Array,
+  column: Int32Array,
+  cost: Float64Array,
+  order: Int32Array | null,
+): boolean {
+  const { left, right, score } = edges;
+  const fill = rowStart.slice(0, supply.length);
+  const total = order === null ? left.length : order.length;
+  let sorted = true;
+  for (let q = 0; q < total; q++) {
+    const p = order === null ? q : order[q]!;
+    const l = left[p]!;
+    const r = right[p]!;
+    if (supply[l] === 0 || capacity[r] === 0) continue;
+    const k = fill[l]!++;
+    if (k > rowStart[l]! && column[k - 1]! > r) sorted = false;
+    column[k] = r;
+    // 0 - w rather than -w so that a zero weight gives +0, keeping sums tidy.
+    cost[k] = 0 - weightOf(score[p]!, scale);
   }
   return sorted;
+}
+
+/** Input positions stably sorted by right node (counting sort). */
+function orderByRight(edges: EdgeSource, capacity: Int32Array): Int32Array {
+  const start = new Int32Array(capacity.length + 1);
+  for (let p = 0; p < edges.right.length; p++) start[edges.right[p]! + 1]!++;
+  for (let r = 1; r < start.length; r++) start[r]! += start[r - 1]!;
+  const order = new Int32Array(edges.right.length);
+  for (let p = 0; p < edges.right.length; p++) order[start[edges.right[p]!]!++] = p;
+  return order;
 }

@@ -22,6 +22,11 @@ export interface FlowNetwork {
   readonly column: Int32Array;
   /** Cost of each edge: minus its (shifted, non-negative) weight. */
   readonly cost: Float64Array;
+  /**
+   * Rows are ordered by cost up to this slack: along a row a cost is never more
+   * than `rowSlack` below an earlier one (Infinity when rows are in no order).
+   */
+  readonly rowSlack: number;
   /** Cost of leaving one unit of supply unshipped; exceeds any score gain. */
   readonly unfilledCost: number;
 }

@@ -1,5 +1,7 @@
 import { buildNetwork } from './build-network.ts';
-import type { FlowNetwork } from './flow-network.ts';
+import type { EdgeWorkspace } from './edge-workspace.ts';
+import type { FlowNetwork, FlowSolution } from './flow-network.ts';
+import type { ScoreScale } from './score-scale.ts';
 import type { IndexedProblem } from './validate-problem.ts';
 
 /** What is left to decide once pinned pairs are fixed. */
@@ -18,8 +20,6 @@ export interface MatchingNetwork {
   readonly network: FlowNetwork;
   /** True when mentors are the left (shipping) side, false when mentees are. */
   readonly mentorsShip: boolean;
-  /** Pair index of each network edge. */
-  readonly edgePair: Int32Array;
 }
 
 /** Removes pinned pairs from the problem: their mentees are settled and their mentors have less room. */
@@ -35,7 +35,13 @@ export function measureResidualProblem(problem: IndexedProblem): ResidualProblem
   let freeCapacity = 0;
   for (const c of capacity) freeCapacity += c;
   const freeMentees = problem.menteeIds.length - pinnedCount;
-  return { capacity, freeMentees, freeCapacity, pinnedCount, maxMatched: Math.min(freeMentees, freeCapacity) };
+  return {
+    capacity,
+    freeMentees,
+    freeCapacity,
+    pinnedCount,
+    maxMatched: Math.min(freeMentees, freeCapacity),
+  };
 }
 
 /**
@@ -47,31 +53,49 @@ export function measureResidualProblem(problem: IndexedProblem): ResidualProblem
 export function buildMatchingNetwork(
   problem: IndexedProblem,
   residual: ResidualProblem,
-  weights: Float64Array,
+  scale: ScoreScale,
   unfilledCost: number,
+  workspace: EdgeWorkspace,
 ): MatchingNetwork {
   const mentorsShip = residual.freeCapacity <= residual.freeMentees;
-  const keep = new Int32Array(problem.pairCount);
-  let count = 0;
-  for (let p = 0; p < problem.pairCount; p++) {
-    const free = problem.pinnedPair[problem.pairMentee[p]!] === -1;
-    if (free && residual.capacity[problem.pairMentor[p]!]! > 0) keep[count++] = p;
-  }
-  const mentee = new Int32Array(count);
-  const mentor = new Int32Array(count);
-  const weight = new Float64Array(count);
-  for (let e = 0; e < count; e++) {
-    const p = keep[e]!;
-    mentee[e] = problem.pairMentee[p]!;
-    mentor[e] = problem.pairMentor[p]!;
-    weight[e] = weights[p]!;
-  }
+  const { pairMentee, pairMentor, pairScore, pinnedPair } = problem;
+  // Pinned mentees ship nothing and take nothing, so their pairs drop out.
   const menteeUnits = new Int32Array(problem.menteeIds.length);
-  for (let i = 0; i < menteeUnits.length; i++) menteeUnits[i] = problem.pinnedPair[i] === -1 ? 1 : 0;
-  const built = mentorsShip
-    ? buildNetwork({ count, left: mentor, right: mentee, weight }, residual.capacity, menteeUnits, unfilledCost)
-    : buildNetwork({ count, left: mentee, right: mentor, weight }, menteeUnits, residual.capacity, unfilledCost);
-  const edgePair = new Int32Array(count);
-  for (let k = 0; k < count; k++) edgePair[k] = keep[built.order[k]!]!;
-  return { network: built.network, mentorsShip, edgePair };
+  for (let i = 0; i < menteeUnits.length; i++) menteeUnits[i] = pinnedPair[i] === -1 ? 1 : 0;
+  const network = mentorsShip
+    ? buildNetwork(
+        { left: pairMentor, right: pairMentee, score: pairScore },
+        scale,
+        residual.capacity,
+        menteeUnits,
+        unfilledCost,
+        workspace,
+      )
+    : buildNetwork(
+        { left: pairMentee, right: pairMentor, score: pairScore },
+        scale,
+        menteeUnits,
+        residual.capacity,
+        unfilledCost,
+        workspace,
+      );
+  return { network, mentorsShip };
+}
+
+/** Mentor chosen by the flow for each mentee, or -1 (pinned mentees are not included). */
+export function readMentorChoices(
+  problem: IndexedProblem,
+  built: MatchingNetwork,
+  flow: FlowSolution,
+): Int32Array {
+  const { network, mentorsShip } = built;
+  const mentorOf = new Int32Array(problem.menteeIds.length).fill(-1);
+  for (let r = 0; r < network.rightCount; r++) {
+    for (let s = flow.slotStart[r]!; s < flow.slotStart[r]! + flow.load[r]!; s++) {
+      const l = flow.slotLeft[s]!;
+      if (mentorsShip) mentorOf[r] = l;
+      else mentorOf[l] = r;
+    }
+  }
+  return mentorOf;
 }

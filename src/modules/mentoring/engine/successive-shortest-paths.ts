@@ -1,44 +1,5 @@
 import type { FlowNetwork, FlowSolution } from './flow-network.ts';
-
-/**
- * Mutable working state: the current flow, the potentials, and the scratch
- * arrays of one shortest-path search. Everything is allocated once, up front,
- * so the searches themselves never allocate.
- */
-interface SolverState {
-  readonly net: FlowNetwork;
-  readonly slotStart: Int32Array;
-  readonly slotLeft: Int32Array;
-  readonly slotEdge: Int32Array;
-  readonly load: Int32Array;
-  readonly unfilled: Int32Array;
-  readonly leftPotential: Float64Array;
-  readonly rightPotential: Float64Array;
-  unfilledPotential: number;
-  /** Tentative distance of each left node in the current search (Infinity = unreached). */
-  readonly leftDist: Float64Array;
-  readonly leftDone: Uint8Array;
-  /**
-   * Edge (from an earlier settled left node into a full right node) by which a
-   * left node was reached; the left node gives that right node's slot up. Kept per
-   * left node so a path is a snapshot of the search tree even if the right node's
-   * distance is later rewritten.
-   */
-  readonly leftPredEdge: Int32Array;
-  /** Left nodes reached in the current search, in order of first reach. */
-  readonly reached: Int32Array;
-  reachedCount: number;
-  readonly rightDist: Float64Array;
-  /** Edge by which a right node with spare capacity was last reached. */
-  readonly rightPredEdge: Int32Array;
-  /** Right nodes given a finite distance in the current search. */
-  readonly touchedRight: Int32Array;
-  touchedCount: number;
-  /** Per left node, the edge to where its last search from that row ended. */
-  readonly hintEdge: Int32Array;
-  /** Owner (left node) of each edge, for walking a path backwards. */
-  readonly edgeLeft: Int32Array;
-}
+import { createSolverState, type SolverState } from './solver-state.ts';
 
 /** Where the search ended: a right node with spare capacity, or the unfilled node. */
 interface SearchResult {
@@ -59,7 +20,7 @@ interface SearchResult {
  * rows. With integer costs every step is exact.
  */
 export function solveFlow(net: FlowNetwork): FlowSolution {
-  const state = createState(net);
+  const state = createSolverState(net);
   for (let source = 0; source < net.leftCount; source++) {
     const units = net.supply[source]!;
     for (let unit = 0; unit < units; unit++) {
@@ -80,58 +41,18 @@ export function solveFlow(net: FlowNetwork): FlowSolution {
   };
 }
 
-function createState(net: FlowNetwork): SolverState {
-  const { leftCount, rightCount, rowStart, cost, capacity } = net;
-  const slotStart = new Int32Array(rightCount + 1);
-  for (let r = 0; r < rightCount; r++) slotStart[r + 1] = slotStart[r]! + capacity[r]!;
-  const edgeLeft = new Int32Array(cost.length);
-  // Start every left node at its best weight so all reduced costs begin non-negative.
-  const leftPotential = new Float64Array(leftCount);
-  for (let l = 0; l < leftCount; l++) {
-    let best = 0;
-    for (let k = rowStart[l]!; k < rowStart[l + 1]!; k++) {
-      edgeLeft[k] = l;
-      if (-cost[k]! > best) best = -cost[k]!;
-    }
-    leftPotential[l] = best;
-  }
-  const slots = slotStart[rightCount]!;
-  return {
-    net,
-    slotStart,
-    slotLeft: new Int32Array(slots).fill(-1),
-    slotEdge: new Int32Array(slots).fill(-1),
-    load: new Int32Array(rightCount),
-    unfilled: new Int32Array(leftCount),
-    leftPotential,
-    rightPotential: new Float64Array(rightCount),
-    unfilledPotential: 0,
-    leftDist: new Float64Array(leftCount).fill(Infinity),
-    leftDone: new Uint8Array(leftCount),
-    leftPredEdge: new Int32Array(leftCount).fill(-1),
-    reached: new Int32Array(leftCount),
-    reachedCount: 0,
-    rightDist: new Float64Array(rightCount).fill(Infinity),
-    rightPredEdge: new Int32Array(rightCount).fill(-1),
-    touchedRight: new Int32Array(rightCount),
-    touchedCount: 0,
-    hintEdge: new Int32Array(leftCount).fill(-1),
-    edgeLeft,
-  };
-}
-
 /**
  * Dijkstra from `source` over left nodes; right nodes are relaxed inline because
  * a full right node only leads on to the left nodes occupying its slots.
  *
  * Anything at or beyond the best end found so far can never be on the shortest
- * path, so it is skipped before any write; seeding that bound with the row's
- * previous end (usually still free) means most cells cost one compare.
+ * path, so it is skipped before any write, and since rows are ordered by cost a
+ * row is read only as far as an entry could still beat that end.
  */
 function searchShortestPath(state: SolverState, source: number): SearchResult {
   const { net, leftDist, leftDone, leftPredEdge, reached, rightDist, rightPredEdge, touchedRight } = state;
-  const { rowStart, column, cost, capacity, unfilledCost } = net;
-  const { leftPotential, rightPotential, slotStart, slotLeft, slotEdge, load, hintEdge } = state;
+  const { rowStart, column, cost, capacity, unfilledCost, rowSlack } = net;
+  const { leftPotential, rightPotential, slotStart, slotLeft, slotEdge, load } = state;
   const unfilledPotential = state.unfilledPotential;
   leftDist[source] = 0;
   leftPredEdge[source] = -1;
@@ -166,22 +87,13 @@ function searchShortestPath(state: SolverState, source: number): SearchResult {
         terminalRight = -1;
       }
     }
-    const hint = hintEdge[l]!;
-    if (hint >= 0) {
-      const r = column[hint]!;
-      const nd = base + cost[hint]! - rightPotential[r]!;
-      if (load[r]! < capacity[r]! && nd < rightDist[r]! && nd + rightPotential[r]! < best) {
-        if (rightDist[r] === Infinity) touchedRight[touchedCount++] = r;
-        rightDist[r] = nd;
-        rightPredEdge[r] = hint;
-        best = nd + rightPotential[r]!;
-        terminalRight = r;
-      }
-    }
     for (let k = rowStart[l]!, end = rowStart[l + 1]!; k < end; k++) {
+      const c = cost[k]!;
+      // Right potentials never rise above 0, so base + c bounds this and (rows being
+      // ordered by cost) every later entry from below: nothing further can win.
+      if (base + c >= best + rowSlack) break;
       const r = column[k]!;
-      const nd = base + cost[k]! - rightPotential[r]!;
-      // Potentials of right nodes never rise above 0, so nd bounds any path through r.
+      const nd = base + c - rightPotential[r]!;
       if (nd >= best || nd >= rightDist[r]!) continue;
       const s0 = slotStart[r]!;
       const used = load[r]!;
@@ -193,7 +105,6 @@ function searchShortestPath(state: SolverState, source: number): SearchResult {
         if (nd + rightPotential[r]! < best) {
           best = nd + rightPotential[r]!;
           terminalRight = r;
-          hintEdge[l] = k;
         }
         continue;
       }
@@ -250,13 +161,13 @@ function updatePotentials(state: SolverState, found: SearchResult): void {
 
 /** Moves one unit along the found path: each left node on it swaps one slot for the next. */
 function augmentPath(state: SolverState, source: number, found: SearchResult): void {
-  const { leftPredEdge, rightPredEdge, edgeLeft, slotStart, slotLeft, slotEdge, load } = state;
-  const { column } = state.net;
+  const { leftPredEdge, rightPredEdge, slotStart, slotLeft, slotEdge, load } = state;
+  const { column, rowStart } = state.net;
   let l: number;
   if (found.terminalRight >= 0) {
     const r = found.terminalRight;
     const k = rightPredEdge[r]!;
-    l = edgeLeft[k]!;
+    l = rowOfEdge(rowStart, k);
     const s = slotStart[r]! + load[r]!;
     slotLeft[s] = l;
     slotEdge[s] = k;
@@ -268,7 +179,7 @@ function augmentPath(state: SolverState, source: number, found: SearchResult): v
   while (l !== source) {
     const k = leftPredEdge[l]!;
     const r = column[k]!;
-    const next = edgeLeft[k]!;
+    const next = rowOfEdge(rowStart, k);
     for (let s = slotStart[r]!; s < slotStart[r]! + load[r]!; s++) {
       if (slotLeft[s] === l) {
         slotLeft[s] = next;
@@ -278,4 +189,16 @@ function augmentPath(state: SolverState, source: number, found: SearchResult): v
     }
     l = next;
   }
+}
+
+/** Left node owning edge k (binary search over row offsets; only used on found paths). */
+function rowOfEdge(rowStart: Int32Array, k: number): number {
+  let low = 0;
+  let high = rowStart.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (rowStart[mid]! <= k) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }

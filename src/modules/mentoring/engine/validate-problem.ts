@@ -1,5 +1,6 @@
 import { MatchingInputError, describeId, describePair } from './errors.ts';
 import { findDuplicatePair } from './duplicate-pairs.ts';
+import { createEdgeWorkspace, type EdgeWorkspace } from './edge-workspace.ts';
 import { MAX_MENTOR_CAPACITY, type MatchId, type MatchingProblem } from './types.ts';
 
 /** The problem with ids replaced by positions, checked and ready for the solver. */
@@ -11,20 +12,27 @@ export interface IndexedProblem {
   readonly pairMentee: Int32Array;
   readonly pairMentor: Int32Array;
   readonly pairScore: Float64Array;
+  /** Lowest and highest score (0 when there are no pairs). */
+  readonly lowScore: number;
+  readonly highScore: number;
   /** Per mentee, the index of its pinned pair, or -1. */
   readonly pinnedPair: Int32Array;
 }
 
 /**
- * Checks every rule of the input and maps ids to positions. Throws a
- * MatchingInputError naming the first offending id or pair.
+ * Checks every rule of the input and maps ids to positions, filling the pair
+ * arrays of `workspace` (a fresh one by default). Throws a MatchingInputError
+ * naming the first offending id or pair.
  */
-export function validateProblem(problem: MatchingProblem): IndexedProblem {
+export function validateProblem(
+  problem: MatchingProblem,
+  workspace: EdgeWorkspace = createEdgeWorkspace(problem.scores.length, false),
+): IndexedProblem {
   const menteeIndex = indexIds(problem.mentees, 'mentee');
   const mentorIds = problem.mentors.map((mentor) => mentor.id);
   const mentorIndex = indexIds(mentorIds, 'mentor');
   const capacity = readCapacities(problem);
-  const pairs = indexPairs(problem, menteeIndex, mentorIndex);
+  const pairs = indexPairs(problem, menteeIndex, mentorIndex, mentorIds, workspace);
   const duplicate = findDuplicatePair(
     pairs.pairMentee,
     pairs.pairMentor,
@@ -70,9 +78,9 @@ function readCapacities(problem: MatchingProblem): Int32Array {
   problem.mentors.forEach((mentor, j) => {
     const c: unknown = mentor.capacity;
     if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > MAX_MENTOR_CAPACITY) {
+      const given = c === undefined ? 'no capacity' : `capacity ${describeId(c)}`;
       throw new MatchingInputError(
-        `Mentor ${describeId(mentor.id)} has capacity ${describeId(c)}; ` +
-          `capacity must be a whole number from 0 to ${MAX_MENTOR_CAPACITY}.`,
+        `Mentor ${describeId(mentor.id)} has ${given}; capacity must be a whole number from 0 to ${MAX_MENTOR_CAPACITY}.`,
       );
     }
     capacity[j] = c;
@@ -80,39 +88,55 @@ function readCapacities(problem: MatchingProblem): Int32Array {
   return capacity;
 }
 
-type PairArrays = Pick<IndexedProblem, 'pairCount' | 'pairMentee' | 'pairMentor' | 'pairScore'>;
+type PairArrays = Pick<
+  IndexedProblem,
+  'pairCount' | 'pairMentee' | 'pairMentor' | 'pairScore' | 'lowScore' | 'highScore'
+>;
 
 function indexPairs(
   problem: MatchingProblem,
   menteeIndex: Map<MatchId, number>,
   mentorIndex: Map<MatchId, number>,
+  mentorIds: readonly MatchId[],
+  workspace: EdgeWorkspace,
 ): PairArrays {
   const pairCount = problem.scores.length;
-  const pairMentee = new Int32Array(pairCount);
-  const pairMentor = new Int32Array(pairCount);
-  const pairScore = new Float64Array(pairCount);
-  // Score lists are usually grouped by mentee, so remembering the last lookup saves most of them.
+  const { pairMentee, pairMentor, pairScore } = workspace;
+  // Score lists are usually grouped by mentee with mentors in a fixed order, so
+  // the previous mentee and the next mentor are checked before any map lookup.
   let lastMentee: unknown = undefined;
-  let lastMenteeIndex = -1;
+  let i = -1;
+  let j = -1;
+  let lowScore = pairCount === 0 ? 0 : Infinity;
+  let highScore = pairCount === 0 ? 0 : -Infinity;
   for (let p = 0; p < pairCount; p++) {
-    const [menteeId, mentorId, score] = problem.scores[p]!;
-    if (menteeId !== lastMentee || lastMenteeIndex < 0) {
+    // Indexing, not destructuring: destructuring goes through the iterator protocol.
+    const pair = problem.scores[p]!;
+    const menteeId = pair[0];
+    const mentorId = pair[1];
+    const score = pair[2];
+    if (menteeId !== lastMentee || i < 0) {
       lastMentee = menteeId;
-      lastMenteeIndex = menteeIndex.get(menteeId) ?? -1;
-      if (lastMenteeIndex < 0) throw unknownIdError('mentee', menteeId, menteeId, mentorId);
+      i = menteeIndex.get(menteeId) ?? -1;
+      if (i < 0) throw unknownIdError('mentee', menteeId, menteeId, mentorId);
     }
-    const j = mentorIndex.get(mentorId);
-    if (j === undefined) throw unknownIdError('mentor', mentorId, menteeId, mentorId);
+    if (mentorIds[j + 1] === mentorId) j++;
+    else {
+      j = mentorIndex.get(mentorId) ?? -1;
+      if (j < 0) throw unknownIdError('mentor', mentorId, menteeId, mentorId);
+    }
     if (typeof score !== 'number' || !Number.isFinite(score)) {
       throw new MatchingInputError(
         `The score for pair ${describePair(menteeId, mentorId)} is ${describeId(score)}; it must be a finite number.`,
       );
     }
-    pairMentee[p] = lastMenteeIndex;
+    pairMentee[p] = i;
     pairMentor[p] = j;
     pairScore[p] = score;
+    if (score < lowScore) lowScore = score;
+    if (score > highScore) highScore = score;
   }
-  return { pairCount, pairMentee, pairMentor, pairScore };
+  return { pairCount, pairMentee, pairMentor, pairScore, lowScore, highScore };
 }
 
 function unknownIdError(role: string, id: unknown, menteeId: unknown, mentorId: unknown): MatchingInputError {

@@ -1,0 +1,1351 @@
+import type { z } from 'zod';
+import type { DB, Executor } from '../../db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import {
+  AppError,
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  ValidationError,
+} from '../../platform/errors.ts';
+import { toFieldErrors } from '../../platform/forms.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import {
+  type Actor,
+  type AnonymousActor,
+  hasRole,
+  regionsWhere,
+  requireRole,
+} from '../../platform/permissions.ts';
+import { createToken, hashToken } from '../../platform/security.ts';
+import * as repo from './development.repository.ts';
+import {
+  type FeedbackInput,
+  feedbackInput,
+  type FrameworkStructureInput,
+  frameworkStructureInput,
+  type GoalInput,
+  goalInput,
+  type NewFrameworkInput,
+  newFrameworkInput,
+  planInput,
+  RATER_GROUP_LABELS,
+  RATER_GROUPS,
+  type RaterInput,
+  raterInput,
+  reviewInput,
+  type RoundInput,
+  roundInput,
+  type SelfAssessmentInput,
+  selfAssessmentInput,
+  type SharingInput,
+  sharingInput,
+} from './development.schemas.ts';
+import type { RaterGroup } from './development.table.ts';
+
+/** Fewer people than this behind a regional or national figure: the figure is not shown. */
+export const MIN_PEOPLE = 5;
+/** A rater group's scores are shown on their own only with at least this many responses. */
+export const MIN_GROUP_RESPONSES = 3;
+export const REMINDER_AFTER_DAYS = 3;
+export const MAX_REMINDERS = 3;
+const MAX_ROUND_DAYS = 366;
+
+export type VersionStructure = {
+  id: number;
+  frameworkId: number;
+  frameworkKey: string;
+  frameworkName: string;
+  publisher: string;
+  versionNumber: number;
+  edition: string;
+  note: string | null;
+  createdAt: Date;
+  scale: { value: number; label: string; descriptor: string }[];
+  domains: {
+    id: number;
+    name: string;
+    optional: boolean;
+    elements: { id: number; name: string; description: string | null }[];
+  }[];
+};
+
+/** What a plan's visibility depends on. */
+export type PlanAccessFacts = {
+  userId: number;
+  regionCode: string | null;
+  shareWithMentor: boolean;
+  shareWithFacilitator: boolean;
+};
+
+export type DevelopmentDeps = {
+  db: DB;
+  baseUrl: string;
+  /**
+   * When the mentoring module exists it answers whether this mentor mentors this member; until
+   * then any mentor in the member's region (or a network-wide mentor) counts.
+   */
+  isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
+  now?: () => Date;
+};
+
+/** YYYY-MM-DD in the network's time zone. */
+export function londonDate(d: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d);
+}
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  return result.data;
+}
+
+/**
+ * Which columns a 360 report may show. A group with fewer than 3 responses is merged into
+ * "others"; if "others" would then hold only 1 or 2 responses, the smallest separate group joins it
+ * too, so no column (and no difference between columns and the total) rests on 1 or 2 people.
+ */
+export function anonymiseGroups(counts: Record<RaterGroup, number>): {
+  separate: RaterGroup[];
+  merged: RaterGroup[];
+  mergedResponses: number;
+  total: number;
+} {
+  const total = RATER_GROUPS.reduce((s, g) => s + counts[g], 0);
+  let separate = RATER_GROUPS.filter((g) => g !== 'other' && counts[g] >= MIN_GROUP_RESPONSES);
+  const merged = RATER_GROUPS.filter((g) => !separate.includes(g) && counts[g] > 0);
+  let mergedResponses = merged.reduce((s, g) => s + counts[g], 0);
+  while (mergedResponses > 0 && mergedResponses < MIN_GROUP_RESPONSES && separate.length) {
+    const smallest = [...separate].sort((a, b) => counts[a] - counts[b])[0]!;
+    separate = separate.filter((g) => g !== smallest);
+    merged.push(smallest);
+    mergedResponses += counts[smallest];
+  }
+  return { separate, merged, mergedResponses, total };
+}
+
+export function createDevelopmentService(deps: DevelopmentDeps) {
+  const { db, baseUrl } = deps;
+  const now = deps.now ?? (() => new Date());
+  const today = () => londonDate(now());
+
+  // ---- frameworks ----
+
+  async function listFrameworks() {
+    const rows = await repo.selectFrameworksWithCurrentVersion(db);
+    return rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      name: r.name,
+      publisher: r.publisher,
+      currentVersion: { id: r.version_id, versionNumber: r.version_number, edition: r.edition },
+    }));
+  }
+
+  async function loadVersion(x: Executor, versionId: number): Promise<VersionStructure> {
+    const v = await repo.selectVersion(x, versionId);
+    if (!v) throw new NotFoundError('There is no such framework version');
+    const [scale, domains, elements] = await Promise.all([
+      repo.selectScale(x, versionId),
+      repo.selectDomains(x, versionId),
+      repo.selectElements(x, versionId),
+    ]);
+    return {
+      id: v.id,
+      frameworkId: v.framework_id,
+      frameworkKey: v.framework_key,
+      frameworkName: v.framework_name,
+      publisher: v.publisher,
+      versionNumber: v.version_number,
+      edition: v.edition,
+      note: v.note,
+      createdAt: v.created_at,
+      scale,
+      domains: domains.map((d) => ({
+        id: d.id,
+        name: d.name,
+        optional: d.optional,
+        elements: elements
+          .filter((e) => e.domain_id === d.id)
+          .map((e) => ({ id: e.id, name: e.name, description: e.description })),
+      })),
+    };
+  }
+
+  async function getVersion(versionId: number) {
+    return loadVersion(db, versionId);
+  }
+
+  async function getFramework(frameworkId: number) {
+    const f = await repo.selectFramework(db, frameworkId);
+    if (!f) throw new NotFoundError('There is no such framework');
+    const versions = await repo.selectVersionsOf(db, frameworkId);
+    return {
+      id: f.id,
+      key: f.key,
+      name: f.name,
+      publisher: f.publisher,
+      versions: versions.map((v) => ({
+        id: v.id,
+        versionNumber: v.version_number,
+        edition: v.edition,
+        createdAt: v.created_at,
+      })),
+    };
+  }
+
+  /** The framework a member uses: their intake's, else their region's, else the network default. */
+  async function frameworkIdFor(x: Executor, userId: number) {
+    const [placement, choices] = await Promise.all([
+      repo.selectMemberPlacement(x, userId),
+      repo.selectChoices(x),
+    ]);
+    const pick = (scope: string, key: string | number | null) =>
+      key === null ? undefined : choices.find((c) => c.scope === scope && c.scope_key === String(key));
+    const choice =
+      pick('intake', placement.intakeId) ??
+      pick('region', placement.regionCode) ??
+      pick('network', 'default');
+    if (choice) return { frameworkId: choice.framework_id, regionCode: placement.regionCode };
+    const first = await repo.selectFrameworksWithCurrentVersion(x);
+    if (!first[0]) throw new NotFoundError('No leadership framework has been set up yet');
+    return { frameworkId: first[0].id, regionCode: placement.regionCode };
+  }
+
+  /** The member's framework, its current version and their region. */
+  async function currentVersionFor(x: Executor, userId: number) {
+    const { frameworkId, regionCode } = await frameworkIdFor(x, userId);
+    const latest = await repo.selectLatestVersionOf(x, frameworkId);
+    if (!latest) throw new NotFoundError('The framework has no published version');
+    return { versionId: latest.id, frameworkId, regionCode };
+  }
+
+  async function getMyFramework(actor: Actor) {
+    requireRole(actor, ['member']);
+    const { versionId } = await currentVersionFor(db, actor.userId);
+    return loadVersion(db, versionId);
+  }
+
+  function checkStructure(input: FrameworkStructureInput): FieldError[] {
+    const errors: FieldError[] = [];
+    const domainNames = new Set<string>();
+    const elementNames = new Set<string>();
+    for (const d of input.domains) {
+      if (domainNames.has(d.name.toLowerCase()))
+        errors.push({ field: 'structure', message: `The domain "${d.name}" appears twice` });
+      domainNames.add(d.name.toLowerCase());
+      for (const e of d.elements) {
+        if (elementNames.has(e.name.toLowerCase()))
+          errors.push({ field: 'structure', message: `The element "${e.name}" appears twice` });
+        elementNames.add(e.name.toLowerCase());
+      }
+    }
+    const labels = new Set(input.scale.map((s) => s.label.toLowerCase()));
+    if (labels.size !== input.scale.length)
+      errors.push({ field: 'scale', message: 'Each point of the rating scale needs its own label' });
+    return errors;
+  }
+
+  async function createFramework(actor: Actor, raw: NewFrameworkInput | unknown) {
+    requireRole(actor, ['national']);
+    const input = parseWith(newFrameworkInput, raw);
+    const problems = checkStructure(input);
+    if (problems.length) throw new ValidationError(problems);
+    return db.transaction().execute(async (trx) => {
+      if (await repo.selectFrameworkByKey(trx, input.key)) {
+        throw new ValidationError([
+          { field: 'key', message: `A framework with the key ${input.key} already exists` },
+        ]);
+      }
+      const fw = await repo.insertFramework(trx, {
+        key: input.key,
+        name: input.name,
+        publisher: input.publisher,
+      });
+      const versionId = await repo.insertVersion(trx, {
+        frameworkId: fw.id,
+        versionNumber: 1,
+        edition: input.edition,
+        note: input.note,
+        createdBy: actor.userId,
+        scale: input.scale,
+        domains: input.domains,
+      });
+      await recordAudit(trx, actor, {
+        action: 'development.framework.create',
+        entityType: 'dev_framework',
+        entityId: fw.id,
+        summary: `Created the framework ${input.name} (${input.key})`,
+      });
+      return { frameworkId: fw.id, versionId };
+    });
+  }
+
+  /** Editing a framework publishes its next version; earlier versions stay as they were. */
+  async function publishVersion(actor: Actor, frameworkId: number, raw: FrameworkStructureInput | unknown) {
+    requireRole(actor, ['national']);
+    const input = parseWith(frameworkStructureInput, raw);
+    const problems = checkStructure(input);
+    if (problems.length) throw new ValidationError(problems);
+    return db.transaction().execute(async (trx) => {
+      const fw = await repo.selectFramework(trx, frameworkId);
+      if (!fw) throw new NotFoundError('There is no such framework');
+      const latest = await repo.selectLatestVersionOf(trx, frameworkId);
+      const versionNumber = (latest?.version_number ?? 0) + 1;
+      const versionId = await repo.insertVersion(trx, {
+        frameworkId,
+        versionNumber,
+        edition: input.edition,
+        note: input.note,
+        createdBy: actor.userId,
+        scale: input.scale,
+        domains: input.domains,
+      });
+      await recordAudit(trx, actor, {
+        action: 'development.framework.version',
+        entityType: 'dev_framework',
+        entityId: frameworkId,
+        summary: `Published version ${versionNumber} of ${fw.name}`,
+        details: { versionId },
+      });
+      return { versionId, versionNumber };
+    });
+  }
+
+  async function listChoices(actor: Actor) {
+    requireRole(actor, ['national']);
+    const [choices, regions, intakes, frameworks] = await Promise.all([
+      repo.selectChoices(db),
+      repo.selectRegions(db),
+      repo.selectIntakes(db),
+      listFrameworks(),
+    ]);
+    const find = (scope: string, key: string) =>
+      choices.find((c) => c.scope === scope && c.scope_key === key)?.framework_id ?? null;
+    return {
+      frameworks,
+      network: find('network', 'default'),
+      regions: regions.map((r) => ({ code: r.code, name: r.name, frameworkId: find('region', r.code) })),
+      intakes: intakes.map((i) => ({
+        id: i.id,
+        name: i.name,
+        regionCode: i.region_code,
+        status: i.status,
+        frameworkId: find('intake', String(i.id)),
+      })),
+    };
+  }
+
+  /** Sets the framework of the network (default), a region or an intake; null returns to the wider choice. */
+  async function setFrameworkChoice(
+    actor: Actor,
+    c: { scope: 'network' | 'region' | 'intake'; scopeKey: string; frameworkId: number | null },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      if (c.scope === 'network' && c.frameworkId === null)
+        throw new ValidationError([
+          { field: 'frameworkId', message: 'Choose the network’s default framework' },
+        ]);
+      if (c.frameworkId !== null && !(await repo.selectFramework(trx, c.frameworkId)))
+        throw new ValidationError([{ field: 'frameworkId', message: 'Choose a framework from the list' }]);
+      if (c.scope === 'region' && !(await repo.selectRegions(trx)).some((r) => r.code === c.scopeKey))
+        throw new NotFoundError('There is no such region');
+      if (c.scope === 'intake' && !(await repo.selectIntakes(trx)).some((i) => String(i.id) === c.scopeKey))
+        throw new NotFoundError('There is no such intake');
+      if (c.frameworkId === null) await repo.deleteChoice(trx, c.scope as 'region' | 'intake', c.scopeKey);
+      else
+        await repo.upsertChoice(trx, {
+          scope: c.scope,
+          scopeKey: c.scope === 'network' ? 'default' : c.scopeKey,
+          frameworkId: c.frameworkId,
+        });
+      await recordAudit(trx, actor, {
+        action: 'development.framework.choice',
+        entityType: 'dev_framework_choice',
+        entityId: `${c.scope}:${c.scopeKey}`,
+        summary:
+          c.frameworkId === null
+            ? `The ${c.scope} ${c.scopeKey} now uses the wider default framework`
+            : `Set the framework of the ${c.scope} ${c.scopeKey} to framework ${c.frameworkId}`,
+      });
+    });
+  }
+
+  // ---- ratings checks ----
+
+  function checkRatings(
+    version: VersionStructure,
+    ratings: { elementId: number; rating: number }[],
+    opts: { requireAll: boolean },
+  ): FieldError[] {
+    const errors: FieldError[] = [];
+    const elements = new Map(
+      version.domains.flatMap((d) => d.elements.map((e) => [e.id, { ...e, domain: d }])),
+    );
+    const values = version.scale.map((s) => s.value);
+    const min = Math.min(...values);
+    const max = Math.max(...values);
+    const seen = new Set<number>();
+    for (const r of ratings) {
+      const field = `rating-${r.elementId}`;
+      const element = elements.get(r.elementId);
+      if (!element) {
+        errors.push({
+          field,
+          message: `Competency ${r.elementId} is not part of ${version.frameworkName} version ${version.versionNumber}`,
+        });
+        continue;
+      }
+      if (seen.has(r.elementId)) errors.push({ field, message: `${element.name} is rated more than once` });
+      seen.add(r.elementId);
+      if (!values.includes(r.rating)) {
+        errors.push({
+          field,
+          message: `Rating for ${element.name} must be on the scale, from ${min} (${version.scale[0]!.label}) to ${max} (${version.scale.at(-1)!.label})`,
+        });
+      }
+    }
+    if (opts.requireAll) {
+      for (const d of version.domains) {
+        if (d.optional) continue;
+        for (const e of d.elements)
+          if (!seen.has(e.id))
+            errors.push({ field: `rating-${e.id}`, message: `Choose a rating for ${e.name}` });
+      }
+    }
+    return errors;
+  }
+
+  // ---- self-assessment ----
+
+  /** Saves a self-assessment; every required element rated on the version's scale, or nothing is saved. */
+  async function saveSelfAssessment(actor: Actor, raw: SelfAssessmentInput | unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(selfAssessmentInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const current = await currentVersionFor(trx, actor.userId);
+      const version = await loadVersion(trx, input.versionId);
+      if (version.frameworkId !== current.frameworkId) {
+        throw new ValidationError([
+          { field: 'versionId', message: 'Assess yourself against the framework your region or cohort uses' },
+        ]);
+      }
+      const errors = checkRatings(version, input.ratings, { requireAll: true });
+      if (errors.length) throw new ValidationError(errors);
+      const row = await repo.insertSelfAssessment(
+        trx,
+        { userId: actor.userId, versionId: version.id, regionCode: current.regionCode },
+        input.ratings,
+      );
+      await recordAudit(trx, actor, {
+        action: 'development.self-assessment.create',
+        entityType: 'dev_self_assessment',
+        entityId: row.id,
+        summary: `Recorded a self-assessment against ${version.frameworkName} (${input.ratings.length} competencies)`,
+      });
+      return { id: row.id };
+    });
+  }
+
+  async function listSelfAssessments(actor: Actor, page: number, pageSize: number) {
+    requireRole(actor, ['member']);
+    const { rows, total } = await repo.selectSelfAssessmentsOf(
+      db,
+      actor.userId,
+      pageSize,
+      (page - 1) * pageSize,
+    );
+    return {
+      total,
+      rows: rows.map((r) => ({
+        id: r.id,
+        createdAt: r.created_at,
+        versionId: r.version_id,
+        framework: `${r.framework_name} (version ${r.version_number})`,
+        meanRating: r.mean_rating === null ? null : round2(Number(r.mean_rating)),
+      })),
+    };
+  }
+
+  /** One of the member's own self-assessments, with the change since the one before (same framework). */
+  async function getSelfAssessment(actor: Actor, id: number) {
+    requireRole(actor, ['member']);
+    const a = await repo.selectSelfAssessment(db, id);
+    if (!a || a.user_id !== actor.userId) throw new NotFoundError('There is no such self-assessment');
+    const version = await loadVersion(db, a.version_id);
+    const previous = await repo.selectPreviousSelfAssessment(db, {
+      userId: actor.userId,
+      frameworkId: version.frameworkId,
+      before: { createdAt: a.created_at, id: a.id },
+    });
+    const [ratings, previousRatings] = await Promise.all([
+      repo.selectSelfRatings(db, a.id),
+      previous ? repo.selectSelfRatings(db, previous.id) : Promise.resolve([]),
+    ]);
+    // Versions may differ: match elements by name within their domain.
+    const prior = new Map(previousRatings.map((r) => [`${r.domain}|${r.element}`.toLowerCase(), r.rating]));
+    const labels = new Map(version.scale.map((s) => [s.value, s.label]));
+    return {
+      id: a.id,
+      createdAt: a.created_at,
+      versionId: a.version_id,
+      version,
+      previous: previous ? { id: previous.id, createdAt: previous.created_at } : null,
+      ratings: ratings.map((r) => {
+        const before = prior.get(`${r.domain}|${r.element}`.toLowerCase()) ?? null;
+        return {
+          elementId: r.element_id,
+          element: r.element,
+          domain: r.domain,
+          rating: r.rating,
+          label: labels.get(r.rating) ?? String(r.rating),
+          evidence: r.evidence,
+          previousRating: before,
+          change: before === null ? null : r.rating - before,
+        };
+      }),
+    };
+  }
+
+  /** The form's starting point: the member's framework and their last ratings on it, as hints. */
+  async function prepareSelfAssessment(actor: Actor) {
+    requireRole(actor, ['member']);
+    const current = await currentVersionFor(db, actor.userId);
+    const version = await loadVersion(db, current.versionId);
+    const previous = await repo.selectPreviousSelfAssessment(db, {
+      userId: actor.userId,
+      frameworkId: current.frameworkId,
+      before: null,
+    });
+    const previousRatings = previous ? await repo.selectSelfRatings(db, previous.id) : [];
+    const labels = new Map(version.scale.map((s) => [s.value, s.label]));
+    const lastTime: Record<number, string> = {};
+    for (const d of version.domains)
+      for (const e of d.elements) {
+        const r = previousRatings.find(
+          (p) =>
+            p.element.toLowerCase() === e.name.toLowerCase() &&
+            p.domain.toLowerCase() === d.name.toLowerCase(),
+        );
+        if (r) lastTime[e.id] = `${labels.get(r.rating) ?? r.rating} (${r.rating})`;
+      }
+    return {
+      version,
+      previous: previous ? { id: previous.id, createdAt: previous.created_at } : null,
+      lastTime,
+    };
+  }
+
+  // ---- 360-degree feedback ----
+
+  async function createRound(actor: Actor, raw: RoundInput | unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(roundInput, raw);
+    const t = today();
+    if (input.closesOn <= t)
+      throw new ValidationError([{ field: 'closesOn', message: 'The closing date must be in the future' }]);
+    if (input.closesOn > addDays(t, MAX_ROUND_DAYS))
+      throw new ValidationError([{ field: 'closesOn', message: 'The closing date must be within a year' }]);
+    return db.transaction().execute(async (trx) => {
+      const current = await currentVersionFor(trx, actor.userId);
+      const round = await repo.insertRound(trx, {
+        userId: actor.userId,
+        versionId: current.versionId,
+        regionCode: current.regionCode,
+        title: input.title,
+        closesOn: input.closesOn,
+      });
+      await recordAudit(trx, actor, {
+        action: 'development.feedback.create',
+        entityType: 'dev_feedback_round',
+        entityId: round.id,
+        summary: `Started 360-degree feedback "${input.title}", closing ${input.closesOn}`,
+      });
+      return { id: round.id };
+    });
+  }
+
+  function isOpen(r: { closed_at: Date | null; closes_on: string }) {
+    return r.closed_at === null && r.closes_on >= today();
+  }
+
+  async function ownRound(x: Executor, actor: Actor, roundId: number, opts: { forUpdate?: boolean } = {}) {
+    const round = await repo.selectRound(x, roundId, opts);
+    if (!round || round.user_id !== actor.userId) throw new NotFoundError('There is no such feedback round');
+    return round;
+  }
+
+  async function listRounds(actor: Actor, page: number, pageSize: number) {
+    requireRole(actor, ['member']);
+    const { rows, total } = await repo.selectRoundsOf(db, actor.userId, pageSize, (page - 1) * pageSize);
+    return {
+      total,
+      rows: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        closesOn: r.closes_on,
+        open: isOpen(r),
+        invited: Number(r.invited),
+        responses: Number(r.responses),
+      })),
+    };
+  }
+
+  async function getRound(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    const round = await ownRound(db, actor, roundId);
+    const raters = await repo.selectRaters(db, roundId);
+    const responses = raters.filter((r) => r.responded_at !== null).length;
+    return {
+      id: round.id,
+      title: round.title,
+      closesOn: round.closes_on,
+      open: isOpen(round),
+      versionId: round.version_id,
+      responses,
+      raters: raters.map((r) => ({
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        group: r.rater_group,
+        groupLabel: RATER_GROUP_LABELS[r.rater_group],
+        responded: r.responded_at !== null,
+        remindersSent: r.reminders_sent,
+      })),
+    };
+  }
+
+  function invitationText(p: {
+    raterName: string;
+    memberName: string;
+    title: string;
+    closesOn: string;
+    token: string;
+    reminder: boolean;
+  }) {
+    return (
+      `Dear ${p.raterName},\n\n` +
+      (p.reminder
+        ? `This is a reminder: ${p.memberName} would value your feedback for "${p.title}". Earlier links no longer work; use this one.\n\n`
+        : `${p.memberName} has asked for your feedback on their leadership, as part of the Clinical Leaders Network ("${p.title}").\n\n`) +
+      `Give your feedback here (no account needed; the link works once, until ${p.closesOn}):\n` +
+      `${baseUrl}/feedback/${p.token}\n\n` +
+      `Your answers are anonymous. Scores are shown by group only when at least ${MIN_GROUP_RESPONSES} people in a group answer; ` +
+      `otherwise they are combined with others. Comments are shown without names.\n\nClinical Leaders Network`
+    );
+  }
+
+  /** Invites raters by email, each with a single-use link; all or none are invited. */
+  async function inviteRaters(actor: Actor, roundId: number, rawRaters: (RaterInput | unknown)[]) {
+    requireRole(actor, ['member']);
+    const raters = rawRaters.map((r, i) => {
+      try {
+        return parseWith(raterInput, r);
+      } catch (err) {
+        if (err instanceof ValidationError && rawRaters.length > 1)
+          throw new ValidationError(err.errors.map((e) => ({ ...e, field: `raters.${i}.${e.field}` })));
+        throw err;
+      }
+    });
+    const errors: FieldError[] = [];
+    const own = actor.email.toLowerCase();
+    const emails = new Set<string>();
+    raters.forEach((r, i) => {
+      const field = raters.length > 1 ? `raters.${i}.email` : 'email';
+      if (r.email === own) errors.push({ field, message: 'You cannot invite yourself as a rater' });
+      if (emails.has(r.email)) errors.push({ field, message: `${r.email} is listed twice` });
+      emails.add(r.email);
+    });
+    if (errors.length) throw new ValidationError(errors);
+    return db.transaction().execute(async (trx) => {
+      const round = await ownRound(trx, actor, roundId, { forUpdate: true });
+      if (!isOpen(round))
+        throw new ConflictError('This feedback round has closed: no more raters can be invited');
+      for (const [i, r] of raters.entries()) {
+        if (await repo.selectRaterByEmail(trx, roundId, r.email)) {
+          throw new ValidationError([
+            {
+              field: raters.length > 1 ? `raters.${i}.email` : 'email',
+              message: `${r.email} has already been invited`,
+            },
+          ]);
+        }
+        const token = createToken();
+        const rater = await repo.insertRater(trx, {
+          roundId,
+          name: r.name,
+          email: r.email,
+          group: r.group,
+          tokenHash: hashToken(token),
+        });
+        await enqueueEmail(trx, {
+          to: r.email,
+          kind: 'development.feedback.invite',
+          subject: `${actor.name} asks for your feedback`,
+          text: invitationText({
+            raterName: r.name,
+            memberName: actor.name,
+            title: round.title,
+            closesOn: round.closes_on,
+            token,
+            reminder: false,
+          }),
+        });
+        await recordAudit(trx, actor, {
+          action: 'development.feedback.rater.invite',
+          entityType: 'dev_feedback_round',
+          entityId: roundId,
+          summary: `Invited ${r.email} (${RATER_GROUP_LABELS[r.group]}) to give 360-degree feedback`,
+          details: { raterId: rater.id },
+        });
+      }
+      return { invited: raters.length };
+    });
+  }
+
+  async function closeRound(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    await db.transaction().execute(async (trx) => {
+      const round = await ownRound(trx, actor, roundId, { forUpdate: true });
+      if (round.closed_at) return;
+      await repo.closeRound(trx, roundId);
+      await recordAudit(trx, actor, {
+        action: 'development.feedback.close',
+        entityType: 'dev_feedback_round',
+        entityId: roundId,
+        summary: `Closed 360-degree feedback "${round.title}"`,
+      });
+    });
+  }
+
+  /** What a rater's link shows; a used, unknown or closed link gets a clear refusal. */
+  async function openRaterLink(token: string) {
+    const rater = await repo.selectRaterByTokenHash(db, hashToken(token));
+    if (!rater) throw new RaterLinkError('not-found');
+    if (rater.responded_at) throw new RaterLinkError('used');
+    if (rater.closed_at !== null || rater.closes_on < today()) throw new RaterLinkError('closed');
+    const version = await loadVersion(db, rater.version_id);
+    return {
+      memberName: rater.member_name,
+      title: rater.title,
+      closesOn: rater.closes_on,
+      group: rater.rater_group,
+      groupLabel: RATER_GROUP_LABELS[rater.rater_group],
+      version,
+    };
+  }
+
+  /** Saves a rater's answers once: the response keeps the rater's group but not who they are. */
+  async function submitFeedback(token: string, raw: FeedbackInput | unknown, who: AnonymousActor) {
+    const input = parseWith(feedbackInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const rater = await repo.selectRaterByTokenHash(trx, hashToken(token), { forUpdate: true });
+      if (!rater) throw new RaterLinkError('not-found');
+      if (rater.responded_at) throw new RaterLinkError('used');
+      if (rater.closed_at !== null || rater.closes_on < today()) throw new RaterLinkError('closed');
+      const version = await loadVersion(trx, rater.version_id);
+      const errors = checkRatings(version, input.ratings, { requireAll: false });
+      if (!input.ratings.length && !input.strengths && !input.development)
+        errors.push({ field: 'form', message: 'Rate at least one competency or leave a comment' });
+      if (errors.length) throw new ValidationError(errors);
+      await repo.insertResponse(trx, {
+        roundId: rater.round_id,
+        group: rater.rater_group,
+        strengths: input.strengths,
+        development: input.development,
+        ratings: input.ratings,
+      });
+      await repo.markRaterResponded(trx, rater.id);
+      await recordAudit(trx, who, {
+        action: 'development.feedback.respond',
+        entityType: 'dev_feedback_round',
+        entityId: rater.round_id,
+        summary: `A rater (${RATER_GROUP_LABELS[rater.rater_group]}) gave 360-degree feedback`,
+      });
+      return { memberName: rater.member_name };
+    });
+  }
+
+  /** The 360 report, once the round has closed, with the anonymity rules applied. */
+  async function getReport(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    const round = await ownRound(db, actor, roundId);
+    if (isOpen(round)) {
+      throw new ConflictError(
+        `The report is ready when feedback closes on ${round.closes_on}, so that no answer can be singled out. You can close it early on the feedback page.`,
+      );
+    }
+    const [version, responses, ratings, self] = await Promise.all([
+      loadVersion(db, round.version_id),
+      repo.selectResponses(db, roundId),
+      repo.selectResponseRatings(db, roundId),
+      repo.selectLatestSelfOnVersion(db, actor.userId, round.version_id),
+    ]);
+    const selfRatings = self ? await repo.selectSelfRatings(db, self.id) : [];
+    const counts = Object.fromEntries(RATER_GROUPS.map((g) => [g, 0])) as Record<RaterGroup, number>;
+    for (const r of responses) counts[r.rater_group]++;
+    const plan = anonymiseGroups(counts);
+    const groupOf = new Map(responses.map((r) => [r.id, r.rater_group]));
+    const enough = plan.total >= MIN_GROUP_RESPONSES;
+
+    type Column = { key: string; label: string; responses: number; groups: RaterGroup[] };
+    const columns: Column[] = [];
+    if (enough) {
+      for (const g of plan.separate)
+        columns.push({ key: g, label: RATER_GROUP_LABELS[g], responses: counts[g], groups: [g] });
+      if (plan.mergedResponses >= MIN_GROUP_RESPONSES)
+        columns.push({
+          key: 'others',
+          label:
+            plan.merged.length === 1 && plan.merged[0] === 'other'
+              ? 'Others'
+              : `Others (${plan.merged.map((g) => RATER_GROUP_LABELS[g].toLowerCase()).join(', ')} combined)`,
+          responses: plan.mergedResponses,
+          groups: plan.merged,
+        });
+    }
+
+    const selfByElement = new Map(selfRatings.map((r) => [r.element_id, r.rating]));
+    const elementMeans = (elementIds: number[], groups: RaterGroup[] | 'all') => {
+      const values = ratings
+        .filter((r) => elementIds.includes(r.element_id))
+        .filter((r) => groups === 'all' || groups.includes(groupOf.get(r.response_id)!))
+        .map((r) => r.rating);
+      const m = mean(values);
+      return m === null ? null : round2(m);
+    };
+    const selfMean = (elementIds: number[]) => {
+      const m = mean(
+        elementIds.map((id) => selfByElement.get(id)).filter((v): v is number => v !== undefined),
+      );
+      return m === null ? null : round2(m);
+    };
+    const figures = (elementIds: number[]) => ({
+      self: selfMean(elementIds),
+      raters: enough ? elementMeans(elementIds, 'all') : null,
+      byColumn: Object.fromEntries(
+        columns.map((c) => [c.key, enough ? elementMeans(elementIds, c.groups) : null]),
+      ),
+    });
+
+    const domains = version.domains.map((d) => ({ name: d.name, ...figures(d.elements.map((e) => e.id)) }));
+    const elements = version.domains.flatMap((d) =>
+      d.elements.map((e) => ({ id: e.id, name: e.name, domain: d.name, ...figures([e.id]) })),
+    );
+    const rated = elements.filter((e) => e.raters !== null);
+    const byScore = [...rated].sort((a, b) => b.raters! - a.raters!);
+    const strengths = byScore.slice(0, 3).map((e) => e.name);
+    const gaps = byScore
+      .slice(-3)
+      .reverse()
+      .filter((e) => !strengths.includes(e.name))
+      .map((e) => e.name);
+    const comments = (pick: (r: (typeof responses)[number]) => string | null) =>
+      enough
+        ? responses
+            .map(pick)
+            .filter((c): c is string => !!c)
+            .sort((a, b) => a.localeCompare(b))
+        : [];
+    return {
+      roundId: round.id,
+      title: round.title,
+      closesOn: round.closes_on,
+      version,
+      responses: plan.total,
+      enough,
+      selfAssessedAt: self?.created_at ?? null,
+      scale: version.scale,
+      columns: columns.map(({ key, label, responses: n }) => ({ key, label, responses: n })),
+      domains,
+      elements,
+      strengths,
+      gaps,
+      comments: {
+        strengths: comments((r) => r.strengths_comment),
+        development: comments((r) => r.development_comment),
+      },
+    };
+  }
+
+  /**
+   * Closes rounds past their closing date and reminds raters who have not answered (a new link each
+   * time, as only a hash of the old one is kept). Run periodically; safe to run from several processes.
+   */
+  async function sendReminders(opts: { roundId?: number; actor?: Actor } = {}) {
+    const t = today();
+    const before = new Date(now().getTime() - (opts.roundId ? 1 : REMINDER_AFTER_DAYS) * 86_400_000);
+    return db.transaction().execute(async (trx) => {
+      const closed = opts.roundId ? [] : await repo.closeExpiredRounds(trx, t);
+      for (const c of closed) {
+        await recordAudit(trx, 'system', {
+          action: 'development.feedback.close',
+          entityType: 'dev_feedback_round',
+          entityId: c.id,
+          summary: 'Closed 360-degree feedback: its closing date passed',
+        });
+      }
+      const due = await repo.selectRatersDueReminder(trx, {
+        today: t,
+        before,
+        maxReminders: MAX_REMINDERS,
+        limit: 500,
+        roundId: opts.roundId,
+      });
+      for (const r of due) {
+        const token = createToken();
+        await repo.rotateRaterToken(trx, r.id, hashToken(token));
+        await enqueueEmail(trx, {
+          to: r.email,
+          kind: 'development.feedback.reminder',
+          subject: `Reminder: ${r.member_name} asks for your feedback by ${r.closes_on}`,
+          text: invitationText({
+            raterName: r.name,
+            memberName: r.member_name,
+            title: r.title,
+            closesOn: r.closes_on,
+            token,
+            reminder: true,
+          }),
+        });
+      }
+      if (due.length) {
+        await recordAudit(trx, opts.actor ?? 'system', {
+          action: 'development.feedback.remind',
+          entityType: 'dev_feedback_round',
+          entityId: opts.roundId ?? null,
+          summary: `Sent ${due.length} reminder${due.length === 1 ? '' : 's'} to raters who have not answered`,
+          details: { raterIds: due.map((r) => r.id) },
+        });
+      }
+      return { closed: closed.length, reminded: due.length };
+    });
+  }
+
+  /** The member asks for reminders now (at most once a day per rater). */
+  async function remindNow(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    const round = await ownRound(db, actor, roundId);
+    if (!isOpen(round)) throw new ConflictError('This feedback round has closed');
+    return sendReminders({ roundId, actor });
+  }
+
+  // ---- development plans ----
+
+  /**
+   * Who may see a plan: its owner; a mentor or facilitator only when the member shared it with them.
+   * A facilitator must work in the member's region; a mentor must mentor them (until the mentoring
+   * module answers that, a mentor in the member's region). The national team gets no special view:
+   * a plan is personal.
+   */
+  async function canViewPlan(
+    actor: Pick<Actor, 'userId' | 'roles'>,
+    plan: PlanAccessFacts,
+  ): Promise<boolean> {
+    if (actor.userId === plan.userId) return true;
+    if (plan.shareWithFacilitator && plan.regionCode) {
+      if (actor.roles.some((g) => g.role === 'facilitator' && g.regionCode === plan.regionCode)) return true;
+    }
+    if (plan.shareWithMentor && actor.roles.some((g) => g.role === 'mentor')) {
+      if (deps.isMentorOf) return deps.isMentorOf(actor.userId, plan.userId);
+      if (plan.regionCode ? hasRole(actor, 'mentor', plan.regionCode) : hasRole(actor, 'mentor', null))
+        return true;
+    }
+    return false;
+  }
+
+  async function createPlan(actor: Actor, raw: unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(planInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const current = await currentVersionFor(trx, actor.userId);
+      const plan = await repo.insertPlan(trx, {
+        userId: actor.userId,
+        versionId: current.versionId,
+        regionCode: current.regionCode,
+        title: input.title,
+      });
+      await recordAudit(trx, actor, {
+        action: 'development.plan.create',
+        entityType: 'dev_plan',
+        entityId: plan.id,
+        summary: `Created the development plan "${input.title}"`,
+      });
+      return { id: plan.id };
+    });
+  }
+
+  async function listPlans(actor: Actor, page: number, pageSize: number) {
+    requireRole(actor, ['member']);
+    const { rows, total } = await repo.selectPlansOf(db, actor.userId, pageSize, (page - 1) * pageSize);
+    return {
+      total,
+      rows: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        goals: Number(r.goals),
+        shareWithMentor: r.share_with_mentor,
+        shareWithFacilitator: r.share_with_facilitator,
+        updatedAt: r.updated_at,
+      })),
+    };
+  }
+
+  async function visiblePlan(x: Executor, actor: Actor, planId: number) {
+    const plan = await repo.selectPlan(x, planId);
+    // Someone who may not see a plan is told it does not exist, not that it is private.
+    if (
+      !plan ||
+      !(await canViewPlan(actor, {
+        userId: plan.user_id,
+        regionCode: plan.region_code,
+        shareWithMentor: plan.share_with_mentor,
+        shareWithFacilitator: plan.share_with_facilitator,
+      }))
+    )
+      throw new NotFoundError('There is no such development plan');
+    return plan;
+  }
+
+  async function ownPlan(x: Executor, actor: Actor, planId: number) {
+    const plan = await repo.selectPlan(x, planId);
+    if (!plan || plan.user_id !== actor.userId) throw new NotFoundError('There is no such development plan');
+    return plan;
+  }
+
+  async function getPlan(actor: Actor, planId: number) {
+    const plan = await visiblePlan(db, actor, planId);
+    const [goals, reviews] = await Promise.all([
+      repo.selectGoals(db, planId),
+      repo.selectReviews(db, planId),
+    ]);
+    return {
+      id: plan.id,
+      title: plan.title,
+      versionId: plan.version_id,
+      framework: `${plan.framework_name} (version ${plan.version_number})`,
+      shareWithMentor: plan.share_with_mentor,
+      shareWithFacilitator: plan.share_with_facilitator,
+      isOwner: plan.user_id === actor.userId,
+      owner: { id: plan.user_id, name: plan.owner_name },
+      regionCode: plan.region_code,
+      goals: goals.map((g) => ({
+        id: g.id,
+        elementId: g.element_id,
+        element: g.element,
+        domain: g.domain,
+        title: g.title,
+        actions: g.actions,
+        evidence: g.evidence,
+        targetDate: g.target_date,
+        status: g.status,
+      })),
+      reviews: reviews.map((r) => ({
+        id: r.id,
+        author: r.author_name,
+        notes: r.notes,
+        createdAt: r.created_at,
+      })),
+    };
+  }
+
+  async function updateSharing(actor: Actor, planId: number, raw: SharingInput | unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(sharingInput, raw);
+    await db.transaction().execute(async (trx) => {
+      const plan = await ownPlan(trx, actor, planId);
+      await repo.updatePlanSharing(trx, planId, input);
+      const said = (on: boolean) => (on ? 'shared with' : 'not shared with');
+      await recordAudit(trx, actor, {
+        action: 'development.plan.share',
+        entityType: 'dev_plan',
+        entityId: planId,
+        summary: `Plan "${plan.title}" ${said(input.shareWithMentor)} mentor, ${said(input.shareWithFacilitator)} facilitator`,
+        details: input,
+      });
+    });
+  }
+
+  async function checkGoalElement(x: Executor, plan: { version_id: number }, elementId: number) {
+    if (!(await repo.selectElementInVersion(x, elementId, plan.version_id))) {
+      const v = await loadVersion(x, plan.version_id);
+      throw new ValidationError([
+        {
+          field: 'elementId',
+          message: `Choose a competency from ${v.frameworkName} (version ${v.versionNumber}), the framework this plan uses`,
+        },
+      ]);
+    }
+  }
+
+  async function addGoal(actor: Actor, planId: number, raw: GoalInput | unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(goalInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const plan = await ownPlan(trx, actor, planId);
+      await checkGoalElement(trx, plan, input.elementId);
+      const goal = await repo.insertGoal(trx, { planId, ...input });
+      await repo.touchPlan(trx, planId);
+      await recordAudit(trx, actor, {
+        action: 'development.plan.goal.create',
+        entityType: 'dev_plan',
+        entityId: planId,
+        summary: `Added the goal "${input.title}" to plan "${plan.title}"`,
+        details: { goalId: goal.id },
+      });
+      return { id: goal.id };
+    });
+  }
+
+  async function getGoal(actor: Actor, goalId: number) {
+    requireRole(actor, ['member']);
+    const goal = await repo.selectGoal(db, goalId);
+    if (!goal) throw new NotFoundError('There is no such goal');
+    const plan = await ownPlan(db, actor, goal.plan_id);
+    return { goal, plan: { id: plan.id, title: plan.title, versionId: plan.version_id } };
+  }
+
+  async function updateGoal(actor: Actor, goalId: number, raw: GoalInput | unknown) {
+    requireRole(actor, ['member']);
+    const input = parseWith(goalInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const goal = await repo.selectGoal(trx, goalId);
+      if (!goal) throw new NotFoundError('There is no such goal');
+      const plan = await ownPlan(trx, actor, goal.plan_id);
+      await checkGoalElement(trx, plan, input.elementId);
+      await repo.updateGoal(trx, goalId, input);
+      await repo.touchPlan(trx, plan.id);
+      await recordAudit(trx, actor, {
+        action: 'development.plan.goal.update',
+        entityType: 'dev_plan',
+        entityId: plan.id,
+        summary: `Updated the goal "${input.title}" (${input.status})`,
+        details: { goalId },
+      });
+      return { planId: plan.id };
+    });
+  }
+
+  async function addReview(actor: Actor, planId: number, raw: unknown) {
+    const input = parseWith(reviewInput, raw);
+    return db.transaction().execute(async (trx) => {
+      const plan = await visiblePlan(trx, actor, planId);
+      const review = await repo.insertReview(trx, {
+        planId,
+        authorUserId: actor.userId,
+        authorName: actor.name,
+        notes: input.notes,
+      });
+      await repo.touchPlan(trx, planId);
+      await recordAudit(trx, actor, {
+        action: 'development.plan.review',
+        entityType: 'dev_plan',
+        entityId: planId,
+        summary: `Reviewed the development plan "${plan.title}"`,
+        details: { reviewId: review.id },
+      });
+      return { id: review.id };
+    });
+  }
+
+  /** Plans members have shared with this mentor or facilitator. */
+  async function listSharedPlans(actor: Actor, page: number, pageSize: number) {
+    requireRole(actor, ['mentor', 'facilitator']);
+    const regionsOf = (role: 'mentor' | 'facilitator'): 'all' | string[] => {
+      const grants = actor.roles.filter((g) => g.role === role);
+      if (grants.some((g) => g.regionCode === null)) return 'all';
+      return grants.map((g) => g.regionCode as string);
+    };
+    const { rows, total } = await repo.selectSharedPlans(db, {
+      mentorRegions: regionsOf('mentor'),
+      facilitatorRegions: regionsOf('facilitator'),
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    const visible = [];
+    for (const r of rows) {
+      const plan = await repo.selectPlan(db, r.id);
+      if (
+        plan &&
+        (await canViewPlan(actor, {
+          userId: plan.user_id,
+          regionCode: plan.region_code,
+          shareWithMentor: plan.share_with_mentor,
+          shareWithFacilitator: plan.share_with_facilitator,
+        }))
+      )
+        visible.push({
+          id: r.id,
+          title: r.title,
+          owner: r.owner_name,
+          regionCode: r.region_code,
+          updatedAt: r.updated_at,
+        });
+    }
+    return { total, rows: visible };
+  }
+
+  // ---- regional and national profiles ----
+
+  /**
+   * Competency profiles by region and nationally, from self and 360 ratings. A figure resting on
+   * fewer than MIN_PEOPLE people is withheld, and when only one region's figure is withheld for an
+   * item, the next smallest is withheld too, so it cannot be worked out from the national figure.
+   * National team: every region; a regional lead: their own region(s) and the national profile.
+   */
+  async function getProfiles(actor: Actor, versionId?: number) {
+    requireRole(actor, ['regional-lead']);
+    const scope = regionsWhere(actor, 'regional-lead');
+    let vid = versionId;
+    if (vid === undefined) {
+      const choices = await repo.selectChoices(db);
+      const fwId = choices.find((c) => c.scope === 'network')?.framework_id;
+      const frameworks = await listFrameworks();
+      vid = (frameworks.find((f) => f.id === fwId) ?? frameworks[0])?.currentVersion.id;
+      if (vid === undefined) throw new NotFoundError('No leadership framework has been set up yet');
+    }
+    const version = await loadVersion(db, vid);
+    const t = today();
+    const [regions, selfEl, selfDom, ratEl, ratDom, people] = await Promise.all([
+      repo.selectRegions(db),
+      repo.selectSelfProfile(db, vid, 'element'),
+      repo.selectSelfProfile(db, vid, 'domain'),
+      repo.selectRaterProfile(db, vid, 'element', t),
+      repo.selectRaterProfile(db, vid, 'domain', t),
+      repo.selectProfilePeople(db, vid, t),
+    ]);
+
+    type Cell = { people: number | null; mean: number | null; suppressed: boolean };
+    const key = (region: string | null, national: boolean, item: number) =>
+      `${national ? '*' : region}|${item}`;
+    const index = (rows: repo.ProfileFigure[]) => {
+      const m = new Map<string, repo.ProfileFigure>();
+      for (const r of rows) m.set(key(r.region_code, r.is_national, r.item_id), r);
+      // Secondary suppression per item: never leave exactly one small region withheld.
+      const withheld = new Set<string>();
+      const items = new Set(rows.map((r) => r.item_id));
+      for (const item of items) {
+        const regional = rows.filter((r) => !r.is_national && r.item_id === item && r.region_code !== null);
+        const small = regional.filter((r) => r.people < MIN_PEOPLE);
+        if (small.length === 1) {
+          const next = regional.filter((r) => r.people >= MIN_PEOPLE).sort((a, b) => a.people - b.people)[0];
+          if (next) withheld.add(key(next.region_code, false, item));
+        }
+      }
+      return (region: string | null, national: boolean, item: number): Cell => {
+        const k = key(region, national, item);
+        const r = m.get(k);
+        if (!r) return { people: 0, mean: null, suppressed: false };
+        if (r.people < MIN_PEOPLE || withheld.has(k)) return { people: null, mean: null, suppressed: true };
+        return { people: r.people, mean: round2(r.mean), suppressed: false };
+      };
+    };
+    const selfE = index(selfEl);
+    const selfD = index(selfDom);
+    const ratE = index(ratEl);
+    const ratD = index(ratDom);
+    const count = (region: string | null, national: boolean, kind: string) => {
+      const r = people.find(
+        (p) => p.kind === kind && p.is_national === national && (national || p.region_code === region),
+      );
+      const n = r?.people ?? 0;
+      return n > 0 && n < MIN_PEOPLE ? null : n;
+    };
+    const row = (regionCode: string | null, name: string) => {
+      const national = regionCode === null;
+      return {
+        scope: national ? 'national' : regionCode!,
+        name,
+        selfPeople: count(regionCode, national, 'self'),
+        raterPeople: count(regionCode, national, 'raters'),
+        domains: version.domains.map((d) => ({
+          domainId: d.id,
+          name: d.name,
+          self: selfD(regionCode, national, d.id),
+          raters: ratD(regionCode, national, d.id),
+        })),
+        elements: version.domains.flatMap((d) =>
+          d.elements.map((e) => ({
+            elementId: e.id,
+            name: e.name,
+            self: selfE(regionCode, national, e.id),
+            raters: ratE(regionCode, national, e.id),
+          })),
+        ),
+      };
+    };
+    const visibleRegions = regions.filter((r) => scope === 'all' || scope.includes(r.code));
+    return {
+      versionId: version.id,
+      version,
+      framework: `${version.frameworkName} (version ${version.versionNumber})`,
+      minimumPeople: MIN_PEOPLE,
+      rows: [row(null, 'England (all regions)'), ...visibleRegions.map((r) => row(r.code, r.name))],
+    };
+  }
+
+  return {
+    listFrameworks,
+    getVersion,
+    getFramework,
+    getMyFramework,
+    createFramework,
+    publishVersion,
+    listChoices,
+    setFrameworkChoice,
+    prepareSelfAssessment,
+    saveSelfAssessment,
+    listSelfAssessments,
+    getSelfAssessment,
+    createRound,
+    listRounds,
+    getRound,
+    inviteRaters,
+    closeRound,
+    openRaterLink,
+    submitFeedback,
+    getReport,
+    sendReminders,
+    remindNow,
+    canViewPlan,
+    createPlan,
+    listPlans,
+    getPlan,
+    updateSharing,
+    addGoal,
+    getGoal,
+    updateGoal,
+    addReview,
+    listSharedPlans,
+    getProfiles,
+  };
+}
+
+export type DevelopmentService = ReturnType<typeof createDevelopmentService>;
+
+/** A rater link that cannot be used: unknown (404), already used or its round closed (410). */
+export class RaterLinkError extends AppError {
+  override readonly status: number;
+  override readonly code: string;
+  constructor(readonly reason: 'not-found' | 'used' | 'closed') {
+    super(
+      reason === 'used'
+        ? 'This feedback link has already been used. Each link works once, so your answers are saved and cannot be changed.'
+        : reason === 'closed'
+          ? 'Feedback for this request has closed, so this link no longer works.'
+          : 'This feedback link is not valid. Check you copied the whole link from the email; if you were sent a reminder, use the newest link.',
+    );
+    this.status = reason === 'not-found' ? 404 : 410;
+    this.code = reason === 'not-found' ? 'not_found' : reason === 'used' ? 'link_used' : 'link_closed';
+  }
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { DB } from '../../db/database.ts';
+import { developmentApi } from './development.api.ts';
+import { developmentPages } from './development.pages.ts';
+import { createDevelopmentService } from './development.service.ts';
+
+export type { DevelopmentService, PlanAccessFacts } from './development.service.ts';
+export { createDevelopmentService };
+export { seedDevelopmentDemo } from './development.seed.ts';
+
+/** Competency frameworks, self and 360-degree assessment, development plans and regional profiles. */
+export async function developmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
+  const development = createDevelopmentService({ db: opts.db, baseUrl: opts.config.baseUrl });
+  app.navItems.push(
+    { href: '/development', text: 'Development', roles: ['member'] },
+    { href: '/development/profiles', text: 'Development profiles', roles: ['regional-lead'] },
+    { href: '/development/shared', text: 'Shared plans', roles: ['mentor', 'facilitator'] },
+  );
+  // Closes rounds past their date and reminds raters who have not answered.
+  app.scheduledTasks.push({
+    name: 'development.feedback-reminders',
+    everyMinutes: 60,
+    run: () => development.sendReminders(),
+  });
+  await developmentPages(app, { development });
+  await developmentApi(app, { development });
+}

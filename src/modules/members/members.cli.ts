@@ -1,0 +1,105 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import type { DB } from '../../db/database.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { openDatabase } from '../../db/open.ts';
+import { AppError } from '../../platform/errors.ts';
+import { version } from '../../version.ts';
+import { exportDirectoryCsv, importMembersCsv } from './members.csv.ts';
+import { directoryQuery } from './members.schemas.ts';
+import { createMembersService } from './members.service.ts';
+
+class MembersCliError extends AppError {
+  override readonly status = 400;
+  override readonly code = 'cli';
+}
+
+async function withDatabase<T>(fn: (db: DB) => Promise<T>): Promise<T> {
+  const handle = await openDatabase(loadConfig(process.env, version).database);
+  try {
+    await migrateToLatest(handle.db);
+    return await fn(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Adds `cln members import FILE [--dry-run]` and `cln members export [filters] [--output FILE]`. */
+export function registerMembersCli(program: Command): void {
+  const members = program.command('members').description('Members: CSV import and export');
+
+  members
+    .command('import')
+    .description(
+      'Import members from a CSV file: every row is checked, and nothing is imported unless all are good',
+    )
+    .argument('<file>', 'CSV file in UTF-8 with a header row')
+    .option('--dry-run', 'check the file and report, without importing')
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      let buffer: Buffer;
+      try {
+        buffer = await readFile(file);
+      } catch (err) {
+        throw new MembersCliError(
+          `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
+        );
+      }
+      await withDatabase(async (db) => {
+        const bar = new cliProgress.SingleBar(
+          {
+            format: 'Checking and importing [{bar}] {percentage}% | {value}/{total}',
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        let started = false;
+        const report = await importMembersCsv(db, buffer, {
+          actor: 'system',
+          dryRun: Boolean(opts.dryRun),
+          onProgress: (done, total) => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        });
+        if (started) bar.stop();
+        if (report.problem) throw new MembersCliError(`${file}: ${report.problem}`);
+        if (report.badRows.length) {
+          for (const b of report.badRows) console.error(`line ${b.line}: ${b.reasons.join('; ')}`);
+          throw new MembersCliError(
+            `${report.badRows.length} of ${report.rows} rows have problems. Nothing was imported.`,
+          );
+        }
+        console.log(
+          report.dryRun
+            ? `All ${report.rows} rows are good. Nothing was imported (dry run).`
+            : `Imported ${report.imported} members. Each has been emailed a link to set their password.`,
+        );
+      });
+    });
+
+  members
+    .command('export')
+    .description('Export the directory to CSV as the national team would see it (audited)')
+    .option('--region <code>', 'only this region, e.g. Q34')
+    .option('--status <status>', 'only this membership status')
+    .option('--output <file>', 'write to a file instead of standard output')
+    .action(async (opts: { region?: string; status?: string; output?: string }) => {
+      const parsed = directoryQuery.safeParse({ region: opts.region, status: opts.status, sort: 'name' });
+      if (!parsed.success)
+        throw new MembersCliError(
+          parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; '),
+        );
+      await withDatabase(async (db) => {
+        const csv = await exportDirectoryCsv(db, createMembersService({ db }), 'system', parsed.data);
+        if (opts.output) {
+          await writeFile(opts.output, csv);
+          console.error(`Wrote ${csv.split('\n').length - 2} members to ${opts.output}`);
+        } else process.stdout.write(csv);
+      });
+    });
+}

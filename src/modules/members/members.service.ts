@@ -1,0 +1,882 @@
+import { sql } from 'kysely';
+import type { DB, Executor } from '../../db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { type Actor, type AnonymousActor, isNational, requireRole } from '../../platform/permissions.ts';
+import {
+  checkRegistrationNumber,
+  normaliseRegistrationNumber,
+  type Profession,
+  PROFESSIONS,
+  registerForProfession,
+} from '../../platform/registration.ts';
+import {
+  audienceOf,
+  canSee,
+  isStaffFor,
+  isStaffView,
+  SYSTEM_VIEWER,
+  type Viewer,
+  viewerFor,
+} from './members.privacy.ts';
+import * as repo from './members.repository.ts';
+import { processPhoto, renderBiography } from './members.render.ts';
+import {
+  type DirectoryQuery,
+  type ProfileUpdate,
+  SECTIONS,
+  type Section,
+  STAGE_LABELS,
+  STATUS_LABELS,
+} from './members.schemas.ts';
+import type { MembershipStatus, Visibility } from './members.table.ts';
+
+export const DIRECTORY_PAGE_SIZE = 20;
+
+export type CreateMemberProfileInput = {
+  userId: number;
+  regionCode: string;
+  intakeId?: number | null;
+  profession: Profession | string;
+  registrationNumber?: string | null;
+  organisationId?: number | null;
+  jobTitle?: string | null;
+};
+
+export function professionLabel(key: string | null): string | null {
+  return PROFESSIONS.find((p) => p.key === key)?.label ?? null;
+}
+
+function fail(field: string, message: string): never {
+  throw new ValidationError([{ field, message }]);
+}
+
+function checkRegistration(profession: string | null, number: string | null): string | null {
+  if (!number) return null;
+  if (!profession) fail('registrationNumber', 'Choose your profession before entering a registration number');
+  const message = checkRegistrationNumber(registerForProfession(profession as Profession), number);
+  if (message) fail('registrationNumber', message);
+  return normaliseRegistrationNumber(number);
+}
+
+/**
+ * Creates a member's profile inside the caller's transaction: recruitment calls this when an
+ * applicant accepts an offer, the CSV import for each row. Audited in the same transaction.
+ */
+export async function createMemberProfile(
+  trx: Executor,
+  input: CreateMemberProfileInput,
+  actor: Actor | AnonymousActor | 'system',
+): Promise<void> {
+  const user = await trx
+    .selectFrom('users')
+    .select(['id', 'name'])
+    .where('id', '=', input.userId)
+    .executeTakeFirst();
+  if (!user) throw new NotFoundError('Account not found');
+  if (!PROFESSIONS.some((p) => p.key === input.profession)) fail('profession', 'Choose a profession');
+  if (!(await repo.findRegion(trx, input.regionCode)))
+    fail('regionCode', `There is no region ${input.regionCode}`);
+  if (input.intakeId != null) {
+    const intake = await repo.findIntake(trx, input.intakeId);
+    if (!intake || intake.region_code !== input.regionCode)
+      fail('intakeId', 'The intake is not one of this region');
+  }
+  if (input.organisationId != null && !(await repo.findOrganisationById(trx, input.organisationId)))
+    fail('odsCode', 'The employer organisation was not found');
+  const existing = await trx
+    .selectFrom('member_profiles')
+    .select('user_id')
+    .where('user_id', '=', input.userId)
+    .executeTakeFirst();
+  if (existing) throw new ConflictError('This member already has a profile');
+  const registrationNumber = checkRegistration(input.profession, input.registrationNumber ?? null);
+  await repo.insertProfile(trx, {
+    userId: input.userId,
+    name: user.name,
+    profession: input.profession,
+    registrationNumber,
+    organisationId: input.organisationId ?? null,
+    jobTitle: input.jobTitle ?? null,
+    regionCode: input.regionCode,
+    intakeId: input.intakeId ?? null,
+  });
+  if (input.organisationId != null)
+    await repo.recordEmployment(trx, input.userId, input.organisationId, input.jobTitle ?? null);
+  await repo.refreshSearchVectors(trx, [input.userId]);
+  await recordAudit(trx, actor, {
+    action: 'member.profile.create',
+    entityType: 'member',
+    entityId: input.userId,
+    summary: `Created the member profile of user #${input.userId} in ${input.regionCode}`,
+    details: { regionCode: input.regionCode, intakeId: input.intakeId ?? null, profession: input.profession },
+  });
+}
+
+type ProjectRow = Awaited<ReturnType<typeof repo.listProjects>>[number];
+
+/** A profile as one viewer may see it: hidden sections are null, never an empty placeholder. */
+export function presentProfile(p: repo.ProfileWithNames, projects: ProjectRow[], viewer: Viewer) {
+  const audience = audienceOf(viewer, { userId: p.user_id, regionCode: p.region_code });
+  const see = (s: Exclude<Section, 'profile'>) => canSee(audience, p[`visibility_${s}`] as Visibility);
+  const own = viewer.userId === p.user_id;
+  return {
+    id: p.user_id,
+    name: p.name,
+    jobTitle: p.job_title,
+    organisation: p.organisation_name ? { odsCode: p.organisation_ods, name: p.organisation_name } : null,
+    region: { code: p.region_code, name: p.region_name },
+    cohort: p.intake_id && p.intake_name ? { intakeId: p.intake_id, name: p.intake_name } : null,
+    status: p.status,
+    statusSince: p.status_since,
+    joinedOn: p.joined_on,
+    professional: see('professional')
+      ? {
+          profession: p.profession ?? '',
+          professionLabel: professionLabel(p.profession) ?? 'Not given',
+          registrationNumber: p.registration_number,
+          registrationVerified: p.registration_verified_at !== null,
+          specialty: p.specialty_name,
+        }
+      : null,
+    contact: see('contact')
+      ? { email: p.contact_email, phone: p.contact_phone, preferred: p.preferred_contact }
+      : null,
+    interests: see('interests')
+      ? { interests: p.interests, expertise: p.expertise, leadershipRoles: p.leadership_roles }
+      : null,
+    projects: see('projects')
+      ? projects.map((x) => ({ id: x.id, title: x.title, summary: x.summary, stage: x.stage }))
+      : null,
+    biographyMarkdown: see('biography') ? p.biography : null,
+    biographyHtml: see('biography') && p.biography ? renderBiography(p.biography) : null,
+    photoUrl: p.has_photo && see('photo') ? `/members/${p.user_id}/photo` : null,
+    visibility: own ? Object.fromEntries(SECTIONS.map((s) => [s, p[`visibility_${s}`] as Visibility])) : null,
+  };
+}
+export type ProfileView = ReturnType<typeof presentProfile>;
+
+const FIELD_LABELS: Partial<Record<keyof ProfileUpdate, string>> = {
+  name: 'name',
+  profession: 'profession',
+  registrationNumber: 'registration number',
+  specialtyId: 'specialty',
+  odsCode: 'employer',
+  jobTitle: 'job title',
+  regionCode: 'region',
+  interests: 'interests',
+  expertise: 'expertise',
+  leadershipRoles: 'leadership roles',
+  biography: 'biography',
+  contactEmail: 'contact email',
+  contactPhone: 'contact telephone',
+  preferredContact: 'contact preference',
+  status: 'membership status',
+};
+
+export function createMembersService(deps: { db: DB }) {
+  const { db } = deps;
+
+  async function viewerOf(actor: Actor | 'system'): Promise<Viewer> {
+    if (actor === 'system') return SYSTEM_VIEWER;
+    const own = await db
+      .selectFrom('member_profiles')
+      .select('region_code')
+      .where('user_id', '=', actor.userId)
+      .where('erased_at', 'is', null)
+      .executeTakeFirst();
+    return viewerFor(actor, own?.region_code);
+  }
+
+  /** Every member has a profile: one recruitment did not create is started on first visit. */
+  async function ensureOwnProfile(actor: Actor): Promise<repo.ProfileWithNames> {
+    const found = await repo.findProfile(db, actor.userId);
+    if (found) return found;
+    const erased = await db
+      .selectFrom('member_profiles')
+      .select('erased_at')
+      .where('user_id', '=', actor.userId)
+      .executeTakeFirst();
+    if (erased) throw new NotFoundError('This profile has been erased');
+    const grant = actor.roles.find((g) => (g.role === 'member' || g.role === 'mentor') && g.regionCode);
+    if (!grant) throw new NotFoundError('Only members of the network have a profile');
+    await db.transaction().execute(async (trx) => {
+      const again = await trx
+        .selectFrom('member_profiles')
+        .select('user_id')
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst();
+      if (again) return;
+      const user = await trx
+        .selectFrom('users')
+        .select('name')
+        .where('id', '=', actor.userId)
+        .executeTakeFirstOrThrow();
+      await repo.insertProfile(trx, {
+        userId: actor.userId,
+        name: user.name,
+        profession: null,
+        registrationNumber: null,
+        organisationId: null,
+        jobTitle: null,
+        regionCode: grant.regionCode!,
+        intakeId: null,
+      });
+      await repo.refreshSearchVectors(trx, [actor.userId]);
+      await recordAudit(trx, actor, {
+        action: 'member.profile.create',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Started the member profile of user #${actor.userId} on first visit`,
+      });
+    });
+    return (await repo.findProfile(db, actor.userId))!;
+  }
+
+  async function getOwnProfile(actor: Actor) {
+    const row = await ensureOwnProfile(actor);
+    const projects = await repo.listProjects(db, actor.userId);
+    return {
+      profile: presentProfile(row, projects, viewerFor(actor, row.region_code)),
+      row,
+      employment: await repo.listEmployment(db, actor.userId),
+    };
+  }
+
+  /** Another member's profile, as this viewer may see it. A staff view of the full record is audited. */
+  async function viewProfile(actor: Actor, userId: number) {
+    if (userId === actor.userId) return (await getOwnProfile(actor)).profile;
+    const row = await repo.findProfile(db, userId);
+    const viewer = await viewerOf(actor);
+    const member = { userId, regionCode: row?.region_code ?? '' };
+    if (!row || !canSee(audienceOf(viewer, member), row.visibility_profile))
+      throw new NotFoundError('Member not found');
+    const projects = await repo.listProjects(db, userId);
+    if (isStaffView(viewer, member)) {
+      await recordAudit(db, actor, {
+        action: 'member.view',
+        entityType: 'member',
+        entityId: userId,
+        summary: `Viewed the full record of member #${userId}`,
+      });
+    }
+    return presentProfile(row, projects, viewer);
+  }
+
+  async function resolveOrganisation(x: Executor, odsCode: string) {
+    const org = await repo.findOrganisationByOds(x, odsCode);
+    if (!org)
+      fail('odsCode', `No NHS organisation has the ODS code ${odsCode}. Check the code, for example RRK`);
+    return org;
+  }
+
+  /** The member changes their own profile; only fields present in the input change. */
+  async function updateOwnProfile(actor: Actor, input: ProfileUpdate) {
+    const current = await ensureOwnProfile(actor);
+    const changes: repo.ProfileChanges = {};
+    const changed: string[] = [];
+    const mark = (k: keyof ProfileUpdate) => {
+      const label = FIELD_LABELS[k];
+      if (label) changed.push(label);
+    };
+    await db.transaction().execute(async (trx) => {
+      const profession = input.profession ?? current.profession;
+      if (input.name !== undefined && input.name !== current.name) {
+        changes.name = input.name;
+        mark('name');
+      }
+      if (input.profession !== undefined && input.profession !== current.profession) {
+        changes.profession = input.profession;
+        mark('profession');
+      }
+      const registrationInput =
+        input.registrationNumber !== undefined ? input.registrationNumber : current.registration_number;
+      const registration = checkRegistration(profession, registrationInput ?? null);
+      if (registration !== current.registration_number) {
+        changes.registration_number = registration;
+        // A new number has not been checked against the register.
+        changes.registration_verified_at = null;
+        changes.registration_verified_by = null;
+        mark('registrationNumber');
+      }
+      if (input.specialtyId !== undefined || changes.profession) {
+        const specialtyId = input.specialtyId !== undefined ? input.specialtyId : current.specialty_id;
+        if (specialtyId != null) {
+          const s = await repo.findSpecialty(trx, specialtyId);
+          if (!s || s.profession !== profession)
+            fail('specialtyId', 'Choose a specialty from the list for your profession');
+        }
+        if (specialtyId !== current.specialty_id) {
+          changes.specialty_id = specialtyId ?? null;
+          mark('specialtyId');
+        }
+      }
+      let organisation: { id: number; sha_code: string | null } | null | undefined;
+      if (input.odsCode !== undefined) {
+        organisation = input.odsCode === null ? null : await resolveOrganisation(trx, input.odsCode);
+        if ((organisation?.id ?? null) !== current.organisation_id) {
+          changes.organisation_id = organisation?.id ?? null;
+          mark('odsCode');
+        }
+      }
+      if (input.jobTitle !== undefined && input.jobTitle !== current.job_title) {
+        changes.job_title = input.jobTitle ?? null;
+        mark('jobTitle');
+      }
+      if (input.regionCode !== undefined || changes.organisation_id !== undefined) {
+        // Explicit choice wins; otherwise the region follows the employer's strategic health authority area.
+        let region = input.regionCode ?? null;
+        if (!region) {
+          const org =
+            organisation !== undefined
+              ? organisation
+              : current.organisation_id
+                ? ((await repo.findOrganisationById(trx, current.organisation_id)) ?? null)
+                : null;
+          region = org?.sha_code ?? current.region_code;
+        }
+        if (!(await repo.findRegion(trx, region))) fail('regionCode', `There is no region ${region}`);
+        if (region !== current.region_code) {
+          changes.region_code = region;
+          mark('regionCode');
+        }
+      }
+      for (const [key, column] of [
+        ['interests', 'interests'],
+        ['expertise', 'expertise'],
+        ['leadershipRoles', 'leadership_roles'],
+      ] as const) {
+        const v = input[key];
+        if (v !== undefined && v.join('\u0000') !== current[column].join('\u0000')) {
+          changes[column] = v;
+          mark(key);
+        }
+      }
+      if (input.biography !== undefined && input.biography !== current.biography) {
+        changes.biography = input.biography ?? null;
+        mark('biography');
+      }
+      if (input.contactEmail !== undefined && input.contactEmail !== current.contact_email) {
+        changes.contact_email = input.contactEmail ?? null;
+        mark('contactEmail');
+      }
+      if (input.contactPhone !== undefined && input.contactPhone !== current.contact_phone) {
+        changes.contact_phone = input.contactPhone ?? null;
+        mark('contactPhone');
+      }
+      if (input.preferredContact !== undefined && input.preferredContact !== current.preferred_contact) {
+        changes.preferred_contact = input.preferredContact;
+        mark('preferredContact');
+      }
+      if (input.status !== undefined && input.status !== current.status) {
+        changes.status = input.status;
+        changes.status_since = new Date().toISOString().slice(0, 10);
+        mark('status');
+      }
+      for (const s of SECTIONS) {
+        const key = `visibility${s.charAt(0).toUpperCase()}${s.slice(1)}` as keyof ProfileUpdate;
+        const v = input[key] as Visibility | undefined;
+        const column = `visibility_${s}` as const;
+        if (v !== undefined && v !== current[column]) {
+          changes[column] = v;
+          changed.push(`who sees: ${s}`);
+        }
+      }
+      if (!changed.length) return;
+      await repo.updateProfile(trx, actor.userId, changes);
+      if (changes.name) {
+        await trx
+          .updateTable('users')
+          .set({ name: changes.name, updated_at: new Date() })
+          .where('id', '=', actor.userId)
+          .execute();
+      }
+      if (changes.organisation_id !== undefined) {
+        await repo.recordEmployment(
+          trx,
+          actor.userId,
+          changes.organisation_id,
+          changes.job_title ?? current.job_title,
+        );
+      } else if (changes.job_title !== undefined) {
+        await repo.updateOpenEmploymentTitle(trx, actor.userId, changes.job_title);
+      }
+      await repo.refreshSearchVectors(trx, [actor.userId]);
+      await recordAudit(trx, actor, {
+        action: 'member.profile.update',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} changed their ${changed.join(', ')}`,
+        details: { fields: changed },
+      });
+    });
+    return changed;
+  }
+
+  /** Marks a registration number as checked against the register (regional lead of the member's region, or national). */
+  async function setRegistrationVerified(actor: Actor, userId: number, verified: boolean) {
+    await db.transaction().execute(async (trx) => {
+      const p = await repo.findProfile(trx, userId);
+      if (!p) throw new NotFoundError('Member not found');
+      requireRole(actor, ['regional-lead'], p.region_code);
+      if (verified && !p.registration_number)
+        throw new ConflictError('This member has not given a registration number to verify');
+      await repo.updateProfile(trx, userId, {
+        registration_verified_at: verified ? new Date() : null,
+        registration_verified_by: verified ? actor.userId : null,
+      });
+      await recordAudit(trx, actor, {
+        action: verified ? 'member.registration.verify' : 'member.registration.unverify',
+        entityType: 'member',
+        entityId: userId,
+        summary: `${verified ? 'Verified' : 'Removed verification of'} the registration number of member #${userId}`,
+      });
+    });
+  }
+
+  async function addProject(actor: Actor, input: { title: string; summary: string; stage: string }) {
+    await ensureOwnProfile(actor);
+    return db.transaction().execute(async (trx) => {
+      const count = await trx
+        .selectFrom('member_projects')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= 20) throw new ConflictError('You can list up to 20 projects. Remove one first.');
+      const { id } = await repo.insertProject(trx, { userId: actor.userId, ...input });
+      await repo.refreshSearchVectors(trx, [actor.userId]);
+      await recordAudit(trx, actor, {
+        action: 'member.project.add',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} added a project (${STAGE_LABELS[input.stage as keyof typeof STAGE_LABELS]})`,
+        details: { projectId: id },
+      });
+      return id;
+    });
+  }
+
+  async function removeProject(actor: Actor, projectId: number) {
+    await db.transaction().execute(async (trx) => {
+      if (!(await repo.deleteProject(trx, actor.userId, projectId)))
+        throw new NotFoundError('Project not found');
+      await repo.refreshSearchVectors(trx, [actor.userId]);
+      await recordAudit(trx, actor, {
+        action: 'member.project.remove',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} removed a project`,
+        details: { projectId },
+      });
+    });
+  }
+
+  async function uploadPhoto(actor: Actor, upload: Buffer) {
+    await ensureOwnProfile(actor);
+    const photo = await processPhoto(upload);
+    await db.transaction().execute(async (trx) => {
+      await repo.upsertPhoto(trx, actor.userId, photo.data, photo.contentType);
+      await repo.updateProfile(trx, actor.userId, { has_photo: true });
+      await recordAudit(trx, actor, {
+        action: 'member.photo.upload',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} uploaded a photo`,
+      });
+    });
+  }
+
+  async function removePhoto(actor: Actor) {
+    await db.transaction().execute(async (trx) => {
+      await repo.deletePhoto(trx, actor.userId);
+      await repo.updateProfile(trx, actor.userId, { has_photo: false });
+      await recordAudit(trx, actor, {
+        action: 'member.photo.remove',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} removed their photo`,
+      });
+    });
+  }
+
+  async function getPhoto(actor: Actor, userId: number) {
+    const row = await repo.findProfile(db, userId);
+    const viewer = await viewerOf(actor);
+    const audience = row ? audienceOf(viewer, { userId, regionCode: row.region_code }) : 'network';
+    if (
+      !row ||
+      !row.has_photo ||
+      !canSee(audience, row.visibility_profile) ||
+      !canSee(audience, row.visibility_photo)
+    )
+      throw new NotFoundError('Photo not found');
+    const photo = await repo.findPhoto(db, userId);
+    if (!photo) throw new NotFoundError('Photo not found');
+    return photo;
+  }
+
+  /** The directory for this actor: privacy, then filters, ranked and paginated. */
+  async function searchDirectory(
+    actor: Actor | 'system',
+    query: Omit<DirectoryQuery, 'organisation'> & { organisation?: string },
+    pageSize = DIRECTORY_PAGE_SIZE,
+  ) {
+    const viewer = await viewerOf(actor);
+    let organisationId: number | undefined;
+    if (query.organisation) {
+      const org = await repo.findOrganisationByOds(db, query.organisation);
+      if (!org) return { rows: [], total: 0, capped: false, viewer };
+      organisationId = org.id;
+    }
+    const { organisation: _ignored, ...rest } = query;
+    const result = await repo.searchDirectory(db, viewer, { ...rest, organisationId, pageSize });
+    return { ...result, viewer };
+  }
+
+  async function listSpecialties(profession?: string) {
+    return repo.listSpecialties(db, profession);
+  }
+
+  async function addSpecialty(actor: Actor, profession: string, name: string) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const id = await repo.insertSpecialty(trx, profession, name);
+      if (id === null)
+        throw new ConflictError(`${name} is already a specialty of ${professionLabel(profession)}`);
+      await recordAudit(trx, actor, {
+        action: 'member.specialty.add',
+        entityType: 'specialty',
+        entityId: id,
+        summary: `Added the specialty ${name} for ${professionLabel(profession)}`,
+      });
+    });
+  }
+
+  async function getOrganisation(odsCode: string) {
+    const org = await repo.findOrganisationByOds(db, odsCode.toUpperCase());
+    if (!org) throw new NotFoundError(`No organisation has the ODS code ${odsCode}`);
+    const [parent, successor, predecessors, children, region] = await Promise.all([
+      org.parent_id ? repo.findOrganisationById(db, org.parent_id) : undefined,
+      org.successor_id ? repo.findOrganisationById(db, org.successor_id) : undefined,
+      repo.listPredecessors(db, org.id),
+      repo.listChildren(db, org.id, 200),
+      org.sha_code ? repo.findRegion(db, org.sha_code) : undefined,
+    ]);
+    return { org, parent, successor, predecessors, children, region };
+  }
+
+  async function getOrganisationById(id: number) {
+    return repo.findOrganisationById(db, id);
+  }
+
+  async function searchOrganisations(f: { q?: string; kind?: string; page: number; pageSize: number }) {
+    return repo.searchOrganisations(db, f);
+  }
+
+  /** Records a merger: the organisation closes on a date and names its successor; nothing is deleted. */
+  async function recordMerger(actor: Actor, odsCode: string, successorOds: string, validTo: string) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const org = await repo.findOrganisationByOds(trx, odsCode);
+      if (!org) throw new NotFoundError(`No organisation has the ODS code ${odsCode}`);
+      const successor = await repo.findOrganisationByOds(trx, successorOds);
+      if (!successor) fail('successorOds', `No organisation has the ODS code ${successorOds}`);
+      if (successor.id === org.id) fail('successorOds', 'An organisation cannot be its own successor');
+      if (successor.successor_id === org.id)
+        fail('successorOds', `${successor.name} already merged into ${org.name}`);
+      if (org.valid_from && validTo < org.valid_from)
+        fail('validTo', `The closing date must be on or after the opening date, ${org.valid_from}`);
+      await repo.recordMerger(trx, org.id, successor.id, validTo);
+      await recordAudit(trx, actor, {
+        action: 'organisation.merge',
+        entityType: 'organisation',
+        entityId: org.id,
+        summary: `Recorded that ${org.name} (${org.ods_code}) merged into ${successor.name} (${successor.ods_code}) on ${validTo}`,
+        details: { successorId: successor.id, validTo, previousValidTo: org.valid_to },
+      });
+    });
+  }
+
+  async function getRegion(code: string) {
+    const region = await repo.findRegion(db, code.toUpperCase());
+    if (!region) throw new NotFoundError(`There is no region ${code}`);
+    return region;
+  }
+
+  async function listRegions() {
+    return repo.listRegions(db);
+  }
+
+  // Data rights
+
+  /** Everything held about the member, for download (UK GDPR right of access). */
+  async function exportOwnData(actor: Actor) {
+    const userId = actor.userId;
+    const [user, roles, profile, projects, employment, erasure, audit, outbox, sessions, tokens] =
+      await Promise.all([
+        db
+          .selectFrom('users')
+          .select(['id', 'email', 'name', 'created_at', 'last_sign_in_at'])
+          .where('id', '=', userId)
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('role_assignments')
+          .select(['role', 'region_code', 'created_at'])
+          .where('user_id', '=', userId)
+          .execute(),
+        db.selectFrom('member_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+        repo.listProjects(db, userId),
+        repo.listEmployment(db, userId),
+        db.selectFrom('erasure_requests').selectAll().where('user_id', '=', userId).execute(),
+        db
+          .selectFrom('audit_log')
+          .select(['at', 'action', 'summary', 'actor_label'])
+          .where((eb) =>
+            eb.or([
+              eb('actor_user_id', '=', userId),
+              eb.and([eb('entity_type', 'in', ['user', 'member']), eb('entity_id', '=', String(userId))]),
+            ]),
+          )
+          .orderBy('at')
+          .execute(),
+        db
+          .selectFrom('outbox')
+          .select(['created_at', 'subject', 'status', 'kind'])
+          .where(
+            'to_address',
+            '=',
+            (await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow())
+              .email,
+          )
+          .execute(),
+        db
+          .selectFrom('sessions')
+          .select(['created_at', 'last_seen_at', 'ip', 'user_agent'])
+          .where('user_id', '=', userId)
+          .execute(),
+        db
+          .selectFrom('api_tokens')
+          .select(['name', 'token_prefix', 'created_at', 'last_used_at', 'revoked_at'])
+          .where('user_id', '=', userId)
+          .execute(),
+      ]);
+    const photo = profile?.has_photo ? await repo.findPhoto(db, userId) : undefined;
+    await recordAudit(db, actor, {
+      action: 'member.data.download',
+      entityType: 'member',
+      entityId: userId,
+      summary: `Member #${userId} downloaded the data held about them`,
+    });
+    const {
+      search_network: _n,
+      search_region: _r,
+      search_staff: _s,
+      ...profileFields
+    } = (profile ?? {}) as Record<string, unknown>;
+    return {
+      generatedAt: new Date().toISOString(),
+      account: user,
+      roles,
+      profile: profile ? profileFields : null,
+      photo: photo ? { contentType: photo.content_type, base64: photo.data.toString('base64') } : null,
+      projects,
+      employmentHistory: employment,
+      erasureRequests: erasure,
+      auditTrail: audit,
+      emails: outbox,
+      sessions,
+      apiTokens: tokens,
+    };
+  }
+
+  async function requestErasure(actor: Actor, reason: string | null) {
+    await db.transaction().execute(async (trx) => {
+      if (await repo.findPendingErasure(trx, actor.userId))
+        throw new ConflictError(
+          'You have already asked for your data to be erased. The national team will decide soon.',
+        );
+      const { id } = await repo.insertErasureRequest(trx, actor.userId, reason);
+      await recordAudit(trx, actor, {
+        action: 'member.erasure.request',
+        entityType: 'member',
+        entityId: actor.userId,
+        summary: `Member #${actor.userId} asked for their personal data to be erased (request #${id})`,
+      });
+    });
+  }
+
+  async function pendingErasureOf(userId: number) {
+    return repo.findPendingErasure(db, userId);
+  }
+
+  async function listErasureRequests(actor: Actor, f: { status?: string; page: number; pageSize: number }) {
+    requireRole(actor, ['national']);
+    return repo.listErasureRequests(db, f);
+  }
+
+  /**
+   * Decides an erasure request. On approval the member's personal data is removed or anonymised in
+   * every table, in one transaction: the account row and profile stay (anonymised) so counts by
+   * region, intake and profession stay right; everything else that names them goes.
+   */
+  async function decideErasure(
+    actor: Actor,
+    requestId: number,
+    decision: 'approve' | 'reject',
+    note: string | null,
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const request = await repo.findErasureRequest(trx, requestId);
+      if (!request) throw new NotFoundError('Erasure request not found');
+      if (request.status !== 'pending') throw new ConflictError('This request has already been decided');
+      if (request.user_id === actor.userId)
+        throw new ForbiddenError('Another member of the national team must decide your own request');
+      if (decision === 'reject') {
+        await repo.decideErasure(trx, requestId, { status: 'rejected', decidedBy: actor.userId, note });
+        await recordAudit(trx, actor, {
+          action: 'member.erasure.reject',
+          entityType: 'member',
+          entityId: request.user_id,
+          summary: `Rejected erasure request #${requestId}`,
+          details: note ? { note } : undefined,
+        });
+        return;
+      }
+      await repo.decideErasure(trx, requestId, { status: 'approved', decidedBy: actor.userId, note: null });
+      await eraseMember(trx, request.user_id);
+      await recordAudit(trx, actor, {
+        action: 'member.erase',
+        entityType: 'member',
+        entityId: request.user_id,
+        summary: `Erased the personal data of member #${request.user_id} (request #${requestId})`,
+      });
+    });
+  }
+
+  return {
+    ensureOwnProfile,
+    getOwnProfile,
+    viewProfile,
+    updateOwnProfile,
+    setRegistrationVerified,
+    addProject,
+    removeProject,
+    uploadPhoto,
+    removePhoto,
+    getPhoto,
+    searchDirectory,
+    listSpecialties,
+    addSpecialty,
+    getOrganisation,
+    searchOrganisations,
+    getOrganisationById,
+    recordMerger,
+    getRegion,
+    listRegions,
+    exportOwnData,
+    requestErasure,
+    pendingErasureOf,
+    listErasureRequests,
+    decideErasure,
+    viewerOf,
+    isNational,
+    isStaffFor,
+    statusLabel: (s: MembershipStatus) => STATUS_LABELS[s],
+  };
+}
+export type MembersService = ReturnType<typeof createMembersService>;
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Removes or anonymises one member's personal data in every table. Runs inside the caller's transaction. */
+export async function eraseMember(trx: Executor, userId: number): Promise<void> {
+  const user = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'name'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new NotFoundError('Account not found');
+  const profile = await trx
+    .selectFrom('member_profiles')
+    .select(['name', 'registration_number', 'contact_email', 'contact_phone'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  const token = `Erased member ${userId}`;
+  const erasedEmail = `erased-${userId}@erased.invalid`;
+  const emails = [...new Set([user.email, profile?.contact_email].filter((v): v is string => !!v))];
+  const names = [...new Set([user.name, profile?.name].filter((v): v is string => !!v && v.length >= 3))];
+  const others = [profile?.registration_number, profile?.contact_phone].filter(
+    (v): v is string => !!v && v.length >= 4,
+  );
+
+  await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('api_tokens').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('password_reset_tokens').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('sign_in_failures').where('email', 'in', emails).execute();
+  await trx
+    .deleteFrom('outbox')
+    .where(
+      'to_address',
+      'in',
+      emails.map((e) => e.toLowerCase()),
+    )
+    .execute();
+  await trx
+    .updateTable('users')
+    .set({
+      name: token,
+      email: erasedEmail,
+      password_hash: null,
+      disabled_at: new Date(),
+      updated_at: new Date(),
+    })
+    .where('id', '=', userId)
+    .execute();
+
+  await trx.deleteFrom('member_projects').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('member_photos').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('employment_history').where('user_id', '=', userId).execute();
+  // The profile row stays with its region, intake, profession and dates, so counts stay right.
+  await sql`update member_profiles set name = ${token}, registration_number = null, registration_verified_at = null,
+      registration_verified_by = null, specialty_id = null, organisation_id = null, job_title = null,
+      interests = '{}', expertise = '{}', leadership_roles = '{}', biography = null, contact_email = null,
+      contact_phone = null, preferred_contact = 'none', status = 'left', status_since = current_date,
+      has_photo = false, search_network = ''::tsvector, search_region = ''::tsvector, search_staff = ''::tsvector,
+      visibility_profile = 'staff', erased_at = now(), updated_at = now()
+    where user_id = ${userId}`.execute(trx);
+  await trx
+    .updateTable('erasure_requests')
+    .set({ reason: null, decision_note: null })
+    .where('user_id', '=', userId)
+    .execute();
+
+  // The audit trail keeps what was done and when, not who it was about.
+  await sql`update audit_log set actor_label = ${token}, ip = null
+    where actor_user_id = ${userId}`.execute(trx);
+  await sql`update audit_log set summary = action || ' (personal details erased)', details = null
+    where entity_type in ('user', 'member') and entity_id = ${String(userId)}`.execute(trx);
+
+  // Then every other text column of every table, including other modules' copies of the person's
+  // name, email address, registration number and telephone number.
+  const patterns = [
+    ...emails.map((e) => escapeRegex(e)),
+    ...names.map((n) => `\\m${escapeRegex(n)}\\M`),
+    ...others.map((o) => `\\m${escapeRegex(o)}\\M`),
+  ];
+  if (!patterns.length) return;
+  const pattern = patterns.join('|');
+  for (const c of await repo.listTextColumns(trx)) {
+    const col = sql.ref(c.column_name);
+    const table = sql.table(c.table_name);
+    if (c.data_type === 'jsonb' || c.data_type === 'json') {
+      await sql`update ${table} set ${col} = regexp_replace(${col}::text, ${pattern}, ${token}, 'gi')::${sql.raw(c.data_type)}
+        where ${col}::text ~* ${pattern}`.execute(trx);
+    } else {
+      await sql`update ${table} set ${col} = regexp_replace(${col}, ${pattern}, ${token}, 'gi')
+        where ${col} ~* ${pattern}`.execute(trx);
+    }
+  }
+}

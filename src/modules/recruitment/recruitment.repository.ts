@@ -1,0 +1,595 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { ListQuery } from './recruitment.schemas.ts';
+import type { ApplicationStatus } from './recruitment.table.ts';
+
+/** Statuses that hold one of the region's places. */
+export const PLACE_HOLDING: ApplicationStatus[] = ['offered', 'accepted'];
+
+// Drafts of the public journey
+
+export async function findDraft(x: Executor, tokenHash: string) {
+  return x
+    .selectFrom('application_drafts')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', new Date())
+    .executeTakeFirst();
+}
+
+export async function saveDraft(
+  x: Executor,
+  tokenHash: string,
+  data: Record<string, unknown>,
+  expiresAt: Date,
+) {
+  await sql`insert into application_drafts (token_hash, data, expires_at, updated_at)
+    values (${tokenHash}, ${JSON.stringify(data)}::jsonb, ${expiresAt}, now())
+    on conflict (token_hash) do update set data = excluded.data, expires_at = excluded.expires_at, updated_at = now()`.execute(
+    x,
+  );
+}
+
+export async function deleteDraft(x: Executor, tokenHash: string) {
+  await x.deleteFrom('application_drafts').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteExpiredDrafts(x: Executor) {
+  await x.deleteFrom('application_drafts').where('expires_at', '<', new Date()).execute();
+}
+
+// Reference data
+
+export async function findOpenTrustByOds(x: Executor, ods: string) {
+  return x
+    .selectFrom('organisations')
+    .select(['id', 'ods_code', 'name', 'sha_code', 'town'])
+    .where('kind', '=', 'trust')
+    .where('ods_code', '=', ods)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', sql<string>`current_date`)]))
+    .executeTakeFirst();
+}
+
+/** Open NHS trusts whose name, town or ODS code matches; trigram-indexed on name. */
+export async function searchOpenTrusts(x: Executor, q: string, limit: number) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return x
+    .selectFrom('organisations')
+    .select(['ods_code', 'name', 'town', 'sha_code'])
+    .where('kind', '=', 'trust')
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', sql<string>`current_date`)]))
+    .where((eb) =>
+      eb.or([eb('name', 'ilike', like), eb('town', 'ilike', like), eb('ods_code', '=', q.toUpperCase())]),
+    )
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+}
+
+export async function listRecruitingRegions(x: Executor) {
+  return x
+    .selectFrom('network_regions as r')
+    .innerJoin('intakes as i', (j) => j.onRef('i.region_code', '=', 'r.code').on('i.status', '=', 'open'))
+    .select(['r.code', 'r.name', 'i.id as intake_id', 'i.name as intake_name'])
+    .orderBy('r.name')
+    .execute();
+}
+
+export async function findOpenIntake(x: Executor, regionCode: string) {
+  return x
+    .selectFrom('intakes')
+    .selectAll()
+    .where('region_code', '=', regionCode)
+    .where('status', '=', 'open')
+    .orderBy('opens_on', 'desc')
+    .executeTakeFirst();
+}
+
+/** The intake a region is recruiting to now: the open one, else the latest. */
+export async function findCurrentIntake(x: Executor, regionCode: string) {
+  return x
+    .selectFrom('intakes')
+    .selectAll()
+    .where('region_code', '=', regionCode)
+    .orderBy(sql`status = 'open'`, 'desc')
+    .orderBy('opens_on', 'desc')
+    .executeTakeFirst();
+}
+
+export async function findRegion(x: Executor, code: string) {
+  return x
+    .selectFrom('network_regions')
+    .select(['code', 'name', 'recruitment_target', 'auto_offer_waitlist', 'status'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+}
+
+/**
+ * Locks the region's row for the rest of the transaction: every decision that can take or free one
+ * of the region's places runs behind this lock, so concurrent offers cannot exceed the quota.
+ */
+export async function lockRegion(x: Executor, code: string) {
+  return x
+    .selectFrom('network_regions')
+    .select(['code', 'name', 'recruitment_target', 'auto_offer_waitlist'])
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+// Applications
+
+export async function findDuplicate(
+  x: Executor,
+  intakeId: number,
+  email: string,
+  register: string,
+  number: string,
+) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'email', 'register', 'registration_number'])
+    .where('intake_id', '=', intakeId)
+    .where('status', '<>', 'withdrawn')
+    .where((eb) =>
+      eb.or([
+        eb('email', '=', email),
+        eb.and([eb('register', '=', register), eb('registration_number', '=', number)]),
+      ]),
+    )
+    .executeTakeFirst();
+}
+
+export type NewApplication = {
+  reference: string;
+  intake_id: number;
+  region_code: string;
+  given_name: string;
+  family_name: string;
+  email: string;
+  phone: string | null;
+  profession: string;
+  register: string;
+  registration_number: string;
+  employer_organisation_id: number;
+  employer_ods_code: string;
+  employer_name: string;
+  job_title: string;
+  role_summary: string;
+  leadership_experience: string;
+  motivation: string;
+  sponsor_name: string;
+  sponsor_email: string;
+  consent_at: Date;
+  privacy_notice_version: string;
+  status_token_hash: string;
+  source: string;
+  status?: ApplicationStatus;
+  accepted_at?: Date;
+  user_id?: number;
+};
+
+export async function insertApplication(x: Executor, v: NewApplication) {
+  return x.insertInto('applications').values(v).returning(['id', 'reference']).executeTakeFirstOrThrow();
+}
+
+export async function insertEndorsement(
+  x: Executor,
+  v: { applicationId: number; tokenHash: string; expiresAt: Date; status?: 'pending' | 'endorsed' },
+) {
+  await x
+    .insertInto('endorsements')
+    .values({
+      application_id: v.applicationId,
+      token_hash: v.tokenHash,
+      expires_at: v.expiresAt,
+      status: v.status ?? 'pending',
+    })
+    .execute();
+}
+
+const detailColumns = [
+  'a.id',
+  'a.reference',
+  'a.intake_id',
+  'a.region_code',
+  'a.status',
+  'a.given_name',
+  'a.family_name',
+  'a.email',
+  'a.phone',
+  'a.profession',
+  'a.register',
+  'a.registration_number',
+  'a.employer_organisation_id',
+  'a.employer_ods_code',
+  'a.employer_name',
+  'a.job_title',
+  'a.role_summary',
+  'a.leadership_experience',
+  'a.motivation',
+  'a.sponsor_name',
+  'a.sponsor_email',
+  'a.waitlist_rank',
+  'a.decision_reason',
+  'a.source',
+  'a.submitted_at',
+  'a.decided_at',
+  'a.offered_at',
+  'a.accepted_at',
+  'a.withdrawn_at',
+  'a.user_id',
+  'e.status as endorsement_status',
+  'e.comment as endorsement_comment',
+  'e.responded_at as endorsement_responded_at',
+  'e.reminders_sent as endorsement_reminders',
+  'i.name as intake_name',
+  'r.name as region_name',
+] as const;
+
+function detailQuery(x: Executor) {
+  return x
+    .selectFrom('applications as a')
+    .leftJoin('endorsements as e', 'e.application_id', 'a.id')
+    .innerJoin('intakes as i', 'i.id', 'a.intake_id')
+    .innerJoin('network_regions as r', 'r.code', 'a.region_code')
+    .select(detailColumns);
+}
+
+export type ApplicationRow = NonNullable<Awaited<ReturnType<typeof findApplication>>>;
+
+export async function findApplication(x: Executor, id: number) {
+  return detailQuery(x).where('a.id', '=', id).executeTakeFirst();
+}
+
+export async function findApplicationByStatusToken(x: Executor, tokenHash: string) {
+  return detailQuery(x).where('a.status_token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function lockApplication(x: Executor, id: number) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'status', 'intake_id', 'region_code', 'waitlist_rank'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateApplication(
+  x: Executor,
+  id: number,
+  v: Partial<{
+    status: ApplicationStatus;
+    waitlist_rank: number | null;
+    decision_reason: string | null;
+    decided_at: Date;
+    offered_at: Date | null;
+    accepted_at: Date;
+    withdrawn_at: Date;
+    user_id: number;
+    status_token_hash: string;
+  }>,
+) {
+  await x
+    .updateTable('applications')
+    .set({ ...v, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function countPlacesTaken(x: Executor, intakeId: number): Promise<number> {
+  const row = await x
+    .selectFrom('applications')
+    .where('intake_id', '=', intakeId)
+    .where('status', 'in', PLACE_HOLDING)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function maxWaitlistRank(x: Executor, intakeId: number): Promise<number> {
+  const row = await x
+    .selectFrom('applications')
+    .where('intake_id', '=', intakeId)
+    .where('status', '=', 'waitlisted')
+    .select((eb) => eb.fn.max<number | null>('waitlist_rank').as('m'))
+    .executeTakeFirstOrThrow();
+  return Number(row.m ?? 0);
+}
+
+/** Makes room at a waitlist position by moving everyone at or below it down one. */
+export async function shiftWaitlistDown(x: Executor, intakeId: number, fromRank: number) {
+  await sql`update applications set waitlist_rank = waitlist_rank + 1
+    where intake_id = ${intakeId} and status = 'waitlisted' and waitlist_rank >= ${fromRank}`.execute(x);
+}
+
+/** Closes the gap left at a waitlist position. */
+export async function closeWaitlistGap(x: Executor, intakeId: number, rank: number) {
+  await sql`update applications set waitlist_rank = waitlist_rank - 1
+    where intake_id = ${intakeId} and status = 'waitlisted' and waitlist_rank > ${rank}`.execute(x);
+}
+
+export async function topOfWaitlist(x: Executor, intakeId: number) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'waitlist_rank'])
+    .where('intake_id', '=', intakeId)
+    .where('status', '=', 'waitlisted')
+    .orderBy('waitlist_rank')
+    .orderBy('submitted_at')
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function listApplications(x: Executor, regionCode: string, f: ListQuery, pageSize: number) {
+  let q = x
+    .selectFrom('applications as a')
+    .leftJoin('endorsements as e', 'e.application_id', 'a.id')
+    .where('a.region_code', '=', regionCode);
+  if (f.status) q = q.where('a.status', '=', f.status);
+  if (f.profession) q = q.where('a.profession', '=', f.profession);
+  if (f.endorsement) q = q.where('e.status', '=', f.endorsement);
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where('a.search_text', 'like', like);
+  }
+  let ordered = q.select([
+    'a.id',
+    'a.reference',
+    'a.region_code',
+    'a.status',
+    'a.given_name',
+    'a.family_name',
+    'a.email',
+    'a.profession',
+    'a.registration_number',
+    'a.employer_ods_code',
+    'a.employer_name',
+    'a.job_title',
+    'a.waitlist_rank',
+    'a.submitted_at',
+    'e.status as endorsement_status',
+  ]);
+  switch (f.sort) {
+    case 'oldest':
+      ordered = ordered.orderBy('a.submitted_at', 'asc');
+      break;
+    case 'name':
+      ordered = ordered.orderBy('a.family_name').orderBy('a.given_name');
+      break;
+    case 'waitlist':
+      ordered = ordered
+        .orderBy(sql`a.waitlist_rank is null`)
+        .orderBy('a.waitlist_rank')
+        .orderBy('a.submitted_at');
+      break;
+    default:
+      ordered = ordered.orderBy('a.submitted_at', 'desc');
+  }
+  const [rows, count] = await Promise.all([
+    ordered
+      .orderBy('a.id')
+      .limit(pageSize)
+      .offset((f.page - 1) * pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function countByStatus(x: Executor, intakeId: number) {
+  const rows = await x
+    .selectFrom('applications')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('intake_id', '=', intakeId)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<
+    Record<ApplicationStatus, number>
+  >;
+}
+
+export async function professionMix(x: Executor, intakeId: number) {
+  const rows = await x
+    .selectFrom('applications')
+    .select(['profession', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('intake_id', '=', intakeId)
+    .where('status', 'not in', ['withdrawn', 'declined'])
+    .groupBy('profession')
+    .orderBy('profession')
+    .execute();
+  return rows.map((r) => ({ profession: r.profession, n: Number(r.n) }));
+}
+
+export async function applicationsForExport(
+  x: Executor,
+  regionCode: string | undefined,
+  afterId: number,
+  limit: number,
+) {
+  let q = detailQuery(x).where('a.id', '>', afterId);
+  if (regionCode) q = q.where('a.region_code', '=', regionCode);
+  return q.orderBy('a.id').limit(limit).execute();
+}
+
+// Endorsements
+
+export async function lockEndorsementByToken(x: Executor, tokenHash: string) {
+  return x
+    .selectFrom('endorsements as e')
+    .innerJoin('applications as a', 'a.id', 'e.application_id')
+    .select([
+      'e.application_id',
+      'e.status',
+      'e.expires_at',
+      'a.status as application_status',
+      'a.given_name',
+      'a.family_name',
+      'a.email',
+      'a.job_title',
+      'a.employer_name',
+      'a.reference',
+      'a.region_code',
+      'a.sponsor_name',
+      'a.sponsor_email',
+    ])
+    .where('e.token_hash', '=', tokenHash)
+    .forUpdate(['e'])
+    .executeTakeFirst();
+}
+
+export async function findEndorsementByToken(x: Executor, tokenHash: string) {
+  return x
+    .selectFrom('endorsements as e')
+    .innerJoin('applications as a', 'a.id', 'e.application_id')
+    .select([
+      'e.application_id',
+      'e.status',
+      'e.expires_at',
+      'a.status as application_status',
+      'a.given_name',
+      'a.family_name',
+      'a.job_title',
+      'a.employer_name',
+      'a.role_summary',
+      'a.motivation',
+      'a.leadership_experience',
+      'a.reference',
+      'a.sponsor_name',
+    ])
+    .where('e.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function recordEndorsement(
+  x: Executor,
+  applicationId: number,
+  v: { status: 'endorsed' | 'not-endorsed'; comment: string | null },
+) {
+  await x
+    .updateTable('endorsements')
+    .set({ status: v.status, comment: v.comment, responded_at: new Date() })
+    .where('application_id', '=', applicationId)
+    .execute();
+}
+
+/** Claims endorsements due a reminder, skipping rows another process is already reminding. */
+export async function claimDueReminders(
+  x: Executor,
+  now: Date,
+  everyDays: number,
+  max: number,
+  limit: number,
+) {
+  return x
+    .selectFrom('endorsements as e')
+    .innerJoin('applications as a', 'a.id', 'e.application_id')
+    .select([
+      'e.application_id',
+      'e.reminders_sent',
+      'e.expires_at',
+      'a.sponsor_name',
+      'a.sponsor_email',
+      'a.given_name',
+      'a.family_name',
+      'a.reference',
+    ])
+    .where('e.status', '=', 'pending')
+    .where('e.expires_at', '>', now)
+    .where('e.last_sent_at', '<=', new Date(now.getTime() - everyDays * 86_400_000))
+    .where('e.reminders_sent', '<', max)
+    .where('a.status', 'in', ['submitted', 'shortlisted', 'waitlisted'])
+    .orderBy('e.last_sent_at')
+    .limit(limit)
+    .forUpdate(['e'])
+    .skipLocked()
+    .execute();
+}
+
+export async function markReminded(x: Executor, applicationId: number, tokenHash: string, now: Date) {
+  await x
+    .updateTable('endorsements')
+    .set((eb) => ({ token_hash: tokenHash, reminders_sent: eb('reminders_sent', '+', 1), last_sent_at: now }))
+    .where('application_id', '=', applicationId)
+    .execute();
+}
+
+// Quota requests
+
+export async function insertQuotaRequest(
+  x: Executor,
+  v: {
+    region_code: string;
+    requested_by_user_id: number;
+    requested_by_label: string;
+    current_quota: number;
+    requested_quota: number;
+    reason: string;
+  },
+) {
+  return x.insertInto('quota_requests').values(v).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function findPendingQuotaRequest(x: Executor, regionCode: string) {
+  return x
+    .selectFrom('quota_requests')
+    .selectAll()
+    .where('region_code', '=', regionCode)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+}
+
+export async function lockQuotaRequest(x: Executor, id: number) {
+  return x.selectFrom('quota_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function listQuotaRequests(
+  x: Executor,
+  f: { regionCode?: string; status?: string; limit: number },
+) {
+  let q = x
+    .selectFrom('quota_requests as q')
+    .innerJoin('network_regions as r', 'r.code', 'q.region_code')
+    .selectAll('q')
+    .select('r.name as region_name');
+  if (f.regionCode) q = q.where('q.region_code', '=', f.regionCode);
+  if (f.status) q = q.where('q.status', '=', f.status as 'pending');
+  return q.orderBy('q.created_at', 'desc').limit(f.limit).execute();
+}
+
+export async function decideQuotaRequest(
+  x: Executor,
+  id: number,
+  v: { status: 'approved' | 'refused'; decided_by_label: string; decision_note: string | null },
+) {
+  await x
+    .updateTable('quota_requests')
+    .set({ ...v, decided_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setRegionTarget(x: Executor, code: string, target: number) {
+  await x
+    .updateTable('network_regions')
+    .set({ recruitment_target: target })
+    .where('code', '=', code)
+    .execute();
+}
+
+export async function setAutoOffer(x: Executor, code: string, on: boolean) {
+  await x.updateTable('network_regions').set({ auto_offer_waitlist: on }).where('code', '=', code).execute();
+}
+
+export async function regionLeadEmails(x: Executor, regionCode: string) {
+  const rows = await x
+    .selectFrom('role_assignments as ra')
+    .innerJoin('users as u', 'u.id', 'ra.user_id')
+    .select(['u.email'])
+    .where('ra.role', '=', 'regional-lead')
+    .where('ra.region_code', '=', regionCode)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.email);
+}

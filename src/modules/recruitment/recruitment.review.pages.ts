@@ -1,0 +1,249 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { paginationFor, parseForm } from '../../platform/forms.ts';
+import { isNational, regionsWhere } from '../../platform/permissions.ts';
+import { PROFESSIONS } from '../../platform/registration.ts';
+import { idParam } from '../../platform/schemas.ts';
+import {
+  bulkDecisionInput,
+  decisionInput,
+  LIMITS,
+  listQuery,
+  quotaDecisionInput,
+  quotaRequestInput,
+  statusLabels,
+} from './recruitment.schemas.ts';
+import type { RecruitmentService } from './recruitment.service.ts';
+
+const V = 'modules/recruitment/views';
+const leads = { access: ['regional-lead'] as const };
+const national = { access: ['national'] as const };
+const regionParam = z.object({ code: z.string().regex(/^Q3\d$/) });
+
+function codeOf(request: FastifyRequest): string {
+  const p = regionParam.safeParse(request.params);
+  if (!p.success) throw new NotFoundError('Region not found');
+  return p.data.code;
+}
+
+function idOf(request: FastifyRequest): number {
+  const p = idParam.safeParse(request.params);
+  if (!p.success) throw new NotFoundError('Application not found');
+  return p.data.id;
+}
+
+function queryString(params: Record<string, unknown>, page: number): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== '' && k !== 'page') qs.set(k, String(v));
+  qs.set('page', String(page));
+  return `?${qs}`;
+}
+
+/** The regional lead's review of applications, decisions, the waitlist and quota requests. */
+export async function reviewPages(app: FastifyInstance, opts: { recruitment: RecruitmentService }) {
+  const { recruitment } = opts;
+
+  app.get('/recruitment', { config: leads }, async (request, reply) => {
+    const actor = request.actor!;
+    const scope = regionsWhere(actor, 'regional-lead');
+    if (scope !== 'all' && scope.length === 1) return reply.redirect(`/recruitment/regions/${scope[0]}`, 303);
+    const regions = await recruitment.listRecruitingRegions();
+    const visible = scope === 'all' ? regions : regions.filter((r) => scope.includes(r.code));
+    const summaries = [];
+    for (const r of visible) summaries.push(await recruitment.regionSummary(actor, r.code));
+    return reply.page(`${V}/review-regions.njk`, {
+      pageTitle: 'Recruitment',
+      gridClass: 'nhsuk-grid-column-full',
+      summaries,
+      isNational: isNational(actor),
+      pendingRequests: isNational(actor)
+        ? await recruitment.listQuotaRequests(actor, { status: 'pending' })
+        : [],
+    });
+  });
+
+  async function listPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    const code = codeOf(request);
+    const actor = request.actor!;
+    const parsed = listQuery.safeParse(request.query);
+    const q = parsed.success ? parsed.data : listQuery.parse({});
+    const [summary, list] = await Promise.all([
+      recruitment.regionSummary(actor, code),
+      recruitment.listApplications(actor, code, q),
+    ]);
+    return reply.page(`${V}/review-list.njk`, {
+      pageTitle: `Applications in ${summary.region.name}`,
+      gridClass: 'nhsuk-grid-column-full',
+      summary,
+      list,
+      query: q,
+      statusItems: [
+        { value: '', text: 'Any status' },
+        ...Object.entries(statusLabels).map(([value, text]) => ({ value, text })),
+      ],
+      professionItems: [
+        { value: '', text: 'Any profession' },
+        ...PROFESSIONS.map((p) => ({ value: p.key, text: p.label })),
+      ],
+      endorsementItems: [
+        { value: '', text: 'Any' },
+        { value: 'pending', text: 'Waiting for sponsor' },
+        { value: 'endorsed', text: 'Endorsed' },
+        { value: 'not-endorsed', text: 'Not endorsed' },
+      ],
+      sortItems: [
+        { value: 'newest', text: 'Newest first' },
+        { value: 'oldest', text: 'Oldest first' },
+        { value: 'name', text: 'Last name' },
+        { value: 'waitlist', text: 'Waitlist position' },
+      ],
+      pagination: paginationFor(
+        q.page,
+        list.pageSize,
+        list.total,
+        (p) => `/recruitment/regions/${code}${queryString(q, p)}`,
+      ),
+      limits: LIMITS,
+      ...extra,
+    });
+  }
+
+  app.get('/recruitment/regions/:code', { config: leads }, (request, reply) => listPage(request, reply));
+
+  app.post('/recruitment/regions/:code/bulk', { config: leads }, async (request, reply) => {
+    const code = codeOf(request);
+    try {
+      const input = parseForm(bulkDecisionInput, request.body);
+      const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
+      const waitlisted = outcomes.filter(
+        (o) => input.decision === 'offer' && o.status === 'waitlisted',
+      ).length;
+      reply.flash(
+        `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
+          (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
+      );
+      return reply.redirect(`/recruitment/regions/${code}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      reply.status(err.status);
+      const errors =
+        err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }];
+      return listPage(request, reply, { errors, bulkValues: request.body });
+    }
+  });
+
+  app.post('/recruitment/regions/:code/auto-offer', { config: leads }, async (request, reply) => {
+    const code = codeOf(request);
+    const on = (request.body as { autoOffer?: string } | undefined)?.autoOffer === 'yes';
+    await recruitment.setAutoOffer(request.actor!, code, on);
+    reply.flash(
+      on
+        ? 'Free places will be offered to the top of the waitlist automatically'
+        : 'Free places will wait for your decision',
+    );
+    return reply.redirect(`/recruitment/regions/${code}`, 303);
+  });
+
+  app.get('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
+    const code = codeOf(request);
+    const summary = await recruitment.regionSummary(request.actor!, code);
+    return reply.page(`${V}/quota-request.njk`, {
+      pageTitle: 'Ask for more places',
+      backHref: `/recruitment/regions/${code}`,
+      summary,
+      values: {},
+      limits: LIMITS,
+      history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
+    });
+  });
+
+  app.post('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
+    const code = codeOf(request);
+    try {
+      const input = parseForm(quotaRequestInput, request.body);
+      await recruitment.requestQuota(request.actor!, code, input);
+      reply.flash('Your request has been sent to the national team');
+      return reply.redirect(`/recruitment/regions/${code}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      reply.status(err.status);
+      const summary = await recruitment.regionSummary(request.actor!, code);
+      return reply.page(`${V}/quota-request.njk`, {
+        pageTitle: 'Ask for more places',
+        backHref: `/recruitment/regions/${code}`,
+        summary,
+        values: request.body,
+        limits: LIMITS,
+        errors:
+          err instanceof ValidationError ? err.errors : [{ field: 'requestedQuota', message: err.message }],
+        history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
+      });
+    }
+  });
+
+  app.get('/recruitment/quota-requests', { config: national }, async (request, reply) => {
+    const rows = await recruitment.listQuotaRequests(request.actor!, {});
+    return reply.page(`${V}/quota-requests.njk`, {
+      pageTitle: 'Requests for more places',
+      gridClass: 'nhsuk-grid-column-full',
+      backHref: '/recruitment',
+      rows,
+    });
+  });
+
+  app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
+    const id = idOf(request);
+    try {
+      const input = parseForm(quotaDecisionInput, request.body);
+      await recruitment.decideQuotaRequest(request.actor!, id, input);
+      reply.flash(
+        input.outcome === 'approve'
+          ? 'The request has been approved and the quota raised'
+          : 'The request has been refused',
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      reply.flash(err.message);
+    }
+    return reply.redirect('/recruitment/quota-requests', 303);
+  });
+
+  async function applicationPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
+    const application = await recruitment.getApplication(request.actor!, idOf(request));
+    return reply.page(`${V}/review-application.njk`, {
+      pageTitle: `${application.name}: application ${application.reference}`,
+      backHref: `/recruitment/regions/${application.regionCode}`,
+      application,
+      values: {},
+      limits: LIMITS,
+      ...extra,
+    });
+  }
+
+  app.get('/recruitment/applications/:id', { config: leads }, (request, reply) =>
+    applicationPage(request, reply),
+  );
+
+  app.post('/recruitment/applications/:id/decision', { config: leads }, async (request, reply) => {
+    const id = idOf(request);
+    try {
+      const input = parseForm(decisionInput, request.body);
+      const outcome = await recruitment.decide(request.actor!, id, input);
+      reply.flash(outcome.message);
+      return reply.redirect(`/recruitment/applications/${id}`, 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+      reply.status((err as AppError).status);
+      return applicationPage(request, reply, {
+        errors: err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }],
+        values: request.body,
+      });
+    }
+  });
+}

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import type { Actor } from '../../platform/permissions.ts';
+import { buildSubmission } from './recruitment.factories.ts';
+import { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
+
+let ctx: TestContext;
+let recruitment: RecruitmentService;
+let national: Actor;
+beforeAll(async () => {
+  ctx = await buildTestApp();
+  recruitment = createRecruitmentService({ db: ctx.db, config: { baseUrl: 'http://cln.test' } });
+  national = await actorWith([{ role: 'national', regionCode: null }]);
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+const anon = { userId: null, label: 'test', ip: null, requestId: null };
+
+async function actorWith(roles: Actor['roles']): Promise<Actor> {
+  const u = await createUser(ctx, roles);
+  return { userId: u.id, name: u.name, email: u.email, roles, ip: null, requestId: null };
+}
+
+/** Submits n applications to the region of the employer. */
+async function submitMany(n: number, employerOds: string) {
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++)
+    ids.push((await recruitment.submitApplication(buildSubmission({ employerOds }), anon)).id);
+  return ids;
+}
+
+async function setTarget(code: string, target: number) {
+  await ctx.db
+    .updateTable('network_regions')
+    .set({ recruitment_target: target })
+    .where('code', '=', code)
+    .execute();
+}
+
+async function statuses(ids: number[]) {
+  const rows = await ctx.db
+    .selectFrom('applications')
+    .select(['id', 'status', 'waitlist_rank'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .execute();
+  return rows;
+}
+
+describe('quota and waitlist', () => {
+  it('waitlists an offer beyond the quota and offers a freed place to the top of the waitlist', async () => {
+    // South Central (Q38): Royal Berkshire is RHW.
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q38' }]);
+    await setTarget('Q38', 2);
+    const [a, b, c, d] = await submitMany(4, 'RHW');
+    expect((await recruitment.decide(lead, a!, { decision: 'offer' })).status).toBe('offered');
+    expect((await recruitment.decide(lead, b!, { decision: 'offer' })).status).toBe('offered');
+    const third = await recruitment.decide(lead, c!, { decision: 'offer' });
+    expect(third.status).toBe('waitlisted');
+    expect(third.message).toContain('All 2 places are taken');
+    // A place for d at the head of the waitlist pushes c down.
+    await recruitment.decide(lead, d!, { decision: 'waitlist', rank: 1 });
+    expect((await statuses([c!, d!])).map((r) => r.waitlist_rank)).toEqual([2, 1]);
+
+    await recruitment.decide(lead, a!, { decision: 'decline', reason: 'Did not meet the criteria' });
+    const after = await statuses([a!, b!, c!, d!]);
+    expect(after.map((r) => [r.status, r.waitlist_rank])).toEqual([
+      ['declined', null],
+      ['offered', null],
+      ['waitlisted', 1],
+      ['offered', null],
+    ]);
+    const auto = await ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'application.offer')
+      .where('entity_id', '=', String(d))
+      .executeTakeFirstOrThrow();
+    expect(auto.summary).toContain('top of the waitlist');
+
+    // With automatic offers off, a freed place waits for the lead.
+    await recruitment.setAutoOffer(lead, 'Q38', false);
+    await recruitment.decide(lead, b!, { decision: 'withdraw', reason: 'Moved abroad' });
+    expect((await statuses([c!]))[0]!.status).toBe('waitlisted');
+  });
+
+  it('decides a bulk selection all or nothing', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q39' }]);
+    const ids = await submitMany(3, 'RA7');
+    await recruitment.decide(lead, ids[0]!, { decision: 'decline', reason: 'No' });
+    await expect(recruitment.decideMany(lead, 'Q39', ids, { decision: 'shortlist' })).rejects.toThrow(
+      /cannot be given/,
+    );
+    expect((await statuses(ids)).map((r) => r.status)).toEqual(['declined', 'submitted', 'submitted']);
+    const done = await recruitment.decideMany(lead, 'Q39', ids.slice(1), { decision: 'shortlist' });
+    expect(done.map((o) => o.status)).toEqual(['shortlisted', 'shortlisted']);
+    const other = await actorWith([{ role: 'regional-lead', regionCode: 'Q30' }]);
+    await expect(
+      recruitment.decideMany(other, 'Q39', ids.slice(1), { decision: 'offer' }),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
+  it('ends twenty-five simultaneous offers for the last places with exactly the quota offered', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q35' }]);
+    const taken = await submitMany(3, 'RGT');
+    await setTarget('Q35', 5);
+    for (const id of taken) await recruitment.decide(lead, id, { decision: 'offer' });
+    const racing = await submitMany(25, 'RGT');
+    const outcomes = await Promise.all(
+      racing.map((id) => recruitment.decide(lead, id, { decision: 'offer' })),
+    );
+    expect(outcomes.filter((o) => o.status === 'offered')).toHaveLength(2);
+    expect(outcomes.filter((o) => o.status === 'waitlisted')).toHaveLength(23);
+    const rows = await ctx.db
+      .selectFrom('applications')
+      .select(['status', 'waitlist_rank'])
+      .where('region_code', '=', 'Q35')
+      .execute();
+    expect(rows.filter((r) => r.status === 'offered')).toHaveLength(5);
+    const ranks = rows
+      .filter((r) => r.status === 'waitlisted')
+      .map((r) => r.waitlist_rank)
+      .sort((x, y) => x! - y!);
+    expect(ranks).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+  });
+});
+
+describe('quota requests', () => {
+  it('lets a lead ask for more places and the national team approve, offering the waitlist', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q37' }]);
+    const other = await actorWith([{ role: 'regional-lead', regionCode: 'Q36' }]);
+    await setTarget('Q37', 1);
+    const [a, b] = await submitMany(2, 'RVV');
+    await recruitment.decide(lead, a!, { decision: 'offer' });
+    expect((await recruitment.decide(lead, b!, { decision: 'offer' })).status).toBe('waitlisted');
+
+    await expect(
+      recruitment.requestQuota(other, 'Q37', { requestedQuota: 5, reason: 'x' }),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(recruitment.requestQuota(lead, 'Q37', { requestedQuota: 1, reason: 'x' })).rejects.toThrow(
+      /greater than the current quota of 1/,
+    );
+    const id = await recruitment.requestQuota(lead, 'Q37', { requestedQuota: 3, reason: 'Strong field' });
+    await expect(
+      recruitment.requestQuota(lead, 'Q37', { requestedQuota: 4, reason: 'More' }),
+    ).rejects.toThrow(/already/);
+    await expect(recruitment.decideQuotaRequest(lead, id, { outcome: 'approve' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await recruitment.decideQuotaRequest(national, id, { outcome: 'approve', note: 'Agreed' });
+    const region = await ctx.db
+      .selectFrom('network_regions')
+      .select('recruitment_target')
+      .where('code', '=', 'Q37')
+      .executeTakeFirstOrThrow();
+    expect(region.recruitment_target).toBe(3);
+    expect((await statuses([b!]))[0]!.status).toBe('offered');
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_type', '=', 'quota_request')
+      .where('entity_id', '=', String(id))
+      .execute();
+    expect(audit.map((r) => r.action).sort()).toEqual(['quota.approve', 'quota.request']);
+    await expect(recruitment.decideQuotaRequest(national, id, { outcome: 'refuse' })).rejects.toThrow(
+      /already been decided/,
+    );
+  });
+});
+
+describe('sponsor reminders', () => {
+  it('reminds a silent sponsor with a fresh link that replaces the old one', async () => {
+    const input = buildSubmission({ employerOds: 'RXK' });
+    const created = await recruitment.submitApplication(input, anon);
+    const first = await ctx.db
+      .selectFrom('outbox')
+      .select('body_text')
+      .where('to_address', '=', input.sponsorEmail)
+      .executeTakeFirstOrThrow();
+    const oldToken = /\/endorse\/([A-Za-z0-9_-]+)/.exec(first.body_text)![1]!;
+    expect(await recruitment.sendSponsorReminders()).toBe(0);
+    await ctx.db
+      .updateTable('endorsements')
+      .set({ last_sent_at: new Date(Date.now() - 4 * 86_400_000) })
+      .where('application_id', '=', created.id)
+      .execute();
+    expect(await recruitment.sendSponsorReminders()).toBeGreaterThanOrEqual(1);
+    const mails = await ctx.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('to_address', '=', input.sponsorEmail)
+      .orderBy('id')
+      .execute();
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.kind).toBe('endorsement.reminder');
+    const newToken = /\/endorse\/([A-Za-z0-9_-]+)/.exec(mails[1]!.body_text)![1]!;
+    await expect(recruitment.findEndorsement(oldToken)).rejects.toMatchObject({ status: 404 });
+    expect((await recruitment.findEndorsement(newToken)).reference).toBe(created.reference);
+    // Not again until the interval has passed.
+    expect(await recruitment.sendSponsorReminders()).toBe(0);
+  });
+});

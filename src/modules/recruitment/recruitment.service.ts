@@ -1,0 +1,989 @@
+import { randomInt } from 'node:crypto';
+import type { DB, Executor } from '../../db/database.ts';
+import * as accountsRepo from '../../platform/accounts/accounts.repository.ts';
+import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import { type Actor, type AnonymousActor, requireRole } from '../../platform/permissions.ts';
+import {
+  checkRegistrationNumber,
+  normaliseRegistrationNumber,
+  PROFESSIONS,
+  registerForProfession,
+  type Profession,
+} from '../../platform/registration.ts';
+import { createToken, hashToken } from '../../platform/security.ts';
+import * as repo from './recruitment.repository.ts';
+import {
+  type ApplicationSubmission,
+  type DecisionAction,
+  type DecisionInput,
+  type ListQuery,
+  statusLabels,
+} from './recruitment.schemas.ts';
+import type { ApplicationStatus } from './recruitment.table.ts';
+
+export const PRIVACY_NOTICE_VERSION = '2026-11';
+export const ENDORSEMENT = { ttlDays: 28, remindEveryDays: 3, maxReminders: 3 };
+const DRAFT_TTL_DAYS = 7;
+const PAGE_SIZE = 25;
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export type RecruitmentConfig = { baseUrl: string };
+type Who = Actor | AnonymousActor | 'system';
+
+/** Which decisions may follow which status. */
+const ALLOWED: Record<DecisionAction, ApplicationStatus[]> = {
+  shortlist: ['submitted', 'waitlisted'],
+  offer: ['submitted', 'shortlisted', 'waitlisted'],
+  decline: ['submitted', 'shortlisted', 'waitlisted', 'offered'],
+  waitlist: ['submitted', 'shortlisted', 'waitlisted'],
+  withdraw: ['submitted', 'shortlisted', 'waitlisted', 'offered'],
+};
+
+export function professionLabel(key: string): string {
+  return PROFESSIONS.find((p) => p.key === key)?.label ?? key;
+}
+
+export function newReference(): string {
+  let s = 'CLN-';
+  for (let i = 0; i < 8; i++) s += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return s;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+export type DecisionOutcome = { id: number; reference: string; status: ApplicationStatus; message: string };
+
+export function createRecruitmentService(deps: { db: DB; config: RecruitmentConfig }) {
+  const { db, config } = deps;
+  const statusLink = (token: string) => `${config.baseUrl}/application/${token}`;
+  const endorseLink = (token: string) => `${config.baseUrl}/endorse/${token}`;
+
+  // ---------------------------------------------------------------- the public journey's drafts
+
+  async function loadDraft(token: string | undefined): Promise<Record<string, unknown>> {
+    if (!token) return {};
+    const d = await repo.findDraft(db, hashToken(token));
+    return d?.data ?? {};
+  }
+
+  /** Saves the answers so far; returns the (possibly new) draft token for the signed cookie. */
+  async function saveDraft(token: string | undefined, data: Record<string, unknown>): Promise<string> {
+    const t = token ?? createToken();
+    await repo.saveDraft(db, hashToken(t), data, new Date(Date.now() + DRAFT_TTL_DAYS * 86_400_000));
+    return t;
+  }
+
+  async function discardDraft(token: string) {
+    await repo.deleteDraft(db, hashToken(token));
+  }
+
+  async function searchEmployers(q: string) {
+    const term = q.trim().slice(0, 100);
+    if (term.length < 2) return [];
+    const rows = await repo.searchOpenTrusts(db, term, 30);
+    return rows.map((r) => ({ odsCode: r.ods_code!, name: r.name, town: r.town, regionCode: r.sha_code }));
+  }
+
+  async function findEmployer(ods: string) {
+    const t = await repo.findOpenTrustByOds(db, ods.trim().toUpperCase());
+    return t ? { id: t.id, odsCode: t.ods_code!, name: t.name, town: t.town, regionCode: t.sha_code } : null;
+  }
+
+  const listRecruitingRegions = () => repo.listRecruitingRegions(db);
+
+  // ---------------------------------------------------------------- submitting
+
+  /** Checks what a schema cannot: the register's format, the employer, the region and the sponsor. */
+  async function checkSubmission(x: Executor, input: ApplicationSubmission) {
+    const register = registerForProfession(input.profession as Profession);
+    const problem = checkRegistrationNumber(register, input.registrationNumber);
+    const errors: { field: string; message: string }[] = [];
+    if (problem) errors.push({ field: 'registrationNumber', message: problem });
+    const employer = await repo.findOpenTrustByOds(x, input.employerOds);
+    if (!employer) {
+      errors.push({
+        field: 'employerOds',
+        message: `There is no open NHS trust with the ODS code ${input.employerOds}. Search for your employer by name`,
+      });
+    }
+    const regionCode = input.regionCode ?? employer?.sha_code ?? null;
+    const intake = regionCode ? await repo.findOpenIntake(x, regionCode) : undefined;
+    if (employer && !intake) {
+      errors.push({
+        field: 'regionCode',
+        message: regionCode
+          ? `The region ${regionCode} is not recruiting at the moment. Choose another region`
+          : 'Choose the region you work in',
+      });
+    }
+    if (input.sponsorEmail === input.email) {
+      errors.push({
+        field: 'sponsorEmail',
+        message: 'Your sponsor must be someone else: enter their email address',
+      });
+    }
+    if (errors.length) throw new ValidationError(errors);
+    return {
+      register,
+      number: normaliseRegistrationNumber(input.registrationNumber),
+      employer: employer!,
+      intake: intake!,
+    };
+  }
+
+  async function insertSubmitted(
+    trx: Executor,
+    input: ApplicationSubmission,
+    checked: Awaited<ReturnType<typeof checkSubmission>>,
+    source: string,
+  ) {
+    const dup = await repo.findDuplicate(
+      trx,
+      checked.intake.id,
+      input.email,
+      checked.register,
+      checked.number,
+    );
+    if (dup) {
+      throw new ConflictError(
+        dup.email === input.email
+          ? `An application with the email address ${input.email} has already been made to this year's intake. ` +
+              'You can see its status with the link in your acknowledgement email.'
+          : `An application with the ${checked.register} number ${checked.number} has already been made to this year's intake. ` +
+              'You can see its status with the link in your acknowledgement email.',
+      );
+    }
+    const statusToken = createToken();
+    const endorseToken = createToken();
+    const values = {
+      intake_id: checked.intake.id,
+      region_code: checked.intake.region_code,
+      given_name: input.givenName,
+      family_name: input.familyName,
+      email: input.email,
+      phone: input.phone ?? null,
+      profession: input.profession,
+      register: checked.register,
+      registration_number: checked.number,
+      employer_organisation_id: checked.employer.id,
+      employer_ods_code: checked.employer.ods_code!,
+      employer_name: checked.employer.name,
+      job_title: input.jobTitle,
+      role_summary: input.roleSummary,
+      leadership_experience: input.leadershipExperience,
+      motivation: input.motivation,
+      sponsor_name: input.sponsorName,
+      sponsor_email: input.sponsorEmail,
+      consent_at: new Date(),
+      privacy_notice_version: PRIVACY_NOTICE_VERSION,
+      status_token_hash: hashToken(statusToken),
+      source,
+    };
+    let row: { id: number; reference: string } | undefined;
+    for (let attempt = 0; !row; attempt++) {
+      try {
+        row = await repo.insertApplication(trx, { ...values, reference: newReference() });
+      } catch (err) {
+        // Two submissions of the same person racing past the duplicate check meet the unique index.
+        if (isUniqueViolation(err) && !/reference/.test(String((err as { constraint?: string }).constraint)))
+          throw new ConflictError('An application with these details has already been made to this intake.');
+        if (!isUniqueViolation(err) || attempt > 3) throw err;
+      }
+    }
+    await repo.insertEndorsement(trx, {
+      applicationId: row.id,
+      tokenHash: hashToken(endorseToken),
+      expiresAt: new Date(Date.now() + ENDORSEMENT.ttlDays * 86_400_000),
+    });
+    return { ...row, statusToken, endorseToken, regionCode: checked.intake.region_code };
+  }
+
+  /** Submits an application (public journey or API): one transaction, acknowledgement and sponsor emails. */
+  async function submitApplication(input: ApplicationSubmission, actor: AnonymousActor, source = 'web') {
+    return db.transaction().execute(async (trx) => {
+      const checked = await checkSubmission(trx, input);
+      const created = await insertSubmitted(trx, input, checked, source);
+      const region = await repo.findRegion(trx, created.regionCode);
+      const name = `${input.givenName} ${input.familyName}`;
+      await recordAudit(trx, actor, {
+        action: 'application.submit',
+        entityType: 'application',
+        entityId: created.id,
+        summary: `Application ${created.reference} submitted by ${name} to ${region!.name}`,
+        details: { reference: created.reference, region: created.regionCode, source },
+      });
+      await enqueueEmail(trx, {
+        to: input.email,
+        kind: 'application.acknowledgement',
+        subject: `Your application to the Clinical Leaders Network (${created.reference})`,
+        text:
+          `Dear ${name},\n\nThank you for applying to join the Clinical Leaders Network in ${region!.name}. ` +
+          `Your reference number is ${created.reference}.\n\n` +
+          `We have asked your sponsor, ${input.sponsorName}, to endorse your application.\n\n` +
+          `See the status of your application, or withdraw it, here (keep this link private):\n${statusLink(created.statusToken)}\n\n` +
+          'Clinical Leaders Network',
+      });
+      await enqueueEmail(trx, {
+        to: input.sponsorEmail,
+        kind: 'endorsement.request',
+        subject: `Please endorse ${name}'s application to the Clinical Leaders Network`,
+        text:
+          `Dear ${input.sponsorName},\n\n${name} (${input.jobTitle}, ${checked.employer.name}) has applied to join the ` +
+          `Clinical Leaders Network in ${region!.name} and named you as their sponsor.\n\n` +
+          `Please say whether you endorse the application (the link works once and expires in ${ENDORSEMENT.ttlDays} days):\n` +
+          `${endorseLink(created.endorseToken)}\n\nClinical Leaders Network`,
+      });
+      return {
+        id: created.id,
+        reference: created.reference,
+        regionCode: created.regionCode,
+        statusToken: created.statusToken,
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- the applicant's secure link
+
+  async function findByStatusToken(token: string) {
+    const a = await repo.findApplicationByStatusToken(db, hashToken(token));
+    if (!a)
+      throw new NotFoundError(
+        'This link is not valid. Use the link in the most recent email about your application.',
+      );
+    return presentDetail(a);
+  }
+
+  async function issueStatusLink(trx: Executor, id: number): Promise<string> {
+    const token = createToken();
+    await repo.updateApplication(trx, id, { status_token_hash: hashToken(token) });
+    return token;
+  }
+
+  async function withdrawByApplicant(token: string, actor: AnonymousActor) {
+    return db.transaction().execute(async (trx) => {
+      const found = await repo.findApplicationByStatusToken(trx, hashToken(token));
+      if (!found)
+        throw new NotFoundError(
+          'This link is not valid. Use the link in the most recent email about your application.',
+        );
+      await repo.lockRegion(trx, found.region_code);
+      const a = (await repo.lockApplication(trx, found.id))!;
+      if (!ALLOWED.withdraw.includes(a.status)) {
+        throw new ConflictError(
+          `Your application cannot be withdrawn: it is ${statusLabels[a.status].toLowerCase()}.`,
+        );
+      }
+      await leaveStatus(trx, a);
+      await repo.updateApplication(trx, a.id, {
+        status: 'withdrawn',
+        withdrawn_at: new Date(),
+        waitlist_rank: null,
+        decision_reason: 'Withdrawn by the applicant',
+      });
+      await recordAudit(trx, actor, {
+        action: 'application.withdraw',
+        entityType: 'application',
+        entityId: a.id,
+        summary: `Application ${found.reference} withdrawn by the applicant`,
+        details: { from: a.status },
+      });
+      await enqueueEmail(trx, {
+        to: found.email,
+        kind: 'application.withdrawn',
+        subject: `You have withdrawn your application (${found.reference})`,
+        text: `Dear ${found.given_name} ${found.family_name},\n\nYour application ${found.reference} has been withdrawn. You do not need to do anything else.\n\nClinical Leaders Network`,
+      });
+      if (a.status === 'offered') await fillFreePlaces(trx, found.region_code, 'system');
+    });
+  }
+
+  /** Accepting an offer: the applicant becomes a member of the region's cohort and is invited to set a password. */
+  async function acceptOffer(token: string, actor: AnonymousActor) {
+    return db.transaction().execute(async (trx) => {
+      const found = await repo.findApplicationByStatusToken(trx, hashToken(token));
+      if (!found)
+        throw new NotFoundError(
+          'This link is not valid. Use the link in the most recent email about your application.',
+        );
+      const a = (await repo.lockApplication(trx, found.id))!;
+      if (a.status !== 'offered') {
+        throw new ConflictError(
+          `There is no offer to accept: your application is ${statusLabels[a.status].toLowerCase()}.`,
+        );
+      }
+      const name = `${found.given_name} ${found.family_name}`;
+      let user = await accountsRepo.findUserByEmail(trx, found.email);
+      const isNew = !user;
+      if (!user) user = await accountsRepo.insertUser(trx, { email: found.email, name, passwordHash: null });
+      await accountsRepo.insertRole(trx, user.id, { role: 'member', regionCode: found.region_code });
+      await repo.updateApplication(trx, a.id, {
+        status: 'accepted',
+        accepted_at: new Date(),
+        user_id: user.id,
+      });
+      await recordAudit(trx, actor, {
+        action: 'application.accept',
+        entityType: 'application',
+        entityId: a.id,
+        summary: `${name} accepted the offer (${found.reference}) and joined ${found.region_name} as a member`,
+        details: { userId: user.id, intakeId: found.intake_id, newAccount: isNew },
+      });
+      await recordAudit(trx, actor, {
+        action: isNew ? 'user.create' : 'user.role.grant',
+        entityType: 'user',
+        entityId: user.id,
+        summary: `${isNew ? 'Created account' : 'Granted Member'} ${found.email} (member, ${found.region_code}) on accepting application ${found.reference}`,
+        details: { role: 'member', regionCode: found.region_code },
+      });
+      const intro =
+        `Welcome to the Clinical Leaders Network in ${found.region_name}. You have accepted your place in the ` +
+        `${found.intake_name} intake, and an account has been created for you.`;
+      if (isNew || !user.password_hash) {
+        await sendInvitationInTransaction(
+          trx,
+          config.baseUrl,
+          { userId: user.id, email: user.email, name: user.name },
+          intro,
+        );
+      } else {
+        await enqueueEmail(trx, {
+          to: user.email,
+          kind: 'application.joined',
+          subject: 'Welcome to the Clinical Leaders Network',
+          text: `Dear ${user.name},\n\n${intro.replace(', and an account has been created for you', '')} Sign in with your existing account:\n${config.baseUrl}/sign-in\n\nClinical Leaders Network`,
+        });
+      }
+      return { userId: user.id, newAccount: isNew };
+    });
+  }
+
+  // ---------------------------------------------------------------- sponsor endorsement
+
+  async function findEndorsement(token: string) {
+    const e = await repo.findEndorsementByToken(db, hashToken(token));
+    if (
+      !e ||
+      e.status !== 'pending' ||
+      e.expires_at.getTime() <= Date.now() ||
+      e.application_status === 'withdrawn'
+    ) {
+      throw new NotFoundError(
+        'This endorsement link has expired or has already been used. If you still need to respond, contact the regional team.',
+      );
+    }
+    return {
+      reference: e.reference,
+      applicantName: `${e.given_name} ${e.family_name}`,
+      jobTitle: e.job_title,
+      employer: e.employer_name,
+      roleSummary: e.role_summary,
+      motivation: e.motivation,
+      leadershipExperience: e.leadership_experience,
+      sponsorName: e.sponsor_name,
+    };
+  }
+
+  async function respondToEndorsement(
+    token: string,
+    input: { endorse: 'yes' | 'no'; comment?: string },
+    actor: AnonymousActor,
+  ) {
+    await db.transaction().execute(async (trx) => {
+      const e = await repo.lockEndorsementByToken(trx, hashToken(token));
+      if (
+        !e ||
+        e.status !== 'pending' ||
+        e.expires_at.getTime() <= Date.now() ||
+        e.application_status === 'withdrawn'
+      ) {
+        throw new NotFoundError(
+          'This endorsement link has expired or has already been used. If you still need to respond, contact the regional team.',
+        );
+      }
+      const status = input.endorse === 'yes' ? 'endorsed' : 'not-endorsed';
+      await repo.recordEndorsement(trx, e.application_id, { status, comment: input.comment ?? null });
+      await recordAudit(
+        trx,
+        { ...actor, label: `${e.sponsor_name} <${e.sponsor_email}> (sponsor)` },
+        {
+          action: status === 'endorsed' ? 'endorsement.endorse' : 'endorsement.decline',
+          entityType: 'application',
+          entityId: e.application_id,
+          summary: `Sponsor ${status === 'endorsed' ? 'endorsed' : 'did not endorse'} application ${e.reference}`,
+        },
+      );
+    });
+  }
+
+  /** Emails a fresh single-use link to each sponsor who has not answered; safe to run from several processes. */
+  async function sendSponsorReminders(now = new Date()): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const due = await repo.claimDueReminders(
+        trx,
+        now,
+        ENDORSEMENT.remindEveryDays,
+        ENDORSEMENT.maxReminders,
+        200,
+      );
+      for (const d of due) {
+        const token = createToken();
+        await repo.markReminded(trx, d.application_id, hashToken(token), now);
+        const name = `${d.given_name} ${d.family_name}`;
+        await enqueueEmail(trx, {
+          to: d.sponsor_email,
+          kind: 'endorsement.reminder',
+          subject: `Reminder: please endorse ${name}'s application to the Clinical Leaders Network`,
+          text:
+            `Dear ${d.sponsor_name},\n\n${name} is waiting for your endorsement of their application (${d.reference}).\n\n` +
+            `Please respond here (this link replaces the one in earlier emails and works once):\n${endorseLink(token)}\n\n` +
+            'Clinical Leaders Network',
+        });
+        await recordAudit(trx, 'system', {
+          action: 'endorsement.remind',
+          entityType: 'application',
+          entityId: d.application_id,
+          summary: `Reminder ${d.reminders_sent + 1} sent to the sponsor of ${d.reference}`,
+        });
+      }
+      return due.length;
+    });
+  }
+
+  // ---------------------------------------------------------------- review
+
+  /** Reads one application in full, for a lead of its region (or the national team). */
+  async function getApplication(actor: Actor, id: number) {
+    const a = await repo.findApplication(db, id);
+    if (!a) throw new NotFoundError('Application not found');
+    try {
+      requireRole(actor, ['regional-lead'], a.region_code);
+    } catch {
+      // Another region's application does not exist as far as this lead is concerned.
+      throw new NotFoundError('Application not found');
+    }
+    return presentDetail(a);
+  }
+
+  async function listApplications(actor: Actor, regionCode: string, f: ListQuery) {
+    requireRole(actor, ['regional-lead'], regionCode);
+    const region = await repo.findRegion(db, regionCode);
+    if (!region) throw new NotFoundError('Region not found');
+    const { rows, total } = await repo.listApplications(db, regionCode, f, PAGE_SIZE);
+    return {
+      region,
+      total,
+      pageSize: PAGE_SIZE,
+      rows: rows.map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        regionCode: r.region_code,
+        status: r.status,
+        statusLabel: statusLabels[r.status],
+        name: `${r.given_name} ${r.family_name}`,
+        email: r.email,
+        profession: r.profession,
+        professionLabel: professionLabel(r.profession),
+        registrationNumber: r.registration_number,
+        employer: { odsCode: r.employer_ods_code, name: r.employer_name },
+        jobTitle: r.job_title,
+        endorsement: r.endorsement_status,
+        waitlistRank: r.waitlist_rank,
+        submittedAt: r.submitted_at,
+      })),
+    };
+  }
+
+  /** The region's quota meter and profession mix, for its leads and the national team. */
+  async function regionSummary(actor: Actor, regionCode: string) {
+    requireRole(actor, ['regional-lead'], regionCode);
+    const region = await repo.findRegion(db, regionCode);
+    if (!region) throw new NotFoundError('Region not found');
+    const intake = await repo.findCurrentIntake(db, regionCode);
+    const counts = intake ? await repo.countByStatus(db, intake.id) : {};
+    const mix = intake ? await repo.professionMix(db, intake.id) : [];
+    const taken = (counts.offered ?? 0) + (counts.accepted ?? 0);
+    const pending = await repo.findPendingQuotaRequest(db, regionCode);
+    return {
+      region: { code: region.code, name: region.name, autoOffer: region.auto_offer_waitlist },
+      intake: intake ? { id: intake.id, name: intake.name, status: intake.status } : null,
+      quota: region.recruitment_target,
+      taken,
+      free: Math.max(0, region.recruitment_target - taken),
+      percent: region.recruitment_target ? taken / region.recruitment_target : 0,
+      counts: Object.fromEntries(
+        (Object.keys(statusLabels) as ApplicationStatus[]).map((s) => [s, counts[s] ?? 0]),
+      ) as Record<ApplicationStatus, number>,
+      professionMix: mix.map((m) => ({ ...m, label: professionLabel(m.profession) })),
+      pendingQuotaRequest: pending ? { id: pending.id, requestedQuota: pending.requested_quota } : null,
+    };
+  }
+
+  async function leaveStatus(
+    trx: Executor,
+    a: { status: ApplicationStatus; intake_id: number; waitlist_rank: number | null },
+  ) {
+    if (a.status === 'waitlisted' && a.waitlist_rank !== null)
+      await repo.closeWaitlistGap(trx, a.intake_id, a.waitlist_rank);
+  }
+
+  async function putOnWaitlist(
+    trx: Executor,
+    a: { id: number; intake_id: number },
+    rank?: number,
+  ): Promise<number> {
+    const max = await repo.maxWaitlistRank(trx, a.intake_id);
+    const at = rank === undefined || rank > max ? max + 1 : rank;
+    if (at <= max) await repo.shiftWaitlistDown(trx, a.intake_id, at);
+    await repo.updateApplication(trx, a.id, {
+      status: 'waitlisted',
+      waitlist_rank: at,
+      decided_at: new Date(),
+      offered_at: null,
+    });
+    return at;
+  }
+
+  async function notify(trx: Executor, id: number, subject: string, body: string, kind: string) {
+    const a = (await repo.findApplication(trx, id))!;
+    const token = await issueStatusLink(trx, id);
+    await enqueueEmail(trx, {
+      to: a.email,
+      kind,
+      subject: `${subject} (${a.reference})`,
+      text:
+        `Dear ${a.given_name} ${a.family_name},\n\n${body}\n\n` +
+        `See your application here (this link replaces the one in earlier emails):\n${statusLink(token)}\n\nClinical Leaders Network`,
+    });
+  }
+
+  /** Offers every free place to the top of the waitlist, when the region offers automatically. */
+  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who) {
+    const region = (await repo.lockRegion(trx, regionCode))!;
+    if (!region.auto_offer_waitlist) return;
+    const intake = await repo.findCurrentIntake(trx, regionCode);
+    if (!intake) return;
+    for (;;) {
+      const taken = await repo.countPlacesTaken(trx, intake.id);
+      if (taken >= region.recruitment_target) return;
+      const top = await repo.topOfWaitlist(trx, intake.id);
+      if (!top) return;
+      await repo.closeWaitlistGap(trx, intake.id, top.waitlist_rank ?? 0);
+      await repo.updateApplication(trx, top.id, {
+        status: 'offered',
+        waitlist_rank: null,
+        offered_at: new Date(),
+        decided_at: new Date(),
+      });
+      const a = (await repo.findApplication(trx, top.id))!;
+      await recordAudit(trx, actor, {
+        action: 'application.offer',
+        entityType: 'application',
+        entityId: top.id,
+        summary: `A place freed in ${region.name}: offered to ${a.reference}, top of the waitlist`,
+        details: { from: 'waitlisted', automatic: true },
+      });
+      await notify(
+        trx,
+        top.id,
+        'You have been offered a place in the Clinical Leaders Network',
+        `A place has become available in ${region.name} and it is offered to you. Accept it, or tell us you no longer want it, with the link below.`,
+        'application.offer',
+      );
+    }
+  }
+
+  /**
+   * Applies one decision inside the caller's transaction, behind the region's row lock. An offer
+   * beyond the quota puts the applicant on the waitlist instead.
+   */
+  async function decideInTransaction(
+    trx: Executor,
+    actor: Actor | 'system',
+    id: number,
+    d: DecisionInput,
+  ): Promise<DecisionOutcome> {
+    const found = await repo.findApplication(trx, id);
+    if (!found) throw new NotFoundError('Application not found');
+    if (actor !== 'system') {
+      try {
+        requireRole(actor, ['regional-lead'], found.region_code);
+      } catch {
+        throw new NotFoundError('Application not found');
+      }
+    }
+    const region = (await repo.lockRegion(trx, found.region_code))!;
+    const a = (await repo.lockApplication(trx, id))!;
+    if (!ALLOWED[d.decision].includes(a.status)) {
+      throw new ConflictError(
+        `${found.reference} is ${statusLabels[a.status].toLowerCase()}: it cannot be given the decision "${d.decision}".`,
+      );
+    }
+    const name = `${found.given_name} ${found.family_name}`;
+    let status: ApplicationStatus = a.status;
+    let message = '';
+    const now = new Date();
+    const audit = (action: string, summary: string, details: Record<string, unknown> = {}) =>
+      recordAudit(trx, actor, {
+        action,
+        entityType: 'application',
+        entityId: id,
+        summary,
+        details: { from: a.status, ...details },
+      });
+
+    switch (d.decision) {
+      case 'shortlist':
+        await leaveStatus(trx, a);
+        await repo.updateApplication(trx, id, {
+          status: 'shortlisted',
+          waitlist_rank: null,
+          decided_at: now,
+        });
+        status = 'shortlisted';
+        message = `${name} has been shortlisted`;
+        await audit('application.shortlist', `Shortlisted ${found.reference} (${name})`);
+        await notify(
+          trx,
+          id,
+          'You have been shortlisted',
+          `Your application to the Clinical Leaders Network in ${region.name} has been shortlisted. The regional team will be in touch.`,
+          'application.shortlist',
+        );
+        break;
+      case 'offer': {
+        const intake = await repo.findCurrentIntake(trx, found.region_code);
+        const taken = await repo.countPlacesTaken(trx, intake!.id);
+        if (taken >= region.recruitment_target) {
+          if (a.status === 'waitlisted') {
+            throw new ConflictError(
+              `All ${region.recruitment_target} places in ${region.name} are taken, so ${found.reference} stays on the waitlist at number ${a.waitlist_rank}.`,
+            );
+          }
+          const rank = await putOnWaitlist(trx, a);
+          status = 'waitlisted';
+          message = `All ${region.recruitment_target} places are taken, so ${name} has been put on the waitlist at number ${rank}`;
+          await audit(
+            'application.waitlist',
+            `Offer to ${found.reference} (${name}) exceeded the quota of ${region.recruitment_target}: waitlisted at ${rank}`,
+            { rank, quotaFull: true },
+          );
+          await notify(
+            trx,
+            id,
+            'You are on the waitlist',
+            `All places in ${region.name} are currently taken. You are number ${rank} on the waitlist, and we will offer you a place if one becomes free.`,
+            'application.waitlist',
+          );
+        } else {
+          await leaveStatus(trx, a);
+          await repo.updateApplication(trx, id, {
+            status: 'offered',
+            waitlist_rank: null,
+            offered_at: now,
+            decided_at: now,
+          });
+          status = 'offered';
+          message = `${name} has been offered a place (${taken + 1} of ${region.recruitment_target})`;
+          await audit(
+            'application.offer',
+            `Offered a place to ${found.reference} (${name}): ${taken + 1} of ${region.recruitment_target}`,
+          );
+          await notify(
+            trx,
+            id,
+            'You have been offered a place in the Clinical Leaders Network',
+            `We are delighted to offer you a place in the Clinical Leaders Network in ${region.name}. Accept it, or tell us you no longer want it, with the link below.`,
+            'application.offer',
+          );
+        }
+        break;
+      }
+      case 'waitlist': {
+        if (a.status === 'waitlisted') {
+          // Moving within the waitlist: take it out, then put it back at the new position.
+          await leaveStatus(trx, a);
+          await repo.updateApplication(trx, id, { waitlist_rank: null, status: 'shortlisted' });
+        }
+        const rank = await putOnWaitlist(trx, a, d.rank);
+        status = 'waitlisted';
+        message = `${name} is number ${rank} on the waitlist`;
+        await audit('application.waitlist', `Waitlisted ${found.reference} (${name}) at number ${rank}`, {
+          rank,
+        });
+        await notify(
+          trx,
+          id,
+          'You are on the waitlist',
+          `You are number ${rank} on the waitlist for the Clinical Leaders Network in ${region.name}. We will offer you a place if one becomes free.`,
+          'application.waitlist',
+        );
+        break;
+      }
+      case 'decline':
+      case 'withdraw': {
+        await leaveStatus(trx, a);
+        const to = d.decision === 'decline' ? 'declined' : 'withdrawn';
+        await repo.updateApplication(trx, id, {
+          status: to,
+          waitlist_rank: null,
+          decision_reason: d.reason ?? null,
+          decided_at: now,
+          ...(to === 'withdrawn' ? { withdrawn_at: now } : {}),
+        });
+        status = to;
+        message =
+          to === 'declined'
+            ? `${name}'s application has been declined`
+            : `${name}'s application has been withdrawn`;
+        await audit(
+          `application.${d.decision}`,
+          `${to === 'declined' ? 'Declined' : 'Withdrew'} ${found.reference} (${name}): ${d.reason}`,
+          { reason: d.reason },
+        );
+        await notify(
+          trx,
+          id,
+          to === 'declined' ? 'The outcome of your application' : 'Your application has been withdrawn',
+          to === 'declined'
+            ? `Thank you for applying to the Clinical Leaders Network in ${region.name}. We are sorry that on this occasion we cannot offer you a place.\n\nThe reason given: ${d.reason}`
+            : `The regional team has withdrawn your application to the Clinical Leaders Network in ${region.name}.\n\nThe reason given: ${d.reason}`,
+          `application.${d.decision}`,
+        );
+        if (a.status === 'offered') await fillFreePlaces(trx, found.region_code, actor);
+        break;
+      }
+    }
+    return { id, reference: found.reference, status, message };
+  }
+
+  async function decide(actor: Actor, id: number, d: DecisionInput): Promise<DecisionOutcome> {
+    return db.transaction().execute((trx) => decideInTransaction(trx, actor, id, d));
+  }
+
+  /** Several applications, one decision, one transaction: all are decided or none is. */
+  async function decideMany(
+    actor: Actor,
+    regionCode: string,
+    ids: number[],
+    d: { decision: 'shortlist' | 'offer' | 'waitlist' | 'decline'; reason?: string },
+  ): Promise<DecisionOutcome[]> {
+    requireRole(actor, ['regional-lead'], regionCode);
+    if (d.decision === 'decline' && !d.reason) {
+      throw new ValidationError([
+        { field: 'reason', message: 'Enter the reason for declining these applications' },
+      ]);
+    }
+    return db.transaction().execute(async (trx) => {
+      const out: DecisionOutcome[] = [];
+      for (const id of [...new Set(ids)].sort((x, y) => x - y)) {
+        const a = await repo.findApplication(trx, id);
+        if (!a || a.region_code !== regionCode)
+          throw new NotFoundError(`Application ${id} not found in this region`);
+        out.push(
+          await decideInTransaction(trx, actor, id, {
+            decision: d.decision,
+            reason: d.reason,
+            rank: undefined,
+          }),
+        );
+      }
+      return out;
+    });
+  }
+
+  async function setAutoOffer(actor: Actor, regionCode: string, on: boolean) {
+    requireRole(actor, ['regional-lead'], regionCode);
+    await db.transaction().execute(async (trx) => {
+      const region = await repo.lockRegion(trx, regionCode);
+      if (!region) throw new NotFoundError('Region not found');
+      await repo.setAutoOffer(trx, regionCode, on);
+      await recordAudit(trx, actor, {
+        action: 'region.auto-offer',
+        entityType: 'region',
+        entityId: regionCode,
+        summary: `${on ? 'Turned on' : 'Turned off'} automatic offers from the waitlist in ${region.name}`,
+      });
+      if (on) await fillFreePlaces(trx, regionCode, actor);
+    });
+  }
+
+  // ---------------------------------------------------------------- quota requests
+
+  async function requestQuota(
+    actor: Actor,
+    regionCode: string,
+    input: { requestedQuota: number; reason: string },
+  ) {
+    requireRole(actor, ['regional-lead'], regionCode);
+    return db.transaction().execute(async (trx) => {
+      const region = await repo.lockRegion(trx, regionCode);
+      if (!region) throw new NotFoundError('Region not found');
+      if (input.requestedQuota <= region.recruitment_target) {
+        throw new ValidationError([
+          {
+            field: 'requestedQuota',
+            message: `Enter a number of places greater than the current quota of ${region.recruitment_target}`,
+          },
+        ]);
+      }
+      if (await repo.findPendingQuotaRequest(trx, regionCode)) {
+        throw new ConflictError('There is already a request for more places waiting for the national team.');
+      }
+      const row = await repo.insertQuotaRequest(trx, {
+        region_code: regionCode,
+        requested_by_user_id: actor.userId,
+        requested_by_label: `${actor.name} <${actor.email}>`,
+        current_quota: region.recruitment_target,
+        requested_quota: input.requestedQuota,
+        reason: input.reason,
+      });
+      await recordAudit(trx, actor, {
+        action: 'quota.request',
+        entityType: 'quota_request',
+        entityId: row.id,
+        summary: `Asked to raise ${region.name}'s quota from ${region.recruitment_target} to ${input.requestedQuota}`,
+        details: { reason: input.reason },
+      });
+      return row.id;
+    });
+  }
+
+  async function listQuotaRequests(actor: Actor, f: { regionCode?: string; status?: string }) {
+    if (f.regionCode) requireRole(actor, ['regional-lead'], f.regionCode);
+    else requireRole(actor, ['national']);
+    return repo.listQuotaRequests(db, { ...f, limit: 100 });
+  }
+
+  async function decideQuotaRequest(
+    actor: Actor,
+    id: number,
+    input: { outcome: 'approve' | 'refuse'; note?: string },
+  ) {
+    requireRole(actor, ['national']);
+    await db.transaction().execute(async (trx) => {
+      const r0 = await repo.lockQuotaRequest(trx, id);
+      if (!r0) throw new NotFoundError('Request not found');
+      const region = (await repo.lockRegion(trx, r0.region_code))!;
+      if (r0.status !== 'pending') throw new ConflictError('This request has already been decided.');
+      const approved = input.outcome === 'approve';
+      await repo.decideQuotaRequest(trx, id, {
+        status: approved ? 'approved' : 'refused',
+        decided_by_label: `${actor.name} <${actor.email}>`,
+        decision_note: input.note ?? null,
+      });
+      if (approved) await repo.setRegionTarget(trx, r0.region_code, r0.requested_quota);
+      await recordAudit(trx, actor, {
+        action: approved ? 'quota.approve' : 'quota.refuse',
+        entityType: 'quota_request',
+        entityId: id,
+        summary: approved
+          ? `Approved ${region.name}'s quota rising from ${region.recruitment_target} to ${r0.requested_quota}`
+          : `Refused ${region.name}'s request to raise its quota to ${r0.requested_quota}`,
+        details: { note: input.note ?? null },
+      });
+      if (approved) {
+        await recordAudit(trx, actor, {
+          action: 'region.target',
+          entityType: 'region',
+          entityId: r0.region_code,
+          summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${r0.requested_quota} (quota request ${id})`,
+          details: { from: region.recruitment_target, to: r0.requested_quota },
+        });
+      }
+      if (r0.requested_by_user_id) {
+        const requester = await accountsRepo.findUserById(trx, r0.requested_by_user_id);
+        if (requester) {
+          await enqueueEmail(trx, {
+            to: requester.email,
+            kind: 'quota.decision',
+            subject: `Your request for more places in ${region.name} was ${approved ? 'approved' : 'refused'}`,
+            text: `Dear ${requester.name},\n\nThe national team has ${approved ? 'approved' : 'refused'} your request to raise ${region.name}'s quota to ${r0.requested_quota}.${input.note ? `\n\nNote: ${input.note}` : ''}\n\nClinical Leaders Network`,
+          });
+        }
+      }
+      if (approved) await fillFreePlaces(trx, r0.region_code, actor);
+    });
+  }
+
+  return {
+    loadDraft,
+    saveDraft,
+    discardDraft,
+    searchEmployers,
+    findEmployer,
+    listRecruitingRegions,
+    submitApplication,
+    checkSubmission: (input: ApplicationSubmission) => checkSubmission(db, input),
+    insertSubmitted,
+    findByStatusToken,
+    withdrawByApplicant,
+    acceptOffer,
+    findEndorsement,
+    respondToEndorsement,
+    sendSponsorReminders,
+    getApplication,
+    listApplications,
+    regionSummary,
+    decide,
+    decideInTransaction,
+    decideMany,
+    setAutoOffer,
+    requestQuota,
+    listQuotaRequests,
+    decideQuotaRequest,
+    housekeeping: () => repo.deleteExpiredDrafts(db),
+  };
+}
+
+export type RecruitmentService = ReturnType<typeof createRecruitmentService>;
+
+export function presentDetail(a: repo.ApplicationRow) {
+  return {
+    id: a.id,
+    reference: a.reference,
+    regionCode: a.region_code,
+    regionName: a.region_name,
+    intakeId: a.intake_id,
+    intakeName: a.intake_name,
+    status: a.status,
+    statusLabel: statusLabels[a.status],
+    name: `${a.given_name} ${a.family_name}`,
+    givenName: a.given_name,
+    familyName: a.family_name,
+    email: a.email,
+    phone: a.phone,
+    profession: a.profession,
+    professionLabel: professionLabel(a.profession),
+    register: a.register,
+    registrationNumber: a.registration_number,
+    employer: {
+      odsCode: a.employer_ods_code,
+      name: a.employer_name,
+      organisationId: a.employer_organisation_id,
+    },
+    jobTitle: a.job_title,
+    roleSummary: a.role_summary,
+    leadershipExperience: a.leadership_experience,
+    motivation: a.motivation,
+    sponsor: { name: a.sponsor_name, email: a.sponsor_email },
+    endorsement: a.endorsement_status,
+    endorsementComment: a.endorsement_comment,
+    endorsementRespondedAt: a.endorsement_responded_at,
+    endorsementReminders: a.endorsement_reminders,
+    waitlistRank: a.waitlist_rank,
+    decisionReason: a.decision_reason,
+    source: a.source,
+    submittedAt: a.submitted_at,
+    decidedAt: a.decided_at,
+    offeredAt: a.offered_at,
+    acceptedAt: a.accepted_at,
+    withdrawnAt: a.withdrawn_at,
+    userId: a.user_id,
+  };
+}
+export type ApplicationDetail = ReturnType<typeof presentDetail>;
