@@ -1,12 +1,15 @@
 import { Command, Option } from 'commander';
+import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import type { DB } from './db/database.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
-import { listMigrations, migrateToLatest } from './db/migrate.ts';
+import { listMigrations } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
+import { registerLearningSetsCli } from './modules/learning-sets/learning-sets.cli.ts';
 import { registerMembersCli } from './modules/members/index.ts';
+import { registerMentoringCli } from './modules/mentoring/mentoring.cli.ts';
 import { registerRecruitmentCli } from './modules/recruitment/index.ts';
 import { createAccountsService } from './platform/accounts/accounts.service.ts';
+import { CliError, withDatabase } from './platform/cli-support.ts';
 import { AppError, ValidationError } from './platform/errors.ts';
 import { isRole, ROLE_LABELS, ROLES, type RoleGrant } from './platform/permissions.ts';
 import { checkPasswordPolicy } from './platform/security.ts';
@@ -14,9 +17,6 @@ import { seedDemo } from './seed/demo.ts';
 import { demoSteps } from './seed/steps.ts';
 import { startServer } from './server.ts';
 import { version } from './version.ts';
-
-/** A failure the CLI explains in one line and exits 1 for, without a stack trace. */
-class CliError extends Error {}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY)
@@ -32,30 +32,6 @@ async function readStdin(): Promise<string> {
 
 function config(): Config {
   return loadConfig(process.env, version);
-}
-
-/** Opens the configured database, migrated, for one command; closes it afterwards. */
-async function withDatabase<T>(fn: (db: DB, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = config();
-  let handle;
-  try {
-    handle = await openDatabase(cfg.database);
-  } catch (err) {
-    if (err instanceof DataDirectoryLockedError) {
-      throw new CliError(
-        `The embedded database in ${err.dataDir} is held by another process (pid ${err.pid}), probably the running server.\n` +
-          'In embedded mode only one process may open the database. Stop the server (Ctrl+C in its terminal, or kill ' +
-          `${err.pid}), run this command, then start the server again. To run commands while serving, use PostgreSQL (DATABASE_URL).`,
-      );
-    }
-    throw err;
-  }
-  try {
-    await migrateToLatest(handle.db);
-    return await fn(handle.db, cfg);
-  } finally {
-    await handle.close();
-  }
 }
 
 function parseGrants(roles: string[], region: string | undefined): RoleGrant[] {
@@ -227,6 +203,56 @@ export function buildCli(): Command {
       });
     });
 
+  const tasks = program
+    .command('tasks')
+    .description('Background tasks (reminders, housekeeping) the server runs periodically');
+  tasks
+    .command('list')
+    .description('List the periodic tasks and when each last ran')
+    .action(async () => {
+      await withDatabase(async (database, cfg) => {
+        const app = await buildApp({ config: cfg, db: database, backend: cfg.database.kind, logger: false });
+        try {
+          const runs = await database.selectFrom('scheduled_tasks').selectAll().execute();
+          for (const t of app.scheduledTasks) {
+            const r = runs.find((x) => x.name === t.name);
+            const last = r?.last_finished_at ? r.last_finished_at.toISOString() : 'never';
+            console.log(
+              `${t.name}  every ${t.everyMinutes} min  last run: ${last}${r?.last_error ? `  last error: ${r.last_error}` : ''}`,
+            );
+          }
+        } finally {
+          await app.close();
+        }
+      });
+    });
+  tasks
+    .command('run [names...]')
+    .description(
+      'Run tasks now, whether due or not (all of them without names), e.g. cln tasks run development.feedback-reminders',
+    )
+    .action(async (names: string[]) => {
+      await withDatabase(async (database, cfg) => {
+        const app = await buildApp({ config: cfg, db: database, backend: cfg.database.kind, logger: false });
+        try {
+          const unknown = names.filter((n) => !app.scheduledTasks.some((t) => t.name === n));
+          if (unknown.length) {
+            throw new CliError(
+              `Unknown task ${unknown.join(', ')}. Tasks: ${app.scheduledTasks.map((t) => t.name).join(', ')}`,
+            );
+          }
+          for (const t of app.scheduledTasks.filter((x) => names.length === 0 || names.includes(x.name))) {
+            const result = await t.run();
+            console.log(`${t.name}: done${result !== undefined ? ` ${JSON.stringify(result)}` : ''}`);
+          }
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
+  registerMentoringCli(program);
+  registerLearningSetsCli(program);
   registerMembersCli(program);
   registerRecruitmentCli(program);
 

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DevelopmentTables } from '../modules/development/development.table.ts';
+import type { LearningSetsTables } from '../modules/learning-sets/learning-sets.table.ts';
 import type { MembersTables } from '../modules/members/members.table.ts';
+import type { MentoringTables } from '../modules/mentoring/mentoring.table.ts';
 import type { ProgrammeTables } from '../modules/programme/programme.table.ts';
 import type { RecruitmentTables } from '../modules/recruitment/recruitment.table.ts';
 import type { PlatformTables } from './platform.tables.ts';
@@ -13,7 +15,9 @@ export type Database = PlatformTables &
   ProgrammeTables &
   RecruitmentTables &
   MembersTables &
-  DevelopmentTables;
+  DevelopmentTables &
+  LearningSetsTables &
+  MentoringTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */

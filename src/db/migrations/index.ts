@@ -6,7 +6,9 @@ import * as m0004 from './2026-11-27-0004-scheduled-tasks.ts';
 import * as m0100 from './2026-11-27-0100-programme.ts';
 import * as m0200 from './2026-11-27-0200-recruitment.ts';
 import * as m0300 from './2026-11-27-0300-members.ts';
+import * as m0400 from './2026-11-27-0400-learning-sets.ts';
 import * as m0500 from './2026-11-27-0500-development.ts';
+import * as m0600 from './2026-11-27-0600-mentoring.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0200-recruitment': m0200,
   '2026-11-27-0300-members': m0300,
   '2026-11-27-0500-development': m0500,
+  '2026-11-27-0600-mentoring': m0600,
+  '2026-11-27-0400-learning-sets': m0400,
 };

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { srcDir } from '../../paths.ts';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
@@ -32,10 +32,8 @@ import {
 
 const V = 'modules/development/views';
 const PAGE_SIZE = 10;
-const PRINT_CSS = readFileSync(
-  path.join(path.dirname(fileURLToPath(import.meta.url)), 'views', 'development.css'),
-  'utf8',
-);
+// Read from src/ so the compiled build (dist/) finds it too.
+const PRINT_CSS = readFileSync(path.join(srcDir, 'modules', 'development', 'views', 'development.css'), 'utf8');
 
 type Body = Record<string, unknown>;
 const str = (body: Body, key: string): string => {

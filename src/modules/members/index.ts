@@ -7,11 +7,18 @@ import { createMembersService } from './members.service.ts';
 
 export { registerMembersCli } from './members.cli.ts';
 export { membersDemoStep } from './members.demo.ts';
+export {
+  listCohortMembers,
+  listMemberCards,
+  type CohortMember,
+  type MemberCard,
+} from './members.cohort-queries.ts';
+export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
 export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
 
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */
 export async function membersModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
   const members = createMembersService({ db: opts.db });
-  await membersPages(app, { db: opts.db, members });
+  await membersPages(app, { db: opts.db, members, baseUrl: opts.config.baseUrl });
   await membersApi(app, { db: opts.db, members });
 }

@@ -1,12 +1,8 @@
+import { withDatabase } from '../../platform/cli-support.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import type { DB } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
-import { openDatabase } from '../../db/open.ts';
 import { AppError } from '../../platform/errors.ts';
-import { version } from '../../version.ts';
 import { exportDirectoryCsv, importMembersCsv } from './members.csv.ts';
 import { directoryQuery } from './members.schemas.ts';
 import { createMembersService } from './members.service.ts';
@@ -14,16 +10,6 @@ import { createMembersService } from './members.service.ts';
 class MembersCliError extends AppError {
   override readonly status = 400;
   override readonly code = 'cli';
-}
-
-async function withDatabase<T>(fn: (db: DB) => Promise<T>): Promise<T> {
-  const handle = await openDatabase(loadConfig(process.env, version).database);
-  try {
-    await migrateToLatest(handle.db);
-    return await fn(handle.db);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Adds `cln members import FILE [--dry-run]` and `cln members export [filters] [--output FILE]`. */
@@ -46,7 +32,7 @@ export function registerMembersCli(program: Command): void {
           `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
         );
       }
-      await withDatabase(async (db) => {
+      await withDatabase(async (db, config) => {
         const bar = new cliProgress.SingleBar(
           {
             format: 'Checking and importing [{bar}] {percentage}% | {value}/{total}',
@@ -57,6 +43,7 @@ export function registerMembersCli(program: Command): void {
         let started = false;
         const report = await importMembersCsv(db, buffer, {
           actor: 'system',
+          baseUrl: config.baseUrl,
           dryRun: Boolean(opts.dryRun),
           onProgress: (done, total) => {
             if (!started) {

@@ -1,8 +1,8 @@
+import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, isNational } from '../../platform/permissions.ts';
 import {
   checkRegistrationNumber,
@@ -12,7 +12,6 @@ import {
   registerForProfession,
 } from '../../platform/registration.ts';
 import { emailField, nameField } from '../../platform/schemas.ts';
-import { createToken, hashToken } from '../../platform/security.ts';
 import * as repo from './members.repository.ts';
 import { type DirectoryQuery, STATUSES } from './members.schemas.ts';
 import { type MembersService, professionLabel } from './members.service.ts';
@@ -95,7 +94,13 @@ const tags = (v: string | undefined) => [
 export async function importMembersCsv(
   db: DB,
   file: Buffer,
-  opts: { actor: Actor | 'system'; dryRun: boolean; onProgress?: (done: number, total: number) => void },
+  opts: {
+    actor: Actor | 'system';
+    dryRun: boolean;
+    /** The site's address, for the invitation links emailed to imported members. */
+    baseUrl: string;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, imported: 0, dryRun: opts.dryRun, badRows: [] };
   const decoded = decodeCsv(file);
@@ -273,25 +278,12 @@ export async function importMembersCsv(
         status: v.status,
       });
       if (v.organisationId !== null) await repo.recordEmployment(trx, user.id, v.organisationId, v.jobTitle);
-      const token = createToken();
-      await trx
-        .insertInto('password_reset_tokens')
-        .values({
-          token_hash: hashToken(token),
-          user_id: user.id,
-          purpose: 'invite',
-          expires_at: new Date(Date.now() + 14 * 86_400_000),
-        })
-        .execute();
-      await enqueueEmail(trx, {
-        to: v.email,
-        kind: 'account.invite',
-        subject: 'Welcome to the Clinical Leaders Network: set your password',
-        text:
-          `Dear ${v.name},\n\nYou have been added to the Clinical Leaders Network as a member.\n\n` +
-          `Set your password here (the link works once and expires in 14 days):\n/reset-password/${token}\n\n` +
-          'Then check your profile and choose who may see each part of it.\n\nClinical Leaders Network',
-      });
+      await sendInvitationInTransaction(
+        trx,
+        opts.baseUrl,
+        { userId: user.id, email: v.email, name: v.name },
+        'You have been added to the Clinical Leaders Network as a member. After setting your password, check your profile and choose who may see each part of it.',
+      );
       await recordAudit(trx, opts.actor, {
         action: 'member.import',
         entityType: 'member',

@@ -137,7 +137,11 @@ describe('CSV import', () => {
       'bad.reg@nhs.test,Bad Reg,Q30,doctor,12,,,,,\n' +
       'bad.ods@nhs.test,Bad Ods,Q39,pharmacist,2071234,XXXXX,,,,\n' +
       'good.one@nhs.test,Duplicate,Q30,nurse,,,,,,\n';
-    const report = await importMembersCsv(ctx.db, Buffer.from(csv), { actor: 'system', dryRun: false });
+    const report = await importMembersCsv(ctx.db, Buffer.from(csv), {
+      actor: 'system',
+      dryRun: false,
+      baseUrl: 'http://cln.test',
+    });
     expect(report.badRows.map((b) => b.line)).toEqual([3, 4, 5, 6]);
     expect(report.badRows[1]!.reasons.join()).toContain('GMC');
     expect(report.badRows[2]!.reasons.join()).toContain('XXXXX');
@@ -155,6 +159,7 @@ describe('CSV import', () => {
     const wrong = await importMembersCsv(ctx.db, Buffer.from('mail,name\nx@y.z,X\n'), {
       actor: 'system',
       dryRun: false,
+      baseUrl: 'http://cln.test',
     });
     expect(wrong.problem).toContain('Missing columns: email, region, profession');
     expect(wrong.problem).toContain('Unknown column: mail');
@@ -164,16 +169,21 @@ describe('CSV import', () => {
       Buffer.from([0xe9]),
       Buffer.from(',Q30,nurse,,,,,,\n'),
     ]);
-    expect((await importMembersCsv(ctx.db, latin1, { actor: 'system', dryRun: false })).problem).toContain(
-      'not UTF-8',
-    );
+    expect(
+      (await importMembersCsv(ctx.db, latin1, { actor: 'system', dryRun: false, baseUrl: 'http://cln.test' }))
+        .problem,
+    ).toContain('not UTF-8');
   });
 
   it('checks a good file in a dry run, then imports it through the page, scoped to the lead’s region', async () => {
     const csv =
       header +
       'ima.new@nhs.test,Ima New,Q30,nurse,71A2998E,R0B,Matron,2026/27,Adult nursing,sepsis;frailty\n';
-    const dry = await importMembersCsv(ctx.db, Buffer.from(csv), { actor: 'system', dryRun: true });
+    const dry = await importMembersCsv(ctx.db, Buffer.from(csv), {
+      actor: 'system',
+      dryRun: true,
+      baseUrl: 'http://cln.test',
+    });
     expect(dry.badRows).toEqual([]);
     expect(
       await ctx.db
@@ -196,10 +206,15 @@ describe('CSV import', () => {
         requestId: null,
       },
       dryRun: false,
+      baseUrl: 'http://cln.test',
     });
     expect(refused.badRows[0]!.reasons.join()).toContain('only into Q31');
 
-    const report = await importMembersCsv(ctx.db, Buffer.from(csv), { actor: 'system', dryRun: false });
+    const report = await importMembersCsv(ctx.db, Buffer.from(csv), {
+      actor: 'system',
+      dryRun: false,
+      baseUrl: 'http://cln.test',
+    });
     expect(report.imported).toBe(1);
     const p = await ctx.db
       .selectFrom('member_profiles as p')

@@ -72,7 +72,10 @@ function errorList(errors: { field: string; message: string }[]) {
   return errors;
 }
 
-export async function membersPages(app: FastifyInstance, opts: { db: DB; members: MembersService }) {
+export async function membersPages(
+  app: FastifyInstance,
+  opts: { db: DB; members: MembersService; baseUrl: string },
+) {
   const { members } = opts;
   void errorList;
 
@@ -349,7 +352,11 @@ export async function membersPages(app: FastifyInstance, opts: { db: DB; members
           reply.status(400);
           return page({ errors: [{ field: 'file', message: 'Select a CSV file' }] });
         }
-        const report = await importMembersCsv(opts.db, file, { actor: request.actor!, dryRun });
+        const report = await importMembersCsv(opts.db, file, {
+          actor: request.actor!,
+          dryRun,
+          baseUrl: opts.baseUrl,
+        });
         if (report.problem || report.badRows.length) {
           reply.status(400);
           return page({

@@ -256,10 +256,6 @@ async function importOne(
     userId = user.id;
     if (!user.password_hash) invite = true;
   }
-  const reference = `CLN-${createToken(6)
-    .toUpperCase()
-    .replace(/[^A-Z0-9]/g, 'X')
-    .slice(0, 8)}`;
   const app = await repo.insertApplication(trx, {
     reference: newReference(),
     intake_id: v.intakeId,

@@ -206,3 +206,84 @@ describe('sponsor reminders', () => {
     expect(await recruitment.sendSponsorReminders()).toBe(0);
   });
 });
+
+describe('CSV import and export', () => {
+  const header =
+    'given_name,family_name,email,profession,registration_number,employer_ods_code,region_code,job_title,sponsor_name,sponsor_email,status';
+
+  it('reports every bad row with its line and imports nothing unless all are valid', async () => {
+    const { importApplicationsCsv } = await import('./recruitment.csv.ts');
+    const text = [
+      header,
+      'Ada,Import,ada.import@nhs.test,doctor,7654321,RBK,,Consultant,,,member',
+      'Bad,Number,bad.number@nhs.test,nurse,1234567,RBK,,Nurse,,,applicant',
+      'No,Trust,no.trust@nhs.test,doctor,7654322,ZZZ99,,Doctor,,,applicant',
+      'Dup,Email,ada.import@nhs.test,doctor,7654323,RBK,,Doctor,,,applicant',
+      '<b>,Tag,tag@nhs.test,doctor,7654324,RBK,,Doctor,,,applicant',
+    ].join('\n');
+    const before = await ctx.db
+      .selectFrom('applications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const report = await importApplicationsCsv(ctx.db, 'http://cln.test', text, { dryRun: false });
+    expect(report.imported).toBe(false);
+    expect(report.errors.map((e) => e.line)).toEqual([3, 4, 5, 6]);
+    expect(report.errors.find((e) => e.line === 3)!.message).toContain('NMC number in the correct format');
+    expect(report.errors.find((e) => e.line === 4)!.message).toContain(
+      'no open NHS trust with the ODS code ZZZ99',
+    );
+    expect(report.errors.find((e) => e.line === 5)!.message).toContain('duplicate of line 2');
+    const after = await ctx.db
+      .selectFrom('applications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    expect(
+      await ctx.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'ada.import@nhs.test')
+        .executeTakeFirst(),
+    ).toBeUndefined();
+  });
+
+  it('imports valid rows (a dry run first), makes members, and exports CSV', async () => {
+    const { exportApplicationsCsv, importApplicationsCsv } = await import('./recruitment.csv.ts');
+    const text = [
+      header,
+      'Ada,Import,ada.import2@nhs.test,doctor,7654331,RBK,,Consultant,,,member',
+      'Ben,Import,ben.import2@nhs.test,pharmacist,2071234,RTD,,Lead pharmacist,Sue Sponsor,sue.sponsor@nhs.test,applicant',
+    ].join('\n');
+    const dry = await importApplicationsCsv(ctx.db, 'http://cln.test', text, { dryRun: true });
+    expect(dry).toMatchObject({ imported: false, rows: 2, applicants: 1, members: 1, errors: [] });
+    expect(
+      await ctx.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'ada.import2@nhs.test')
+        .executeTakeFirst(),
+    ).toBeUndefined();
+    const done = await importApplicationsCsv(ctx.db, 'http://cln.test', text, { dryRun: false });
+    expect(done.imported).toBe(true);
+    const ada = await ctx.db
+      .selectFrom('applications')
+      .selectAll()
+      .where('email', '=', 'ada.import2@nhs.test')
+      .executeTakeFirstOrThrow();
+    expect(ada).toMatchObject({ status: 'accepted', region_code: 'Q34', source: 'import' });
+    expect(ada.user_id).not.toBeNull();
+    const invite = await ctx.db
+      .selectFrom('outbox')
+      .select('kind')
+      .where('to_address', '=', 'ada.import2@nhs.test')
+      .executeTakeFirstOrThrow();
+    expect(invite.kind).toBe('account.invite');
+
+    let csv = '';
+    const n = await exportApplicationsCsv(ctx.db, 'Q30', (c) => (csv += c));
+    expect(n).toBeGreaterThan(0);
+    expect(csv.split('\n')[0]).toContain('reference,status,region_code');
+    expect(csv).toContain('ben.import2@nhs.test');
+    expect(csv).not.toContain('ada.import2@nhs.test');
+  });
+});

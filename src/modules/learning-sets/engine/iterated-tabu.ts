@@ -18,6 +18,8 @@ export interface TabuParameters {
    * otherwise the search goes back to the best solution.
    */
   readonly acceptWorse: number;
+  /** Tabu on the whole item (it may not move at all) rather than on returning to its old group. */
+  readonly tabuWholeItem: boolean;
 }
 
 export interface SearchBudget {
@@ -50,6 +52,7 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
     perturbStrength: Math.max(2, Math.round(0.1 * n)),
     shiftProbability: 0.5,
     acceptWorse: 0,
+    tabuWholeItem: false,
   };
 }
 
@@ -71,7 +74,6 @@ export function runIteratedTabuSearch(
   let bestObjective = state.objective;
   let bestFoundAt = performance.now();
   const phaseBest = new Int32Array(problem.n);
-  const tenureSpan = params.maxTenure - params.minTenure + 1;
   let iter = 0;
   let stop = budget.maxIterations <= 0;
 
@@ -90,7 +92,7 @@ export function runIteratedTabuSearch(
         stop = true;
         break;
       }
-      applyChosen(state, iter, params.minTenure, tenureSpan, rng);
+      applyChosen(state, iter, params, rng);
       iter++;
       if (state.objective > phaseObjective + tolerance(phaseObjective)) {
         phaseObjective = state.objective;
@@ -132,20 +134,26 @@ function tolerance(value: number): number {
 }
 
 /** Applies the move chosen by `selectMove` and forbids the moved items from going straight back. */
-function applyChosen(state: SearchState, iter: number, minTenure: number, span: number, rng: Rng): void {
-  const m = state.m;
+function applyChosen(state: SearchState, iter: number, params: TabuParameters, rng: Rng): void {
   const i = state.chosenI;
   const j = state.chosenJ;
   const from = state.assign[i]!;
+  const span = params.maxTenure - params.minTenure + 1;
   if (state.chosenKind === ONE_MOVE) {
     state.applyMove(i, j);
-    state.tabu[i * m + from] = iter + minTenure + randomInt(rng, span);
+    forbid(state, i, from, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
   } else {
     const to = state.assign[j]!;
     state.applySwap(i, j);
-    state.tabu[i * m + from] = iter + minTenure + randomInt(rng, span);
-    state.tabu[j * m + to] = iter + minTenure + randomInt(rng, span);
+    forbid(state, i, from, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
+    forbid(state, j, to, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
   }
+}
+
+function forbid(state: SearchState, item: number, group: number, until: number, wholeItem: boolean): void {
+  const m = state.m;
+  if (wholeItem) state.tabu.fill(until, item * m, item * m + m);
+  else state.tabu[item * m + group] = until;
 }
 
 /** Applies `strength` random feasible swaps or moves, whatever they cost. */

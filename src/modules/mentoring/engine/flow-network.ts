@@ -5,9 +5,9 @@
  * node at cost `unfilledCost`, so routing all supply is always feasible and the
  * lexicographic goal (cardinality first, score second) becomes one min-cost flow.
  *
- * Which real side is left depends on which side is scarcer (see orient.ts): the
- * solver runs one shortest-path search per unit of supply, so the side with less
- * supply ships.
+ * Which real side is left depends on which side is scarcer (see
+ * matching-network.ts): the solver runs one shortest-path search per unit of
+ * supply, so the side with less supply ships.
  */
 export interface FlowNetwork {
   readonly leftCount: number;
@@ -18,13 +18,13 @@ export interface FlowNetwork {
   readonly capacity: Int32Array;
   /** CSR row offsets by left node, length leftCount + 1. */
   readonly rowStart: Int32Array;
-  /** Right node of each edge, ascending within a row. */
+  /** Right node of each edge. */
   readonly column: Int32Array;
   /** Cost of each edge: minus its (shifted, non-negative) weight. */
   readonly cost: Float64Array;
   /**
    * Rows are ordered by cost up to this slack: along a row a cost is never more
-   * than `rowSlack` below an earlier one (Infinity when rows are in no order).
+   * than `rowSlack` below an earlier one (see order-rows.ts).
    */
   readonly rowSlack: number;
   /** Cost of leaving one unit of supply unshipped; exceeds any score gain. */

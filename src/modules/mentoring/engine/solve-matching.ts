@@ -9,8 +9,11 @@ import { validateProblem, type IndexedProblem } from './validate-problem.ts';
 /**
  * Finds the best mentor assignment: first as many matched mentees as possible,
  * then, among all assignments that match that many, the largest total score.
- * Pinned pairs are always kept. The answer is proved optimal before it is
- * returned (see certificate.ts), exactly when `result.exact` is true.
+ * Pinned pairs are always kept (optimality is among assignments that keep them).
+ * Each mentee gets at most one mentor, each mentor at most its capacity, and
+ * only listed pairs are used. The answer is proved optimal before it is returned
+ * (see certificate.ts): in exact integer arithmetic when `result.exact` is true.
+ * Pairs come back in the order the mentees were given.
  *
  * Pure and synchronous. Throws MatchingInputError for bad input.
  */

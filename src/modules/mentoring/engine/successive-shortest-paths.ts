@@ -14,10 +14,14 @@ interface SearchResult {
 /**
  * Solves the min-cost flow exactly by successive shortest paths: one Dijkstra
  * search per unit of supply, from that unit's left node, over reduced costs
- * (node potentials keep every residual edge non-negative). Shipping one unit at a
- * time from one source keeps each search local: it stops as soon as the cheapest
- * right node with spare capacity is settled, which is usually after one or two
- * rows. With integer costs every step is exact.
+ * (node potentials keep every residual edge non-negative), then one augmentation
+ * along the path found. With integer costs every step is exact.
+ *
+ * Why one source at a time is enough: every unit must ship (the unfilled node
+ * always takes it), so this is a min-cost flow with fixed supplies, and
+ * successive shortest paths may serve the supply nodes in any order. It also
+ * keeps each search local: it stops as soon as the cheapest right node with
+ * spare capacity is settled, usually within the first row or two.
  */
 export function solveFlow(net: FlowNetwork): FlowSolution {
   const state = createSolverState(net);

@@ -32,9 +32,9 @@ export interface MatchingAssignment {
 }
 
 export interface MatchingResult {
-  /** Number of matched mentees (pinned ones included): the largest possible. */
+  /** Number of matched mentees (pinned ones included): the largest possible with the pins kept. */
   readonly matched: number;
-  /** Total score of the pairs: the largest possible among assignments matching `matched` mentees. */
+  /** Total score of the pairs: the largest possible among such assignments matching `matched` mentees. */
   readonly objective: number;
   /** [menteeId, mentorId] in the order the mentees were given. */
   readonly pairs: [MatchId, MatchId][];

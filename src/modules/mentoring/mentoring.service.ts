@@ -1,0 +1,863 @@
+import type { DB, Executor } from '../../db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { enqueueEmail } from '../../platform/outbox.ts';
+import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
+import { findMentoringFacts, type MentoringFacts } from '../members/index.ts';
+import { MatchingInputError, solveMatching } from './engine/index.ts';
+import * as repo from './mentoring.repository.ts';
+import type { OfferInput, RequestInput } from './mentoring.schemas.ts';
+import { scorePair } from './mentoring.scoring.ts';
+import type { ScoreBreakdown, UnmatchedEntry } from './mentoring.table.ts';
+
+/** Weeks without a logged meeting after which a pair is reminded and shown as needing a check-in. */
+export const DEFAULT_REMINDER_WEEKS = 6;
+const PAGE_SIZE = 25;
+
+const fail = (field: string, message: string): never => {
+  throw new ValidationError([{ field, message }]);
+};
+const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+function addMonths(iso: string, months: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return isoDate(d);
+}
+const goalLines = (goals: string) =>
+  goals
+    .split('\n')
+    .map((l) => l.replace(/^[-*•\s]+/, '').trim())
+    .filter(Boolean)
+    .slice(0, 8)
+    .map((l) => l.slice(0, 300));
+
+export type Health = 'on-track' | 'needs-check-in' | 'review-due';
+
+export function createMentoringService(deps: { db: DB; baseUrl: string; reminderWeeks?: number }) {
+  const { db } = deps;
+  const reminderWeeks = deps.reminderWeeks ?? DEFAULT_REMINDER_WEEKS;
+  const link = (path: string) => `${deps.baseUrl.replace(/\/$/, '')}${path}`;
+
+  async function factsOf(executor: Executor, userId: number, field: string): Promise<MentoringFacts> {
+    const facts = (await findMentoringFacts(executor, [userId])).get(userId);
+    if (!facts) fail(field, 'Complete your member profile (profession and employer) before using mentoring');
+    return facts!;
+  }
+
+  // Offers -------------------------------------------------------------------------------------
+
+  async function getOffer(actor: Actor) {
+    requireRole(actor, ['mentor']);
+    const [offer, active] = await Promise.all([
+      repo.findOffer(db, actor.userId),
+      repo.countActiveMentees(db, actor.userId),
+    ]);
+    return offer ? presentOffer(offer, active) : null;
+  }
+
+  async function saveOffer(actor: Actor, input: OfferInput) {
+    requireRole(actor, ['mentor']);
+    return db.transaction().execute(async (trx) => {
+      await factsOf(trx, actor.userId, 'capacity');
+      const before = await repo.findOffer(trx, actor.userId);
+      await repo.upsertOffer(trx, actor.userId, input);
+      await recordAudit(trx, actor, {
+        action: before ? 'mentoring.offer.update' : 'mentoring.offer.create',
+        entityType: 'mentoring_offer',
+        entityId: actor.userId,
+        summary:
+          input.capacity === 0
+            ? 'Paused their mentoring offer (capacity 0)'
+            : `Offered mentoring for up to ${input.capacity} mentee${input.capacity === 1 ? '' : 's'}`,
+        details: { capacity: input.capacity, areas: input.areas, format: input.format },
+      });
+    });
+  }
+
+  // Requests -----------------------------------------------------------------------------------
+
+  async function getMyRequest(actor: Actor) {
+    const r = await repo.findOpenRequest(db, actor.userId);
+    return r ? presentRequest(r) : null;
+  }
+
+  async function saveRequest(actor: Actor, input: RequestInput) {
+    requireRole(actor, ['member']);
+    return db.transaction().execute(async (trx) => {
+      await factsOf(trx, actor.userId, 'goals');
+      const open = await repo.findOpenRequest(trx, actor.userId);
+      if (open?.status === 'matched')
+        throw new ConflictError('You already have a mentor. End or decline that mentoring before asking again.');
+      const id = open ? open.id : await repo.insertRequest(trx, actor.userId, input);
+      if (open) await repo.updateRequest(trx, open.id, input);
+      await recordAudit(trx, actor, {
+        action: open ? 'mentoring.request.update' : 'mentoring.request.create',
+        entityType: 'mentoring_request',
+        entityId: id,
+        summary: open ? 'Updated their request for a mentor' : 'Asked for a mentor',
+        details: { goalAreas: input.goalAreas, format: input.format },
+      });
+      return id;
+    });
+  }
+
+  async function withdrawRequest(actor: Actor) {
+    return db.transaction().execute(async (trx) => {
+      const open = await repo.findOpenRequest(trx, actor.userId);
+      if (!open || open.status !== 'waiting') throw new NotFoundError('You have no request waiting for a mentor');
+      await repo.setRequestStatus(trx, open.id, 'withdrawn', null);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.request.withdraw',
+        entityType: 'mentoring_request',
+        entityId: open.id,
+        summary: 'Withdrew their request for a mentor',
+      });
+    });
+  }
+
+  // Conflicts ----------------------------------------------------------------------------------
+
+  const listConflicts = (actor: Actor) => repo.selectConflictsOf(db, actor.userId);
+
+  async function declareConflict(actor: Actor, input: { email: string; kind: 'line-management' | 'conflict' }) {
+    return db.transaction().execute(async (trx) => {
+      const other = await repo.findUserByEmail(trx, input.email);
+      if (!other) fail('email', 'There is no account with that email address');
+      if (other!.id === actor.userId) fail('email', 'Enter someone else’s email address');
+      await repo.insertConflict(trx, actor.userId, other!.id, input.kind);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.conflict.declare',
+        entityType: 'mentoring_conflict',
+        entityId: actor.userId,
+        summary: `Declared ${input.kind === 'line-management' ? 'line management' : 'a conflict'} with user ${other!.id}`,
+        details: { otherUserId: other!.id, kind: input.kind },
+      });
+    });
+  }
+
+  async function removeConflict(actor: Actor, id: number) {
+    return db.transaction().execute(async (trx) => {
+      const removed = await repo.deleteConflict(trx, actor.userId, id);
+      if (!removed) throw new NotFoundError('Declaration not found');
+      await recordAudit(trx, actor, {
+        action: 'mentoring.conflict.remove',
+        entityType: 'mentoring_conflict',
+        entityId: actor.userId,
+        summary: `Removed a declared conflict with user ${removed.other_user_id}`,
+      });
+    });
+  }
+
+  // Matching runs ------------------------------------------------------------------------------
+
+  /** National runs are for the national team; a regional run for the national team or that region's lead. */
+  function requireRunScope(actor: Actor, regionCode: string | null) {
+    if (regionCode === null) {
+      if (!isNational(actor)) throw new ForbiddenError('Only the national team can run matching for the whole network');
+      return;
+    }
+    if (!isNational(actor) && !hasRole(actor, 'regional-lead', regionCode))
+      throw new ForbiddenError('You can run matching for your own region only');
+  }
+
+  function adminRegions(actor: Actor): 'all' | string[] {
+    return regionsWhere(actor, 'regional-lead');
+  }
+
+  async function loadRunForAdmin(executor: Executor, actor: Actor, id: number, lock = false) {
+    const run = lock ? await repo.lockRun(executor, id) : await repo.findRun(executor, id);
+    if (!run) throw new NotFoundError('Matching run not found');
+    requireRunScope(actor, run.region_code);
+    return run;
+  }
+
+  /**
+   * Everything the engine needs for a run's scope: waiting requests of mentees in scope, mentors in
+   * scope with free places, the allowed pairs with scores and the reasons for exclusions.
+   */
+  async function buildProblem(executor: Executor, runId: number, regionCode: string | null) {
+    const [requests, offers, adjustments] = await Promise.all([
+      repo.selectWaitingRequests(executor),
+      repo.selectOpenOffers(executor),
+      repo.selectAdjustments(executor, runId),
+    ]);
+    const facts = await findMentoringFacts(executor, [
+      ...requests.map((r) => r.user_id),
+      ...offers.map((o) => o.user_id),
+    ]);
+    const inScope = (userId: number) => {
+      const f = facts.get(userId);
+      return f !== undefined && (regionCode === null || f.regionCode === regionCode);
+    };
+    const mentees = requests.filter((r) => inScope(r.user_id));
+    const mentors = offers
+      .filter((o) => inScope(o.user_id))
+      .map((o) => ({ ...o, free: Math.max(0, o.capacity - Number(o.active ?? 0)) }));
+    const menteeIds = mentees.map((r) => r.user_id);
+    const [conflicts, past] = await Promise.all([
+      repo.selectConflictsAmong(executor, [...menteeIds, ...mentors.map((m) => m.user_id)]),
+      repo.selectRelationshipPairsAmong(executor, menteeIds),
+    ]);
+    const key = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+    const conflictKinds = new Map(conflicts.map((c) => [key(c.user_id, c.other_user_id), c.kind]));
+    const pastPairs = new Set(past.map((p) => `${p.mentee_user_id}:${p.mentor_user_id}`));
+    const forbidden = new Set(
+      adjustments.filter((a) => a.kind === 'forbid').map((a) => `${a.request_id}:${a.mentor_user_id}`),
+    );
+
+    /** Why a pair may not be proposed, or null when it may. */
+    function exclusion(request: (typeof mentees)[number], mentorUserId: number): string | null {
+      const a = facts.get(request.user_id)!;
+      const b = facts.get(mentorUserId)!;
+      if (a.userId === b.userId) return 'A member cannot mentor themselves';
+      if (a.organisationId !== null && a.organisationId === b.organisationId) return 'They work for the same organisation';
+      const kind = conflictKinds.get(key(a.userId, b.userId));
+      if (kind === 'line-management') return 'A line management relationship is declared between them';
+      if (kind) return 'A conflict of interest is declared between them';
+      if (pastPairs.has(`${a.userId}:${b.userId}`)) return 'They have a current or past mentoring relationship';
+      if (forbidden.has(`${request.id}:${b.userId}`)) return 'An administrator ruled this pair out';
+      return null;
+    }
+
+    const scores: [number, number, number][] = [];
+    const breakdowns = new Map<string, ScoreBreakdown>();
+    const allowedCount = new Map<number, number>();
+    for (const r of mentees) {
+      const a = facts.get(r.user_id)!;
+      for (const m of mentors) {
+        if (m.free === 0 || exclusion(r, m.user_id)) continue;
+        const b = facts.get(m.user_id)!;
+        const { score, breakdown } = scorePair(
+          {
+            goalAreas: r.goal_areas,
+            format: r.format,
+            mentorProfessions: r.mentor_professions,
+            sameRegion: r.same_region,
+            profession: a.profession,
+            regionCode: a.regionCode,
+            specialtyId: a.specialtyId,
+            interests: a.interests,
+          },
+          {
+            areas: m.areas,
+            format: m.format,
+            menteeProfessions: m.mentee_professions,
+            profession: b.profession,
+            regionCode: b.regionCode,
+            specialtyId: b.specialtyId,
+            expertise: b.expertise,
+            interests: b.interests,
+          },
+        );
+        scores.push([r.id, m.user_id, score]);
+        breakdowns.set(`${r.id}:${m.user_id}`, breakdown);
+        allowedCount.set(r.id, (allowedCount.get(r.id) ?? 0) + 1);
+      }
+    }
+    return { mentees, mentors, facts, scores, breakdowns, allowedCount, adjustments, exclusion };
+  }
+
+  async function computeRun(executor: Executor, runId: number, regionCode: string | null) {
+    const p = await buildProblem(executor, runId, regionCode);
+    const allowed = new Set(p.scores.map(([r, m]) => `${r}:${m}`));
+    const pins = p.adjustments
+      .filter((a) => a.kind === 'pin' && allowed.has(`${a.request_id}:${a.mentor_user_id}`))
+      .map((a) => [a.request_id, a.mentor_user_id] as const);
+    let result;
+    try {
+      result = solveMatching({
+        mentees: p.mentees.map((r) => r.id),
+        mentors: p.mentors.map((m) => ({ id: m.user_id, capacity: m.free })),
+        scores: p.scores,
+        pinned: pins,
+      });
+    } catch (err) {
+      if (err instanceof MatchingInputError)
+        fail('mentorUserId', `These pins cannot all hold: ${err.message}. Unpin a pair and run again.`);
+      throw err;
+    }
+    const freeMentors = p.mentors.filter((m) => m.free > 0).length;
+    const unmatched: UnmatchedEntry[] = result.unmatchedMentees.map((id) => ({
+      requestId: Number(id),
+      reason:
+        freeMentors === 0
+          ? 'No mentor in scope has a free place'
+          : !p.allowedCount.get(Number(id))
+            ? 'Every mentor with a free place is ruled out (same organisation, line management, a current or past relationship, or a declared conflict)'
+            : 'Every mentor who could take this mentee is needed to match others; more mentor places are needed',
+    }));
+    await repo.saveRunResult(executor, runId, {
+      mentees: p.mentees.length,
+      matched: result.matched,
+      objective: result.objective,
+      unmatched,
+      pairs: result.assignments.map((a) => ({
+        requestId: Number(a.mentee),
+        mentorUserId: Number(a.mentor),
+        score: a.score,
+        pinned: a.pinned,
+        breakdown: p.breakdowns.get(`${a.mentee}:${a.mentor}`) ?? [],
+      })),
+    });
+    return { matched: result.matched, mentees: p.mentees.length, objective: result.objective };
+  }
+
+  async function createRun(actor: Actor, regionCode: string | null) {
+    requireRunScope(actor, regionCode);
+    return db.transaction().execute(async (trx) => {
+      const id = await repo.insertRun(trx, regionCode, actor.userId);
+      const r = await computeRun(trx, id, regionCode);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.run.create',
+        entityType: 'mentoring_run',
+        entityId: id,
+        summary: `Ran matching for ${regionCode ?? 'the whole network'}: ${r.matched} of ${r.mentees} mentees matched`,
+        details: r,
+      });
+      return id;
+    });
+  }
+
+  async function rerun(actor: Actor, id: number) {
+    return db.transaction().execute(async (trx) => {
+      const run = await loadRunForAdmin(trx, actor, id, true);
+      if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be run again');
+      const r = await computeRun(trx, id, run.region_code);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.run.rerun',
+        entityType: 'mentoring_run',
+        entityId: id,
+        summary: `Re-ran matching: ${r.matched} of ${r.mentees} mentees matched`,
+        details: r,
+      });
+    });
+  }
+
+  async function adjustRun(
+    actor: Actor,
+    id: number,
+    input: { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' },
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const run = await loadRunForAdmin(trx, actor, id, true);
+      if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be changed');
+      const p = await buildProblem(trx, id, run.region_code);
+      const request = p.mentees.find((r) => r.id === input.requestId);
+      if (!request) fail('requestId', 'That mentee is not waiting for a mentor in this run');
+      const mentor = p.mentors.find((m) => m.user_id === input.mentorUserId);
+      if (!mentor) fail('mentorUserId', 'That mentor has no open offer in this run');
+      if (input.kind === 'pin') {
+        const why = p.exclusion(request!, mentor!.user_id);
+        if (why) fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
+        if (mentor!.free === 0) fail('mentorUserId', 'This mentor has no free place');
+      }
+      await repo.setAdjustment(trx, id, input.requestId, input.mentorUserId, input.kind);
+      await computeRun(trx, id, run.region_code);
+      const names = `${p.facts.get(request!.user_id)!.name} and ${p.facts.get(mentor!.user_id)!.name}`;
+      await recordAudit(trx, actor, {
+        action: `mentoring.run.${input.kind}`,
+        entityType: 'mentoring_run',
+        entityId: id,
+        summary:
+          input.kind === 'pin'
+            ? `Pinned ${names} together`
+            : input.kind === 'forbid'
+              ? `Ruled out pairing ${names}`
+              : `Cleared the adjustment for ${names}`,
+        details: input,
+      });
+    });
+  }
+
+  async function getRun(actor: Actor, id: number) {
+    const run = await loadRunForAdmin(db, actor, id);
+    const [pairs, adjustments] = await Promise.all([repo.selectRunPairs(db, id), repo.selectAdjustments(db, id)]);
+    const unmatched = run.unmatched;
+    const requests = await Promise.all(unmatched.map((u) => repo.findRequest(db, u.requestId)));
+    const facts = await findMentoringFacts(db, [
+      ...requests.filter((r) => r !== undefined).map((r) => r.user_id),
+      ...adjustments.map((a) => a.mentor_user_id),
+    ]);
+    const requestUser = new Map(requests.filter((r) => r !== undefined).map((r) => [r.id, r.user_id]));
+    const adjRequests = await Promise.all(adjustments.map((a) => repo.findRequest(db, a.request_id)));
+    const adjFacts = await findMentoringFacts(
+      db,
+      adjRequests.filter((r) => r !== undefined).map((r) => r.user_id),
+    );
+    return {
+      id: run.id,
+      regionCode: run.region_code,
+      status: run.status,
+      mentees: run.mentees,
+      matched: run.matched,
+      objective: run.objective,
+      createdAt: run.created_at.toISOString(),
+      computedAt: run.computed_at,
+      pairs: pairs.map((p) => ({
+        requestId: p.request_id,
+        mentee: { userId: p.mentee_user_id, name: p.mentee_name },
+        mentor: { userId: p.mentor_user_id, name: p.mentor_name },
+        score: p.score,
+        pinned: p.pinned,
+        breakdown: p.breakdown,
+      })),
+      unmatched: unmatched.map((u) => ({
+        requestId: u.requestId,
+        name: facts.get(requestUser.get(u.requestId) ?? -1)?.name ?? 'A member',
+        reason: u.reason,
+      })),
+      adjustments: adjustments.map((a, i) => ({
+        requestId: a.request_id,
+        mentorUserId: a.mentor_user_id,
+        kind: a.kind,
+        menteeName: adjFacts.get(adjRequests[i]?.user_id ?? -1)?.name ?? 'A member',
+        mentorName: facts.get(a.mentor_user_id)?.name ?? 'A mentor',
+      })),
+    };
+  }
+
+  /** Mentees and mentors a run's adjustments may name, for the pin and rule-out form. */
+  async function runCandidates(actor: Actor, id: number) {
+    const run = await loadRunForAdmin(db, actor, id);
+    const p = await buildProblem(db, id, run.region_code);
+    return {
+      mentees: p.mentees
+        .map((r) => ({ requestId: r.id, name: p.facts.get(r.user_id)!.name }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+      mentors: p.mentors
+        .map((m) => ({ userId: m.user_id, name: p.facts.get(m.user_id)!.name, free: m.free }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  }
+
+  async function listRuns(actor: Actor, page: number) {
+    const regions = adminRegions(actor);
+    if (regions !== 'all' && regions.length === 0) throw new ForbiddenError();
+    const { rows, total } = await repo.selectRuns(db, regions, page, PAGE_SIZE);
+    return {
+      total,
+      pageSize: PAGE_SIZE,
+      rows: rows.map((r) => ({
+        id: r.id,
+        regionCode: r.region_code,
+        status: r.status,
+        mentees: r.mentees,
+        matched: r.matched,
+        objective: r.objective,
+        createdAt: r.created_at,
+      })),
+    };
+  }
+
+  async function approveRun(actor: Actor, id: number, today = new Date()) {
+    return db.transaction().execute(async (trx) => {
+      const run = await loadRunForAdmin(trx, actor, id, true);
+      if (run.status !== 'draft') throw new ConflictError('This run has already been decided');
+      const pairs = await repo.selectRunPairs(trx, id);
+      const facts = await findMentoringFacts(trx, [
+        ...pairs.map((p) => p.mentee_user_id),
+        ...pairs.map((p) => p.mentor_user_id),
+      ]);
+      const used = new Map<number, number>();
+      const startedOn = isoDate(today);
+      for (const p of pairs) {
+        const request = await repo.findRequest(trx, p.request_id);
+        const offer = await repo.findOffer(trx, p.mentor_user_id);
+        const active = (await repo.countActiveMentees(trx, p.mentor_user_id)) + (used.get(p.mentor_user_id) ?? 0);
+        if (!request || request.status !== 'waiting' || !offer || active >= offer.capacity)
+          throw new ConflictError(
+            `Things have changed since this run was computed (${p.mentee_name} or ${p.mentor_name} is no longer available). Run it again before approving.`,
+          );
+        used.set(p.mentor_user_id, (used.get(p.mentor_user_id) ?? 0) + 1);
+        const relId = await repo.insertRelationship(trx, {
+          requestId: p.request_id,
+          runId: id,
+          menteeUserId: p.mentee_user_id,
+          mentorUserId: p.mentor_user_id,
+          regionCode: facts.get(p.mentee_user_id)?.regionCode ?? run.region_code ?? 'Q30',
+          score: p.score,
+          startedOn,
+          reviewDueOn: addMonths(startedOn, 6),
+        });
+        await repo.insertGoals(trx, relId, goalLines(request.goals));
+        await repo.setRequestStatus(trx, p.request_id, 'matched', null);
+        await recordAudit(trx, actor, {
+          action: 'mentoring.pair.approve',
+          entityType: 'mentoring_relationship',
+          entityId: relId,
+          summary: `Matched ${p.mentee_name} with mentor ${p.mentor_name} (score ${p.score})`,
+          details: { runId: id, requestId: p.request_id, score: p.score, pinned: p.pinned },
+        });
+        const url = link(`/mentoring/pairs/${relId}`);
+        await enqueueEmail(trx, {
+          to: p.mentee_email,
+          kind: 'mentoring.matched',
+          subject: 'You have been matched with a mentor',
+          text: `Dear ${p.mentee_name},\n\nYou have been matched with ${p.mentor_name} as your mentor in the Clinical Leaders Network.\n\nAgree your ground rules and log your first meeting here: ${url}\n\nIf the match does not suit you, you can decline it on that page; you will go back into the pool for the next matching run, and no reason is needed.\n`,
+        });
+        await enqueueEmail(trx, {
+          to: p.mentor_email,
+          kind: 'mentoring.matched',
+          subject: 'You have a new mentee',
+          text: `Dear ${p.mentor_name},\n\n${p.mentee_name} has been matched with you as a mentee in the Clinical Leaders Network.\n\nTheir goals:\n${request.goals}\n\nAgree your ground rules and log your first meeting here: ${url}\n\nIf the match does not suit you, you can decline it on that page without giving a reason.\n`,
+        });
+      }
+      for (const u of run.unmatched) await repo.setWaitlistReason(trx, u.requestId, u.reason);
+      await repo.decideRun(trx, id, 'approved', actor.userId);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.run.approve',
+        entityType: 'mentoring_run',
+        entityId: id,
+        summary: `Approved matching run ${id}: ${pairs.length} pairs; ${run.unmatched.length} on the waitlist`,
+      });
+      return pairs.length;
+    });
+  }
+
+  async function discardRun(actor: Actor, id: number) {
+    return db.transaction().execute(async (trx) => {
+      const run = await loadRunForAdmin(trx, actor, id, true);
+      if (run.status !== 'draft') throw new ConflictError('This run has already been decided');
+      await repo.decideRun(trx, id, 'discarded', actor.userId);
+      await recordAudit(trx, actor, {
+        action: 'mentoring.run.discard',
+        entityType: 'mentoring_run',
+        entityId: id,
+        summary: `Discarded matching run ${id}`,
+      });
+    });
+  }
+
+  // Relationships ------------------------------------------------------------------------------
+
+  /** Only the two people in a pair see its page: not administrators, not other members. */
+  async function loadOwnPair(executor: Executor, actor: Actor, id: number, message?: string) {
+    const r = await repo.findRelationship(executor, id);
+    if (!r) throw new NotFoundError('Mentoring pair not found');
+    if (actor.userId !== r.mentee_user_id && actor.userId !== r.mentor_user_id)
+      throw new ForbiddenError(message ?? 'Only the mentee and the mentor can see this mentoring relationship');
+    return r;
+  }
+
+  async function getPair(actor: Actor, id: number) {
+    const r = await loadOwnPair(db, actor, id);
+    const [goals, meetings] = await Promise.all([repo.selectGoals(db, id), repo.selectMeetings(db, id)]);
+    return {
+      id: r.id,
+      status: r.status,
+      role: actor.userId === r.mentor_user_id ? ('mentor' as const) : ('mentee' as const),
+      mentee: { userId: r.mentee_user_id, name: r.mentee_name },
+      mentor: { userId: r.mentor_user_id, name: r.mentor_name },
+      startedOn: r.started_on,
+      reviewDueOn: r.review_due_on,
+      agreement:
+        r.ground_rules && r.meeting_frequency && r.duration_months
+          ? { groundRules: r.ground_rules, meetingFrequency: r.meeting_frequency, durationMonths: r.duration_months }
+          : null,
+      goals: goals.map((g) => ({ id: g.id, title: g.title, status: g.status })),
+      meetings: meetings.map((m) => ({
+        id: m.id,
+        metOn: m.met_on,
+        format: m.format,
+        notes: m.notes,
+        loggedBy: m.logged_by_name,
+      })),
+      review: r.review_text,
+      reviewedAt: r.reviewed_at,
+      endedAt: r.ended_at ? r.ended_at.toISOString() : null,
+      menteeFeedback: r.mentee_feedback,
+      mentorFeedback: r.mentor_feedback,
+    };
+  }
+
+  const listMyPairs = async (actor: Actor) =>
+    (await repo.selectRelationshipsOf(db, actor.userId)).map((r) => ({
+      id: r.id,
+      status: r.status,
+      role: r.mentor_user_id === actor.userId ? ('mentor' as const) : ('mentee' as const),
+      mentee: { userId: r.mentee_user_id, name: r.mentee_name },
+      mentor: { userId: r.mentor_user_id, name: r.mentor_name },
+      startedOn: r.started_on,
+    }));
+
+  function requireActive(r: { status: string }) {
+    if (r.status !== 'active') throw new ConflictError('This mentoring relationship is no longer active');
+  }
+
+  async function declinePair(actor: Actor, id: number) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id, 'You can only decline a mentoring match you are part of');
+      requireActive(r);
+      if ((await repo.countMeetings(trx, id)) > 0)
+        throw new ConflictError('You have already met: end the mentoring instead, with your feedback');
+      await repo.updateRelationship(trx, id, { status: 'declined', ended_at: new Date() });
+      await repo.setRequestStatus(
+        trx,
+        r.request_id,
+        'waiting',
+        'Your last match did not go ahead. You are back in the pool for the next matching run.',
+      );
+      await recordAudit(trx, actor, {
+        action: 'mentoring.pair.decline',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: `The match of ${r.mentee_name} with ${r.mentor_name} was declined; the mentee returns to the pool`,
+      });
+      for (const to of [r.mentee_email, r.mentor_email])
+        await enqueueEmail(trx, {
+          to,
+          kind: 'mentoring.declined',
+          subject: 'Your mentoring match will not go ahead',
+          text: `The mentoring match between ${r.mentee_name} and ${r.mentor_name} will not go ahead. This happens, and nobody is at fault.\n\n${r.mentee_name} goes back into the pool for the next matching run.\n`,
+        });
+    });
+  }
+
+  async function saveAgreement(
+    actor: Actor,
+    id: number,
+    input: { groundRules: string; meetingFrequency: string; durationMonths: number },
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id);
+      requireActive(r);
+      await repo.updateRelationship(trx, id, {
+        ground_rules: input.groundRules,
+        meeting_frequency: input.meetingFrequency,
+        duration_months: input.durationMonths,
+        agreed_at: new Date(),
+      });
+      await recordAudit(trx, actor, {
+        action: 'mentoring.agreement.save',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: `Recorded the mentoring agreement: ${input.meetingFrequency}, ${input.durationMonths} months`,
+      });
+    });
+  }
+
+  async function logMeeting(
+    actor: Actor,
+    id: number,
+    input: { metOn: string; format: 'online' | 'in-person'; notes: string | null },
+    now = new Date(),
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id);
+      requireActive(r);
+      if (input.metOn > isoDate(now)) fail('metOn', 'The date of the meeting must be today or in the past');
+      if (input.metOn < r.started_on) fail('metOn', 'The date of the meeting must be on or after the match began');
+      const meetingId = await repo.insertMeeting(trx, { relationshipId: id, ...input, loggedBy: actor.userId });
+      // The notes are private to the pair: the audit log records that a meeting happened, not what was said.
+      await recordAudit(trx, actor, {
+        action: 'mentoring.meeting.log',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: `Logged a mentoring meeting on ${input.metOn} (${input.format})`,
+        details: { meetingId },
+      });
+      return meetingId;
+    });
+  }
+
+  async function updateGoal(actor: Actor, id: number, input: { goalId: number; status: string }) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id);
+      requireActive(r);
+      const goal = await repo.updateGoalStatus(trx, id, input.goalId, input.status);
+      if (!goal) throw new NotFoundError('Goal not found');
+      await recordAudit(trx, actor, {
+        action: 'mentoring.goal.progress',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: `Marked a mentoring goal as ${input.status.replace('-', ' ')}`,
+        details: { goalId: input.goalId, status: input.status },
+      });
+    });
+  }
+
+  async function saveReview(actor: Actor, id: number, review: string) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id);
+      requireActive(r);
+      await repo.updateRelationship(trx, id, { review_text: review, reviewed_at: new Date() });
+      await recordAudit(trx, actor, {
+        action: 'mentoring.review.save',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: 'Recorded the six-month mentoring review',
+      });
+    });
+  }
+
+  /** Ends the relationship with the actor's feedback; the other person adds theirs afterwards. */
+  async function endPair(actor: Actor, id: number, feedback: string) {
+    return db.transaction().execute(async (trx) => {
+      const r = await loadOwnPair(trx, actor, id);
+      if (r.status === 'declined') throw new ConflictError('This match was declined and cannot be ended');
+      const asMentor = actor.userId === r.mentor_user_id;
+      if ((asMentor ? r.mentor_feedback : r.mentee_feedback) !== null)
+        throw new ConflictError('You have already given your feedback on this mentoring');
+      const ending = r.status === 'active';
+      await repo.updateRelationship(trx, id, {
+        ...(asMentor ? { mentor_feedback: feedback } : { mentee_feedback: feedback }),
+        ...(ending ? { status: 'ended' as const, ended_at: new Date() } : {}),
+      });
+      if (ending) await repo.setRequestStatus(trx, r.request_id, 'closed', null);
+      await recordAudit(trx, actor, {
+        action: ending ? 'mentoring.pair.end' : 'mentoring.pair.feedback',
+        entityType: 'mentoring_relationship',
+        entityId: id,
+        summary: ending
+          ? `Ended the mentoring of ${r.mentee_name} by ${r.mentor_name}, with feedback`
+          : 'Added feedback on ended mentoring',
+      });
+      if (ending) {
+        const other = asMentor ? r.mentee_email : r.mentor_email;
+        const otherName = asMentor ? r.mentee_name : r.mentor_name;
+        await enqueueEmail(trx, {
+          to: other,
+          kind: 'mentoring.ended',
+          subject: 'Your mentoring has ended: add your feedback',
+          text: `Dear ${otherName},\n\n${actor.name} has ended your mentoring relationship. Please add your own feedback: ${link(`/mentoring/pairs/${id}`)}\n`,
+        });
+      }
+    });
+  }
+
+  // Health and reminders -----------------------------------------------------------------------
+
+  /** Each active pair's health for the national team or a region's lead: never the notes. */
+  async function health(actor: Actor, page: number, now = new Date()) {
+    const regions = adminRegions(actor);
+    if (regions !== 'all' && regions.length === 0) throw new ForbiddenError();
+    const { rows, total } = await repo.selectHealth(db, regions, page, PAGE_SIZE);
+    const quietSince = isoDate(new Date(now.getTime() - reminderWeeks * 7 * 86_400_000));
+    const today = isoDate(now);
+    return {
+      total,
+      pageSize: PAGE_SIZE,
+      reminderWeeks,
+      rows: rows.map((r) => {
+        const last = r.last_met_on ?? null;
+        const quiet = (last ?? r.started_on) < quietSince;
+        const status: Health = quiet ? 'needs-check-in' : r.review_due_on <= today && !r.reviewed_at ? 'review-due' : 'on-track';
+        return {
+          id: r.id,
+          mentee: r.mentee_name,
+          mentor: r.mentor_name,
+          regionCode: r.region_code,
+          startedOn: r.started_on,
+          meetings: Number(r.meetings ?? 0),
+          lastMeetingOn: last,
+          health: status,
+          agreed: r.agreed_at !== null,
+        };
+      }),
+    };
+  }
+
+  /** Emails both people of each pair with no meeting logged for `reminderWeeks`; once per window. */
+  async function sendReminders(now = new Date()): Promise<number> {
+    const since = new Date(now.getTime() - reminderWeeks * 7 * 86_400_000);
+    const quiet = await repo.selectQuietRelationships(db, since);
+    for (const r of quiet)
+      await db.transaction().execute(async (trx) => {
+        await repo.updateRelationship(trx, r.id, { last_reminder_at: now });
+        const url = link(`/mentoring/pairs/${r.id}`);
+        for (const [to, name] of [
+          [r.mentee_email, r.mentee_name],
+          [r.mentor_email, r.mentor_name],
+        ] as const)
+          await enqueueEmail(trx, {
+            to,
+            kind: 'mentoring.reminder',
+            subject: 'Time for a mentoring meeting?',
+            text: `Dear ${name},\n\nNo mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks. When you next meet, log it here: ${url}\n`,
+          });
+        await recordAudit(trx, 'system', {
+          action: 'mentoring.reminder',
+          entityType: 'mentoring_relationship',
+          entityId: r.id,
+          summary: `Reminded the pair: no meeting logged for ${reminderWeeks} weeks`,
+        });
+      });
+    return quiet.length;
+  }
+
+  /** True when this mentor currently mentors this member (for plans shared "with my mentor"). */
+  const isMentorOf = (mentorUserId: number, memberUserId: number) =>
+    repo.hasActiveRelationship(db, mentorUserId, memberUserId);
+
+  async function overview(actor: Actor) {
+    const [offer, request, pairs, conflicts] = await Promise.all([
+      hasRole(actor, 'mentor') ? getOffer(actor) : Promise.resolve(null),
+      getMyRequest(actor),
+      listMyPairs(actor),
+      listConflicts(actor),
+    ]);
+    return { offer, request, pairs, conflicts };
+  }
+
+  return {
+    reminderWeeks,
+    overview,
+    getOffer,
+    saveOffer,
+    getMyRequest,
+    saveRequest,
+    withdrawRequest,
+    listConflicts,
+    declareConflict,
+    removeConflict,
+    createRun,
+    rerun,
+    adjustRun,
+    getRun,
+    runCandidates,
+    listRuns,
+    approveRun,
+    discardRun,
+    getPair,
+    listMyPairs,
+    declinePair,
+    saveAgreement,
+    logMeeting,
+    updateGoal,
+    saveReview,
+    endPair,
+    health,
+    sendReminders,
+    isMentorOf,
+  };
+}
+
+export type MentoringService = ReturnType<typeof createMentoringService>;
+
+function presentOffer(
+  o: NonNullable<Awaited<ReturnType<typeof repo.findOffer>>>,
+  activeMentees: number,
+) {
+  return {
+    userId: o.user_id,
+    capacity: o.capacity,
+    areas: o.areas,
+    format: o.format,
+    menteeProfessions: o.mentee_professions,
+    notes: o.notes,
+    activeMentees,
+  };
+}
+
+function presentRequest(r: NonNullable<Awaited<ReturnType<typeof repo.findRequest>>>) {
+  return {
+    id: r.id,
+    status: r.status,
+    goals: r.goals,
+    goalAreas: r.goal_areas,
+    format: r.format,
+    mentorProfessions: r.mentor_professions,
+    sameRegion: r.same_region,
+    waitlistReason: r.waitlist_reason,
+  };
+}
