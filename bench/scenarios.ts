@@ -40,6 +40,8 @@ export const SCENARIOS: Scenario[] = [
   { name: 'applicant landing', path: '/applicant', as: 'applicant' },
   { name: 'accounts list', path: '/admin/users', as: 'national' },
   { name: 'audit log', path: '/admin/audit', as: 'national' },
+  { name: 'mentoring', path: '/mentoring', as: 'mentor' },
+  { name: 'mentoring admin (health, runs)', path: '/mentoring/admin', as: 'national' },
   { name: 'API: regions', path: '/api/v1/regions', as: null, api: true },
   { name: 'API: users search', path: '/api/v1/users?q=bench', as: 'national', api: true },
 ];

@@ -58,10 +58,10 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
 
   it(
     'applies (first wrongly, then rightly), is endorsed, offered, and accepts',
-    { timeout: 90_000 },
+    { timeout: 180_000 },
     async () => {
       const { page } = browser;
-      page.setDefaultTimeout(5000);
+      page.setDefaultTimeout(20_000);
       const continueButton = () => page.getByRole('button', { name: 'Continue' }).click();
       await page.goto(`${server.url}/apply`);
       await expectNoAxeViolations(page);

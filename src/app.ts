@@ -7,7 +7,9 @@ import type { Config } from './config.ts';
 import type { DB } from './db/database.ts';
 import { developmentModule } from './modules/development/index.ts';
 import { homeModule } from './modules/home/index.ts';
+import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
+import { mentoringModule } from './modules/mentoring/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
@@ -114,6 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await recruitmentModule(app, { db, config });
   await membersModule(app, { db, config });
   await developmentModule(app, { db, config });
+  await learningSetsModule(app, { db, config });
+  await mentoringModule(app, { db, config });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

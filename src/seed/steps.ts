@@ -1,5 +1,7 @@
 import { seedDevelopmentDemo } from '../modules/development/index.ts';
+import { learningSetsDemoStep } from '../modules/learning-sets/index.ts';
 import { membersDemoStep } from '../modules/members/index.ts';
+import { mentoringDemoStep } from '../modules/mentoring/index.ts';
 import { recruitmentDemoStep } from '../modules/recruitment/index.ts';
 import type { DemoStep } from './demo.ts';
 
@@ -7,5 +9,7 @@ import type { DemoStep } from './demo.ts';
 export const demoSteps: DemoStep[] = [
   recruitmentDemoStep,
   membersDemoStep,
+  learningSetsDemoStep,
   { name: 'development: self-assessments, a 360 and a plan', run: seedDevelopmentDemo },
+  mentoringDemoStep,
 ];

@@ -33,7 +33,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One open request (waiting or matched) per member.
   await sql`create unique index mentoring_requests_open on mentoring_requests (user_id)
     where status in ('waiting', 'matched')`.execute(db);
-  await db.schema.createIndex('mentoring_requests_status').on('mentoring_requests').columns(['status', 'id']).execute();
+  await db.schema
+    .createIndex('mentoring_requests_status')
+    .on('mentoring_requests')
+    .columns(['status', 'id'])
+    .execute();
 
   await db.schema
     .createTable('mentoring_conflicts')
@@ -44,7 +48,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('mentoring_conflicts_pair', ['user_id', 'other_user_id'])
     .execute();
-  await db.schema.createIndex('mentoring_conflicts_other').on('mentoring_conflicts').column('other_user_id').execute();
+  await db.schema
+    .createIndex('mentoring_conflicts_other')
+    .on('mentoring_conflicts')
+    .column('other_user_id')
+    .execute();
 
   await db.schema
     .createTable('mentoring_runs')
@@ -61,7 +69,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decided_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('decided_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('mentoring_runs_created').on('mentoring_runs').columns(['region_code', 'id']).execute();
+  await db.schema
+    .createIndex('mentoring_runs_created')
+    .on('mentoring_runs')
+    .columns(['region_code', 'id'])
+    .execute();
 
   await db.schema
     .createTable('mentoring_run_pairs')
@@ -107,31 +119,55 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_reminder_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('mentoring_relationships_mentee').on('mentoring_relationships').columns(['mentee_user_id', 'mentor_user_id']).execute();
-  await db.schema.createIndex('mentoring_relationships_mentor').on('mentoring_relationships').columns(['mentor_user_id', 'status']).execute();
-  await db.schema.createIndex('mentoring_relationships_region').on('mentoring_relationships').columns(['region_code', 'status', 'id']).execute();
+  await db.schema
+    .createIndex('mentoring_relationships_mentee')
+    .on('mentoring_relationships')
+    .columns(['mentee_user_id', 'mentor_user_id'])
+    .execute();
+  await db.schema
+    .createIndex('mentoring_relationships_mentor')
+    .on('mentoring_relationships')
+    .columns(['mentor_user_id', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('mentoring_relationships_region')
+    .on('mentoring_relationships')
+    .columns(['region_code', 'status', 'id'])
+    .execute();
 
   await db.schema
     .createTable('mentoring_goals')
     .addColumn('id', 'serial', (c) => c.primaryKey())
-    .addColumn('relationship_id', 'integer', (c) => c.notNull().references('mentoring_relationships.id').onDelete('cascade'))
+    .addColumn('relationship_id', 'integer', (c) =>
+      c.notNull().references('mentoring_relationships.id').onDelete('cascade'),
+    )
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('not-started'))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('mentoring_goals_relationship').on('mentoring_goals').column('relationship_id').execute();
+  await db.schema
+    .createIndex('mentoring_goals_relationship')
+    .on('mentoring_goals')
+    .column('relationship_id')
+    .execute();
 
   await db.schema
     .createTable('mentoring_meetings')
     .addColumn('id', 'serial', (c) => c.primaryKey())
-    .addColumn('relationship_id', 'integer', (c) => c.notNull().references('mentoring_relationships.id').onDelete('cascade'))
+    .addColumn('relationship_id', 'integer', (c) =>
+      c.notNull().references('mentoring_relationships.id').onDelete('cascade'),
+    )
     .addColumn('met_on', 'date', (c) => c.notNull())
     .addColumn('format', 'text', (c) => c.notNull())
     .addColumn('notes', 'text')
     .addColumn('logged_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('mentoring_meetings_relationship').on('mentoring_meetings').columns(['relationship_id', 'met_on']).execute();
+  await db.schema
+    .createIndex('mentoring_meetings_relationship')
+    .on('mentoring_meetings')
+    .columns(['relationship_id', 'met_on'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

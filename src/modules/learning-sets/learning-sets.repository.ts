@@ -1,11 +1,20 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { ActionStatus, AttendanceStatus, FormationPerson, FormationSettings } from './learning-sets.table.ts';
+import type {
+  ActionStatus,
+  AttendanceStatus,
+  FormationPerson,
+  FormationSettings,
+} from './learning-sets.table.ts';
 
 // All SQL of the learning-sets module.
 
 export async function findRegion(db: Executor, code: string) {
-  return db.selectFrom('network_regions').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
+  return db
+    .selectFrom('network_regions')
+    .select(['code', 'name'])
+    .where('code', '=', code)
+    .executeTakeFirst();
 }
 
 export async function listRegions(db: Executor) {
@@ -34,7 +43,11 @@ export async function listIntakes(db: Executor, regionCode: string) {
 }
 
 export async function findIntake(db: Executor, id: number) {
-  return db.selectFrom('intakes').select(['id', 'name', 'region_code']).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('intakes')
+    .select(['id', 'name', 'region_code'])
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export async function findSupplier(db: Executor) {
@@ -390,7 +403,12 @@ export async function listSetsOfUser(db: Executor, userId: number) {
     .execute();
 }
 
-export async function listPublishedSetsOfRegion(db: Executor, regionCode: string, limit: number, offset: number) {
+export async function listPublishedSetsOfRegion(
+  db: Executor,
+  regionCode: string,
+  limit: number,
+  offset: number,
+) {
   const base = db
     .selectFrom('ls_sets as s')
     .innerJoin('ls_formations as f', 'f.id', 's.formation_id')
@@ -426,7 +444,14 @@ export async function listPublishedSetsOfRegion(db: Executor, regionCode: string
 
 export async function insertSession(
   db: Executor,
-  s: { setId: number; startsAt: Date; endsAt: Date; location: string | null; onlineUrl: string | null; by: number },
+  s: {
+    setId: number;
+    startsAt: Date;
+    endsAt: Date;
+    location: string | null;
+    onlineUrl: string | null;
+    by: number;
+  },
 ) {
   const row = await db
     .insertInto('ls_sessions')
@@ -492,7 +517,11 @@ export async function lastPresented(db: Executor, setId: number) {
     .where('s.set_id', '=', setId)
     .where('a.presented', '=', true)
     .groupBy('a.user_id')
-    .select(['a.user_id', (eb) => eb.fn.max('s.starts_at').as('last_at'), (eb) => eb.fn.countAll<number>().as('times')])
+    .select([
+      'a.user_id',
+      (eb) => eb.fn.max('s.starts_at').as('last_at'),
+      (eb) => eb.fn.countAll<number>().as('times'),
+    ])
     .execute();
 }
 
@@ -535,7 +564,14 @@ export async function findAction(db: Executor, id: number) {
 
 export async function insertAction(
   db: Executor,
-  a: { setId: number; sessionId: number; ownerUserId: number; description: string; dueOn: string; by: number },
+  a: {
+    setId: number;
+    sessionId: number;
+    ownerUserId: number;
+    description: string;
+    dueOn: string;
+    by: number;
+  },
 ) {
   const row = await db
     .insertInto('ls_actions')
@@ -579,14 +615,20 @@ export async function saveNote(db: Executor, sessionId: number, authorId: number
   await db
     .insertInto('ls_facilitator_notes')
     .values({ session_id: sessionId, author_user_id: authorId, body })
-    .onConflict((oc) => oc.columns(['session_id', 'author_user_id']).doUpdateSet({ body, updated_at: new Date() }))
+    .onConflict((oc) =>
+      oc.columns(['session_id', 'author_user_id']).doUpdateSet({ body, updated_at: new Date() }),
+    )
     .execute();
 }
 
 // Returns
 
 export async function findReturn(db: Executor, sessionId: number) {
-  return db.selectFrom('ls_session_returns').selectAll().where('session_id', '=', sessionId).executeTakeFirst();
+  return db
+    .selectFrom('ls_session_returns')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
 }
 
 export async function saveReturn(

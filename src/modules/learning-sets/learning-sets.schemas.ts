@@ -42,7 +42,10 @@ const pairsField = textField('the pairs', 5000, { optional: true });
 
 export const formationSchema = z
   .strictObject({
-    intakeId: z.coerce.number({ error: 'Choose a cohort' }).int('Choose a cohort').positive('Choose a cohort'),
+    intakeId: z.coerce
+      .number({ error: 'Choose a cohort' })
+      .int('Choose a cohort')
+      .positive('Choose a cohort'),
     minSize: z.coerce
       .number({ error: 'Enter the smallest set size' })
       .int('Enter the smallest set size as a whole number')
@@ -75,20 +78,30 @@ export const formationSchema = z
     path: ['maxSize'],
     message: 'The largest set size must be at least the smallest',
   })
-  .refine((v) => v.weightProfession + v.weightOrganisation + v.weightSystem + v.weightSpecialty + v.weightSeniority > 0, {
-    path: ['weightProfession'],
-    message: 'Give at least one attribute a weight above 0',
-  });
+  .refine(
+    (v) =>
+      v.weightProfession + v.weightOrganisation + v.weightSystem + v.weightSpecialty + v.weightSeniority > 0,
+    {
+      path: ['weightProfession'],
+      message: 'Give at least one attribute a weight above 0',
+    },
+  );
 export type FormationInput = z.output<typeof formationSchema>;
 
 export const moveSchema = z.strictObject({
   userId: z.coerce.number({ error: 'Choose a member to move' }).int().positive('Choose a member to move'),
-  setId: z.coerce.number({ error: 'Choose the set to move them to' }).int().positive('Choose the set to move them to'),
+  setId: z.coerce
+    .number({ error: 'Choose the set to move them to' })
+    .int()
+    .positive('Choose the set to move them to'),
 });
 
 export const swapSchema = z.strictObject({
   userId: z.coerce.number({ error: 'Choose the first member' }).int().positive('Choose the first member'),
-  otherUserId: z.coerce.number({ error: 'Choose the second member' }).int().positive('Choose the second member'),
+  otherUserId: z.coerce
+    .number({ error: 'Choose the second member' })
+    .int()
+    .positive('Choose the second member'),
 });
 
 export const facilitatorSchema = z.strictObject({
@@ -102,14 +115,21 @@ export const facilitatorSchema = z.strictObject({
 });
 
 export const setFacilitatorSchema = z.strictObject({
-  facilitatorUserId: z.coerce.number({ error: 'Choose a facilitator' }).int().positive('Choose a facilitator'),
+  facilitatorUserId: z.coerce
+    .number({ error: 'Choose a facilitator' })
+    .int()
+    .positive('Choose a facilitator'),
 });
 
 const dateField = z
   .string({ error: 'Enter a date' })
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2027-01-31')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'Enter a real date');
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    'Enter a real date',
+  );
 
 export const sessionSchema = z
   .strictObject({
@@ -123,12 +143,15 @@ export const sessionSchema = z
       .int('Enter the length in whole minutes')
       .min(15, 'A session lasts at least 15 minutes')
       .max(480, 'A session lasts at most 8 hours (480 minutes)'),
-    location: textField('a place', 200, { optional: true }),
+    location: textField('a place', 200, { optional: true }).optional().default(''),
     onlineUrl: z
       .string()
       .trim()
       .max(500, 'The online link must be 500 characters or fewer')
-      .refine((v) => v === '' || /^https:\/\/[^\s<>"]+$/.test(v), 'Enter an online link starting with https://')
+      .refine(
+        (v) => v === '' || /^https:\/\/[^\s<>"]+$/.test(v),
+        'Enter an online link starting with https://',
+      )
       .optional()
       .default(''),
   })
@@ -147,7 +170,10 @@ export const attendanceSchema = z.strictObject({ entries: z.array(attendanceEntr
 export type AttendanceInput = z.output<typeof attendanceSchema>;
 
 export const actionSchema = z.strictObject({
-  ownerUserId: z.coerce.number({ error: 'Choose who commits to the action' }).int().positive('Choose who commits to the action'),
+  ownerUserId: z.coerce
+    .number({ error: 'Choose who commits to the action' })
+    .int()
+    .positive('Choose who commits to the action'),
   description: textField('the action', 1000),
   dueOn: dateField,
 });
@@ -156,8 +182,11 @@ export type ActionInput = z.output<typeof actionSchema>;
 export const reviewSchema = z.strictObject({
   sessionId: z.coerce.number({ error: 'Choose the session' }).int().positive(),
   status: z.enum(ACTION_STATUSES, { error: 'Choose done, partly, not done or carried over' }),
-  note: textField('a note', 1000, { optional: true }),
-  newDueOn: z.union([z.literal(''), dateField]).optional().transform((v) => (v ? v : null)),
+  note: textField('a note', 1000, { optional: true }).optional(),
+  newDueOn: z
+    .union([z.literal(''), dateField])
+    .optional()
+    .transform((v) => (v ? v : null)),
 });
 export type ReviewInput = z.output<typeof reviewSchema>;
 
@@ -217,6 +246,20 @@ export const attendanceOut = z.object({
 });
 
 export const healthOut = z.object({
-  attendance: z.array(z.object({ sessionId: z.number(), startsAt: z.string(), present: z.number(), recorded: z.number(), rate: z.number() })),
-  actions: z.object({ total: z.number(), reviewed: z.number(), done: z.number(), partly: z.number(), completionRate: z.number().nullable() }),
+  attendance: z.array(
+    z.object({
+      sessionId: z.number(),
+      startsAt: z.string(),
+      present: z.number(),
+      recorded: z.number(),
+      rate: z.number(),
+    }),
+  ),
+  actions: z.object({
+    total: z.number(),
+    reviewed: z.number(),
+    done: z.number(),
+    partly: z.number(),
+    completionRate: z.number().nullable(),
+  }),
 });

@@ -79,9 +79,15 @@ function parsePairs(text: string | undefined, cohort: CohortMember[], field: str
   lines.forEach((raw, i) => {
     const line = raw.trim();
     if (!line) return;
-    const parts = line.split(/[;,]/).map((p) => p.trim().toLowerCase()).filter(Boolean);
+    const parts = line
+      .split(/[;,]/)
+      .map((p) => p.trim().toLowerCase())
+      .filter(Boolean);
     if (parts.length !== 2)
-      fail(field, `${label}, line ${i + 1}: write two members separated by a semicolon, like "Ann Smith; Bob Jones"`);
+      fail(
+        field,
+        `${label}, line ${i + 1}: write two members separated by a semicolon, like "Ann Smith; Bob Jones"`,
+      );
     const ids = parts.map((p) => {
       const found = byEmail.get(p) ?? (byName.get(p)?.length === 1 ? byName.get(p)![0] : undefined);
       if (!found) {
@@ -171,7 +177,9 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   function isStaffOf(actor: Actor, regionCode: string) {
     return (
-      isNational(actor) || hasRole(actor, 'regional-lead', regionCode) || hasRole(actor, 'facilitator', regionCode)
+      isNational(actor) ||
+      hasRole(actor, 'regional-lead', regionCode) ||
+      hasRole(actor, 'facilitator', regionCode)
     );
   }
 
@@ -188,7 +196,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     const staff = isStaffOf(actor, set.region_code);
     let member = false;
     if (!staff) {
-      if (set.formation_status !== 'published') throw new NotFoundError('There is no such action learning set');
+      if (set.formation_status !== 'published')
+        throw new NotFoundError('There is no such action learning set');
       member = (await repo.listSetMemberIds(executor, setId)).includes(actor.userId);
       if (!member && set.facilitator_user_id !== actor.userId)
         throw new NotFoundError('There is no such action learning set');
@@ -208,8 +217,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   }
 
   function requireManage(actor: Actor, set: SetRow) {
-    if (!canManageSet(actor, set)) throw new ForbiddenError('Only the set’s facilitator or the regional lead can do that');
-    if (set.formation_status !== 'published') throw new ConflictError('Publish the sets before scheduling sessions');
+    if (!canManageSet(actor, set))
+      throw new ForbiddenError('Only the set’s facilitator or the regional lead can do that');
+    if (set.formation_status !== 'published')
+      throw new ConflictError('Publish the sets before scheduling sessions');
   }
 
   async function loadSession(actor: Actor, sessionId: number, executor: Executor = db) {
@@ -246,7 +257,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       const user = await repo.findUserByEmail(trx, input.email);
       if (!user) return fail('email', `There is no account with the email address ${input.email}`);
       if (!(await repo.holdsRole(trx, user.id, 'facilitator', regionCode)))
-        return fail('email', `${user.name} is not a facilitator in ${regionCode}: give them the facilitator role for this region first`);
+        return fail(
+          'email',
+          `${user.name} is not a facilitator in ${regionCode}: give them the facilitator role for this region first`,
+        );
       const supplier = await repo.findSupplier(trx);
       if (!supplier) throw new ConflictError('The consultancy supplier organisation is not set up');
       const existing = await repo.findFacilitator(trx, user.id);
@@ -302,7 +316,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   async function formSets(actor: Actor, regionCode: string, input: FormationInput) {
     requireLead(actor, regionCode);
     const intake = await repo.findIntake(db, input.intakeId);
-    if (!intake || intake.region_code !== regionCode) return fail('intakeId', 'Choose a cohort of this region');
+    if (!intake || intake.region_code !== regionCode)
+      return fail('intakeId', 'Choose a cohort of this region');
     if (await repo.findPublishedFormationForIntake(db, intake.id))
       throw new ConflictError(`Sets for ${intake.name} are already published`);
     const cohort = await listCohortMembers(db, regionCode, intake.id);
@@ -333,7 +348,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     const groups = togetherGroups(keepTogether);
     for (const g of groups) {
       if (g.length > maxSize)
-        fail('keepTogether', `${g.map((id) => nameOf.get(id)).join(', ')} must be kept together, but sets hold at most ${maxSize}`);
+        fail(
+          'keepTogether',
+          `${g.map((id) => nameOf.get(id)).join(', ')} must be kept together, but sets hold at most ${maxSize}`,
+        );
     }
     for (const [a, b] of keepApart) {
       if (groups.some((g) => g.includes(a) && g.includes(b)))
@@ -399,7 +417,9 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     const pool = facilitators.map((f) => ({ ...f }));
     const assigned: number[] = [];
     for (let g = 0; g < m; g++) {
-      pool.sort((a, b) => b.spare - a.spare || Number(b.isLead) - Number(a.isLead) || a.name.localeCompare(b.name));
+      pool.sort(
+        (a, b) => b.spare - a.spare || Number(b.isLead) - Number(a.isLead) || a.name.localeCompare(b.name),
+      );
       const f = pool[0]!;
       f.spare--;
       assigned.push(f.userId);
@@ -484,7 +504,9 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         name: s.name,
         minSize: s.min_size,
         maxSize: s.max_size,
-        facilitator: s.facilitator_user_id ? { userId: s.facilitator_user_id, name: s.facilitator_name ?? '' } : null,
+        facilitator: s.facilitator_user_id
+          ? { userId: s.facilitator_user_id, name: s.facilitator_name ?? '' }
+          : null,
         members: indexes
           .map((i) => ({ userId: people[i]!.userId, name: people[i]!.name, ...people[i]!.attributes }))
           .sort((a, b) => a.name.localeCompare(b.name)),
@@ -533,14 +555,20 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   }
 
   /** Re-scores a formation after a hand edit, from the stored snapshot. */
-  async function rescore(trx: Executor, formationId: number, people: FormationPerson[], settings: FormationSettings) {
+  async function rescore(
+    trx: Executor,
+    formationId: number,
+    people: FormationPerson[],
+    settings: FormationSettings,
+  ) {
     const members = await repo.listFormationMembers(trx, formationId);
     const bySet = new Map<number, number[]>();
     for (const m of members) bySet.set(m.set_id, [...(bySet.get(m.set_id) ?? []), m.person_index]);
     const attrs = people.map((p) => p.attributes as PersonAttributes);
     const attributes = diversityAttributes(settings);
     let objective = 0;
-    for (const indexes of bySet.values()) objective += describeGroupDiversity(attrs, attributes, indexes).totalDistance;
+    for (const indexes of bySet.values())
+      objective += describeGroupDiversity(attrs, attributes, indexes).totalDistance;
     return objective;
   }
 
@@ -599,13 +627,20 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       const target = sets.find((s) => s.id === input.setId);
       if (!target) return fail('setId', 'Choose one of these sets');
       const source = sets.find((s) => s.id === moving.set_id)!;
-      if (source.id === target.id) return fail('setId', `${nameOf(input.userId)} is already in ${target.name}`);
+      if (source.id === target.id)
+        return fail('setId', `${nameOf(input.userId)} is already in ${target.name}`);
       const sourceSize = members.filter((m) => m.set_id === source.id).length;
       const targetSize = members.filter((m) => m.set_id === target.id).length;
       if (sourceSize - 1 < source.min_size)
-        return fail('userId', `${source.name} would have ${sourceSize - 1} members; it needs at least ${source.min_size}. Swap instead.`);
+        return fail(
+          'userId',
+          `${source.name} would have ${sourceSize - 1} members; it needs at least ${source.min_size}. Swap instead.`,
+        );
       if (targetSize + 1 > target.max_size)
-        return fail('setId', `${target.name} would have ${targetSize + 1} members; it can have at most ${target.max_size}. Swap instead.`);
+        return fail(
+          'setId',
+          `${target.name} would have ${targetSize + 1} members; it can have at most ${target.max_size}. Swap instead.`,
+        );
       const problem = pairRuleProblems(
         formation.settings as FormationSettings,
         nameOf,
@@ -619,7 +654,11 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     });
   }
 
-  async function swapMembers(actor: Actor, formationId: number, input: { userId: number; otherUserId: number }) {
+  async function swapMembers(
+    actor: Actor,
+    formationId: number,
+    input: { userId: number; otherUserId: number },
+  ) {
     return editDraft(actor, formationId, async ({ formation, trx }) => {
       const members = await repo.listFormationMembers(trx, formationId);
       const sets = await repo.listFormationSets(trx, formationId);
@@ -629,12 +668,22 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       const b = members.find((m) => m.user_id === input.otherUserId);
       if (!a) return fail('userId', 'Choose a member of these sets');
       if (!b) return fail('otherUserId', 'Choose a member of these sets');
-      if (a.set_id === b.set_id) return fail('otherUserId', `${nameOf(a.user_id)} and ${nameOf(b.user_id)} are already in the same set`);
+      if (a.set_id === b.set_id)
+        return fail(
+          'otherUserId',
+          `${nameOf(a.user_id)} and ${nameOf(b.user_id)} are already in the same set`,
+        );
       const settings = formation.settings as FormationSettings;
       const inSet = (setId: number, except: number) =>
         members.filter((m) => m.set_id === setId && m.user_id !== except).map((m) => m.user_id);
       const problem =
-        pairRuleProblems(settings, nameOf, a.user_id, inSet(b.set_id, b.user_id), inSet(a.set_id, a.user_id)) ??
+        pairRuleProblems(
+          settings,
+          nameOf,
+          a.user_id,
+          inSet(b.set_id, b.user_id),
+          inSet(a.set_id, a.user_id),
+        ) ??
         pairRuleProblems(settings, nameOf, b.user_id, inSet(a.set_id, a.user_id), inSet(b.set_id, b.user_id));
       if (problem) return fail('userId', problem);
       await repo.moveMember(trx, formationId, a.user_id, b.set_id);
@@ -644,7 +693,12 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     });
   }
 
-  async function changeFacilitator(actor: Actor, formationId: number, setId: number, facilitatorUserId: number) {
+  async function changeFacilitator(
+    actor: Actor,
+    formationId: number,
+    setId: number,
+    facilitatorUserId: number,
+  ) {
     return editDraft(actor, formationId, async ({ formation, trx }) => {
       const sets = await repo.listFormationSets(trx, formationId);
       const set = sets.find((s) => s.id === setId);
@@ -654,7 +708,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       if (!f) return fail('facilitatorUserId', 'Choose a facilitator of this region');
       const inThisDraft = sets.filter((s) => s.facilitator_user_id === f.userId && s.id !== setId).length;
       if (inThisDraft + 1 > f.spare)
-        return fail('facilitatorUserId', `${f.name} has capacity for ${f.spare} more set${f.spare === 1 ? '' : 's'} and already has ${inThisDraft} here`);
+        return fail(
+          'facilitatorUserId',
+          `${f.name} has capacity for ${f.spare} more set${f.spare === 1 ? '' : 's'} and already has ${inThisDraft} here`,
+        );
       await repo.setFacilitatorOfSet(trx, setId, f.userId);
       return `Made ${f.name} the facilitator of ${set.name}`;
     });
@@ -669,7 +726,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         throw new ConflictError(`Sets for ${formation.intake_name} are already published`);
       const sets = await repo.listFormationSets(trx, formationId);
       const missing = sets.filter((s) => !s.facilitator_user_id);
-      if (missing.length) throw new ConflictError(`Give ${missing.map((s) => s.name).join(', ')} a facilitator first`);
+      if (missing.length)
+        throw new ConflictError(`Give ${missing.map((s) => s.name).join(', ')} a facilitator first`);
       await repo.publishFormation(trx, formationId, actor.userId);
       for (const s of sets) {
         const members = await repo.listSetMembersWithNames(trx, s.id);
@@ -744,7 +802,13 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       attendance: attendance.map((a) => {
         const recorded = Number(a.recorded);
         const present = Number(a.present ?? 0);
-        return { sessionId: a.id, startsAt: a.starts_at, present, recorded, rate: recorded ? present / recorded : 0 };
+        return {
+          sessionId: a.id,
+          startsAt: a.starts_at,
+          present,
+          recorded,
+          rate: recorded ? present / recorded : 0,
+        };
       }),
       actions: {
         total: actions.length,
@@ -810,9 +874,16 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     // Only the author ever sees a facilitator's notes: not the lead, not the national team.
     const note = await repo.findNote(db, sessionId, actor.userId);
     const isFacilitator = set.facilitator_user_id === actor.userId;
-    const lastBy = new Map(last.map((l) => [l.user_id, { at: l.last_at as Date | null, times: Number(l.times) }]));
+    const lastBy = new Map(
+      last.map((l) => [l.user_id, { at: l.last_at as Date | null, times: Number(l.times) }]),
+    );
     const rotation = members
-      .map((m) => ({ userId: m.user_id, name: m.name, lastPresentedAt: lastBy.get(m.user_id)?.at ?? null, times: lastBy.get(m.user_id)?.times ?? 0 }))
+      .map((m) => ({
+        userId: m.user_id,
+        name: m.name,
+        lastPresentedAt: lastBy.get(m.user_id)?.at ?? null,
+        times: lastBy.get(m.user_id)?.times ?? 0,
+      }))
       .sort(
         (a, b) =>
           a.times - b.times ||
@@ -850,12 +921,15 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       const memberIds = await repo.listSetMemberIds(trx, set.id);
       const seen = new Set<number>();
       for (const e of input.entries) {
-        if (!memberIds.includes(e.userId)) fail('entries', 'Attendance can only be recorded for members of this set');
+        if (!memberIds.includes(e.userId))
+          fail('entries', 'Attendance can only be recorded for members of this set');
         if (seen.has(e.userId)) fail('entries', 'Each member can be recorded once');
         seen.add(e.userId);
-        if (e.presented && e.status !== 'present') fail(`status-${e.userId}`, 'Only a member who was present can have presented');
+        if (e.presented && e.status !== 'present')
+          fail(`status-${e.userId}`, 'Only a member who was present can have presented');
       }
-      if (session.starts_at.getTime() > Date.now()) fail('entries', 'Attendance can be recorded once the session has started');
+      if (session.starts_at.getTime() > Date.now())
+        fail('entries', 'Attendance can be recorded once the session has started');
       await repo.replaceAttendance(trx, sessionId, input.entries, actor.userId);
       await recordAudit(trx, actor, {
         action: 'learning-sets.attendance.record',
@@ -873,7 +947,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       requireManage(actor, set);
       const memberIds = await repo.listSetMemberIds(trx, set.id);
       if (!memberIds.includes(input.ownerUserId)) fail('ownerUserId', 'Choose a member of this set');
-      if (input.dueOn < londonDate(session.starts_at)) fail('dueOn', 'The due date must be on or after the session');
+      if (input.dueOn < londonDate(session.starts_at))
+        fail('dueOn', 'The due date must be on or after the session');
       const id = await repo.insertAction(trx, {
         setId: set.id,
         sessionId,
@@ -904,7 +979,11 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         fail('sessionId', 'An action is reviewed at a later session than the one where it was agreed');
       if (action.status !== 'open' && action.reviewed_session_id !== session.id)
         throw new ConflictError('This action was already reviewed at another session');
-      await repo.reviewAction(trx, actionId, { status: input.status, sessionId: session.id, note: input.note || null });
+      await repo.reviewAction(trx, actionId, {
+        status: input.status,
+        sessionId: session.id,
+        note: input.note || null,
+      });
       let carried: number | null = null;
       if (input.status === 'carried-over' && action.status !== 'carried-over') {
         carried = await repo.insertAction(trx, {
@@ -1045,6 +1124,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     revokeCalendarFeed,
     calendarFor,
     isStaffOf,
+    isLeadOf: (actor: Actor, regionCode: string) =>
+      isNational(actor) || hasRole(actor, 'regional-lead', regionCode),
     listRegions: () => repo.listRegions(db),
     summariseReturns: (regionCode: string | 'all') => summariseSessionReturns(db, regionCode),
   };
@@ -1074,7 +1155,11 @@ export async function summariseSessionReturns(db: Executor, regionCode: string |
       returns: Number(r.returns),
       attendanceRate: Number(r.members) ? Number(r.present) / Number(r.members) : null,
     })),
-    recentThemes: recent.map((r) => ({ regionCode: r.region_code, sessionDate: r.session_date, themes: r.themes })),
+    recentThemes: recent.map((r) => ({
+      regionCode: r.region_code,
+      sessionDate: r.session_date,
+      themes: r.themes,
+    })),
   };
 }
 export type SessionReturnsSummary = Awaited<ReturnType<typeof summariseSessionReturns>>;

@@ -19,7 +19,11 @@ export type FormationSettings = {
 };
 
 /** The cohort as it was when the sets were formed: scores are recomputed from this snapshot. */
-export type FormationPerson = { userId: number; name: string; attributes: Record<string, string | number | null> };
+export type FormationPerson = {
+  userId: number;
+  name: string;
+  attributes: Record<string, string | number | null>;
+};
 
 export interface LsFacilitatorsTable {
   user_id: number;

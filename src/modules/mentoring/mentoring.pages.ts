@@ -20,7 +20,7 @@ import {
   reviewInput,
   runInput,
 } from './mentoring.schemas.ts';
-import { areaLabel, MENTORING_AREAS } from './mentoring.scoring.ts';
+import { MENTORING_AREAS } from './mentoring.scoring.ts';
 import type { MentoringService } from './mentoring.service.ts';
 
 const V = 'modules/mentoring/views';
@@ -28,7 +28,11 @@ const participants = { access: ['member', 'mentor'] as const };
 const mentors = { access: ['mentor'] as const };
 const admins = { access: ['regional-lead'] as const };
 
-const HEALTH_LABELS = { 'on-track': 'On track', 'needs-check-in': 'Needs a check-in', 'review-due': 'Review due' };
+const HEALTH_LABELS = {
+  'on-track': 'On track',
+  'needs-check-in': 'Needs a check-in',
+  'review-due': 'Review due',
+};
 const HEALTH_COLOURS = { 'on-track': 'green', 'needs-check-in': 'red', 'review-due': 'orange' };
 const REGION_CODES = ['Q30', 'Q31', 'Q32', 'Q33', 'Q34', 'Q35', 'Q36', 'Q37', 'Q38', 'Q39'];
 
@@ -37,7 +41,8 @@ function idOf(request: FastifyRequest): number {
   if (!p.success) throw new NotFoundError();
   return p.data.id;
 }
-const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const asList = (v: unknown): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 
 const areaItems = (chosen: string[]) =>
   MENTORING_AREAS.map((a) => ({
@@ -76,7 +81,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     url: string,
     access: { access: readonly ('member' | 'mentor' | 'regional-lead')[] },
     schema: S,
-    render: (request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown>) => Promise<unknown>,
+    render: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      extra: Record<string, unknown>,
+    ) => Promise<unknown>,
     act: (request: FastifyRequest, input: z.output<S>) => Promise<unknown>,
     done: (request: FastifyRequest) => { flash: string; to: string },
   ) {
@@ -96,7 +105,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
 
   // Requests ----------------------------------------------------------------------------------
 
-  async function requestPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function requestPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const current = await mentoring.getMyRequest(request.actor!);
     const posted = extra.posted as Record<string, unknown> | undefined;
     const values = posted
@@ -125,14 +138,19 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       ...extra,
     });
   }
-  app.get('/mentoring/request', { config: { access: ['member'] } }, (request, reply) => requestPage(request, reply));
+  app.get('/mentoring/request', { config: { access: ['member'] } }, (request, reply) =>
+    requestPage(request, reply),
+  );
   formRoute(
     '/mentoring/request',
     { access: ['member'] },
     requestInput,
     requestPage,
     (r, input) => mentoring.saveRequest(r.actor!, input),
-    () => ({ flash: 'Your request for a mentor has been saved. You will be included in the next matching run.', to: '/mentoring' }),
+    () => ({
+      flash: 'Your request for a mentor has been saved. You will be included in the next matching run.',
+      to: '/mentoring',
+    }),
   );
   app.post('/mentoring/request/withdraw', { config: { access: ['member'] } }, async (request, reply) => {
     await mentoring.withdrawRequest(request.actor!);
@@ -142,7 +160,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
 
   // Offers ------------------------------------------------------------------------------------
 
-  async function offerPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function offerPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const current = await mentoring.getOffer(request.actor!);
     const posted = extra.posted as Record<string, unknown> | undefined;
     const values = posted
@@ -183,7 +205,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
 
   // Conflicts ---------------------------------------------------------------------------------
 
-  async function conflictsPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function conflictsPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const conflicts = await mentoring.listConflicts(request.actor!);
     return reply.page(`${V}/conflicts.njk`, {
       pageTitle: 'People you must not be matched with',
@@ -193,14 +219,19 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       ...extra,
     });
   }
-  app.get('/mentoring/conflicts', { config: participants }, (request, reply) => conflictsPage(request, reply));
+  app.get('/mentoring/conflicts', { config: participants }, (request, reply) =>
+    conflictsPage(request, reply),
+  );
   formRoute(
     '/mentoring/conflicts',
     participants,
     conflictInput,
     conflictsPage,
     (r, input) => mentoring.declareConflict(r.actor!, input),
-    () => ({ flash: 'Declaration saved: you will not be matched with this person', to: '/mentoring/conflicts' }),
+    () => ({
+      flash: 'Declaration saved: you will not be matched with this person',
+      to: '/mentoring/conflicts',
+    }),
   );
   app.post('/mentoring/conflicts/:id/remove', { config: participants }, async (request, reply) => {
     await mentoring.removeConflict(request.actor!, idOf(request));
@@ -233,7 +264,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       ...extra,
     });
   }
-  app.get('/mentoring/pairs/:id', { config: 'signed-in' as never }, (request, reply) => pairPage(request, reply));
+  app.get('/mentoring/pairs/:id', { config: participants }, (request, reply) => pairPage(request, reply));
 
   const pairForm = <S extends z.ZodType>(
     path: string,
@@ -249,11 +280,31 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       (r, input) => act(r, idOf(r), input),
       (r) => ({ flash, to: `/mentoring/pairs/${idOf(r)}` }),
     );
-  pairForm('agreement', agreementInput, (r, id, i) => mentoring.saveAgreement(r.actor!, id, i), 'Agreement saved');
+  pairForm(
+    'agreement',
+    agreementInput,
+    (r, id, i) => mentoring.saveAgreement(r.actor!, id, i),
+    'Agreement saved',
+  );
   pairForm('meetings', meetingInput, (r, id, i) => mentoring.logMeeting(r.actor!, id, i), 'Meeting logged');
-  pairForm('goals', goalProgressInput, (r, id, i) => mentoring.updateGoal(r.actor!, id, i), 'Goal progress saved');
-  pairForm('review', reviewInput, (r, id, i) => mentoring.saveReview(r.actor!, id, i.review), 'Six-month review saved');
-  pairForm('end', endingInput, (r, id, i) => mentoring.endPair(r.actor!, id, i.feedback), 'Thank you for your feedback');
+  pairForm(
+    'goals',
+    goalProgressInput,
+    (r, id, i) => mentoring.updateGoal(r.actor!, id, i),
+    'Goal progress saved',
+  );
+  pairForm(
+    'review',
+    reviewInput,
+    (r, id, i) => mentoring.saveReview(r.actor!, id, i.review),
+    'Six-month review saved',
+  );
+  pairForm(
+    'end',
+    endingInput,
+    (r, id, i) => mentoring.endPair(r.actor!, id, i.feedback),
+    'Thank you for your feedback',
+  );
   app.post('/mentoring/pairs/:id/decline', { config: participants }, async (request, reply) => {
     await mentoring.declinePair(request.actor!, idOf(request));
     reply.flash('The match has been declined. The mentee goes back into the pool for the next matching run.');
@@ -262,7 +313,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
 
   // Administration ----------------------------------------------------------------------------
 
-  async function adminPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+  async function adminPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const q = request.query as { page?: string; runs?: string };
     const page = pageNumber(q.page);
     const runsPage = pageNumber(q.runs);
@@ -282,7 +337,12 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       runs,
       healthLabels: HEALTH_LABELS,
       healthColours: HEALTH_COLOURS,
-      healthPagination: paginationFor(page, health.pageSize, health.total, (p) => `/mentoring/admin?page=${p}`),
+      healthPagination: paginationFor(
+        page,
+        health.pageSize,
+        health.total,
+        (p) => `/mentoring/admin?page=${p}`,
+      ),
       runsPagination: paginationFor(runsPage, runs.pageSize, runs.total, (p) => `/mentoring/admin?runs=${p}`),
       scopeItems: [
         ...(national ? [{ value: 'all', text: 'The whole network' }] : []),
@@ -344,7 +404,12 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     (r) => {
       const kind = (r.body as { kind?: string }).kind;
       return {
-        flash: kind === 'pin' ? 'Pair pinned and matching run again' : kind === 'forbid' ? 'Pair ruled out and matching run again' : 'Adjustment cleared and matching run again',
+        flash:
+          kind === 'pin'
+            ? 'Pair pinned and matching run again'
+            : kind === 'forbid'
+              ? 'Pair ruled out and matching run again'
+              : 'Adjustment cleared and matching run again',
         to: `/mentoring/runs/${idOf(r)}`,
       };
     },
@@ -365,5 +430,3 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     return reply.redirect('/mentoring/admin', 303);
   });
 }
-
-export { areaLabel };

@@ -1,11 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type {
-  AdjustmentKind,
-  ConflictKind,
-  ScoreBreakdown,
-  UnmatchedEntry,
-} from './mentoring.table.ts';
+import type { AdjustmentKind, ConflictKind, ScoreBreakdown, UnmatchedEntry } from './mentoring.table.ts';
 
 // Offers ---------------------------------------------------------------------------------------
 
@@ -213,7 +208,13 @@ export async function saveRunResult(
     matched: number;
     objective: number;
     unmatched: UnmatchedEntry[];
-    pairs: { requestId: number; mentorUserId: number; score: number; breakdown: ScoreBreakdown; pinned: boolean }[];
+    pairs: {
+      requestId: number;
+      mentorUserId: number;
+      score: number;
+      breakdown: ScoreBreakdown;
+      pinned: boolean;
+    }[];
   },
 ) {
   await db.deleteFrom('mentoring_run_pairs').where('run_id', '=', runId).execute();
@@ -436,7 +437,13 @@ export const updateGoalStatus = (db: Executor, relationshipId: number, goalId: n
 
 export async function insertMeeting(
   db: Executor,
-  v: { relationshipId: number; metOn: string; format: 'online' | 'in-person'; notes: string | null; loggedBy: number },
+  v: {
+    relationshipId: number;
+    metOn: string;
+    format: 'online' | 'in-person';
+    notes: string | null;
+    loggedBy: number;
+  },
 ) {
   const r = await db
     .insertInto('mentoring_meetings')

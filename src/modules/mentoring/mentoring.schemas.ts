@@ -23,7 +23,11 @@ const list = <T extends z.ZodType>(item: T, max: number, message: string) =>
     (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
     z.array(item).max(max, message),
   );
-const areas = list(z.enum(AREA_KEYS, { error: 'Choose areas from the list' }), AREA_KEYS.length, 'Too many areas');
+const areas = list(
+  z.enum(AREA_KEYS, { error: 'Choose areas from the list' }),
+  AREA_KEYS.length,
+  'Too many areas',
+);
 const professions = list(
   z.enum(PROFESSION_KEYS, { error: 'Choose professions from the list' }),
   PROFESSION_KEYS.length,
@@ -69,17 +73,32 @@ export const conflictInput = z.strictObject({
 });
 
 export const runInput = z.strictObject({
-  regionCode: z.preprocess((v) => (v === '' || v === 'all' ? null : v), regionCodeField.nullable().default(null)),
+  regionCode: z.preprocess(
+    (v) => (v === '' || v === 'all' ? null : v),
+    regionCodeField.nullable().default(null),
+  ),
 });
 
 export const adjustmentInput = z.strictObject({
-  requestId: z.coerce.number({ error: 'Choose a mentee' }).int().positive('Choose a mentee').max(2_147_483_647),
-  mentorUserId: z.coerce.number({ error: 'Choose a mentor' }).int().positive('Choose a mentor').max(2_147_483_647),
+  requestId: z.coerce
+    .number({ error: 'Choose a mentee' })
+    .int()
+    .positive('Choose a mentee')
+    .max(2_147_483_647),
+  mentorUserId: z.coerce
+    .number({ error: 'Choose a mentor' })
+    .int()
+    .positive('Choose a mentor')
+    .max(2_147_483_647),
   kind: z.enum(['pin', 'forbid', 'clear'], { error: 'Choose pin, forbid or clear' }),
 });
 
 export const agreementInput = z.strictObject({
-  groundRules: z.string().trim().min(1, 'Enter your ground rules').max(2000, 'Ground rules must be 2000 characters or fewer'),
+  groundRules: z
+    .string()
+    .trim()
+    .min(1, 'Enter your ground rules')
+    .max(2000, 'Ground rules must be 2000 characters or fewer'),
   meetingFrequency: z
     .string()
     .trim()
@@ -156,7 +175,11 @@ export const runOut = z.object({
   ),
   unmatched: z.array(z.object({ requestId: z.number().int(), name: z.string(), reason: z.string() })),
   adjustments: z.array(
-    z.object({ requestId: z.number().int(), mentorUserId: z.number().int(), kind: z.enum(['pin', 'forbid']) }),
+    z.object({
+      requestId: z.number().int(),
+      mentorUserId: z.number().int(),
+      kind: z.enum(['pin', 'forbid']),
+    }),
   ),
 });
 export const pairOut = z.object({

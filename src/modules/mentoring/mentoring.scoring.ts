@@ -63,30 +63,56 @@ const words = (xs: readonly string[]) => new Set(xs.map((x) => x.trim().toLowerC
  * - interests: 1 for each interest of the mentee that the mentor lists as expertise or interest
  *   (at most 4; compared without case).
  */
-export function scorePair(mentee: MenteeSide, mentor: MentorSide): { score: number; breakdown: ScoreBreakdown } {
+export function scorePair(
+  mentee: MenteeSide,
+  mentor: MentorSide,
+): { score: number; breakdown: ScoreBreakdown } {
   const parts: ScoreBreakdown = [{ label: 'Allowed pair', points: 1 }];
   const offered = new Set(mentor.areas);
   const shared = mentee.goalAreas.filter((a) => offered.has(a));
-  if (shared.length) parts.push({ label: `Goals the mentor offers (${shared.length})`, points: Math.min(40, 10 * shared.length) });
+  if (shared.length)
+    parts.push({
+      label: `Goals the mentor offers (${shared.length})`,
+      points: Math.min(40, 10 * shared.length),
+    });
 
-  if (mentee.mentorProfessions.length && mentor.profession && mentee.mentorProfessions.includes(mentor.profession))
+  if (
+    mentee.mentorProfessions.length &&
+    mentor.profession &&
+    mentee.mentorProfessions.includes(mentor.profession)
+  )
     parts.push({ label: 'Mentor of the profession the mentee asked for', points: 15 });
   else if (!mentee.mentorProfessions.length && mentee.profession && mentee.profession === mentor.profession)
     parts.push({ label: 'Same profession', points: 5 });
-  if (mentor.menteeProfessions.length && mentee.profession && mentor.menteeProfessions.includes(mentee.profession))
+  if (
+    mentor.menteeProfessions.length &&
+    mentee.profession &&
+    mentor.menteeProfessions.includes(mentee.profession)
+  )
     parts.push({ label: 'Mentee of the profession the mentor asked for', points: 10 });
 
   const sameRegion = mentee.regionCode === mentor.regionCode;
-  if (sameRegion) parts.push({ label: mentee.sameRegion ? 'Same region, as the mentee asked' : 'Same region', points: mentee.sameRegion ? 15 : 5 });
+  if (sameRegion)
+    parts.push({
+      label: mentee.sameRegion ? 'Same region, as the mentee asked' : 'Same region',
+      points: mentee.sameRegion ? 15 : 5,
+    });
 
   const formats = effectiveFormats(mentee.format, sameRegion);
   const mentorFormats = effectiveFormats(mentor.format, sameRegion);
   if (mentee.format === mentor.format && formats.length === 1 && mentorFormats.length === 1)
-    parts.push({ label: `Both prefer to meet ${mentee.format === 'online' ? 'online' : 'in person'}`, points: 10 });
-  else if ((mentee.format === 'either' || mentor.format === 'either') && formats.some((f) => mentorFormats.includes(f)))
+    parts.push({
+      label: `Both prefer to meet ${mentee.format === 'online' ? 'online' : 'in person'}`,
+      points: 10,
+    });
+  else if (
+    (mentee.format === 'either' || mentor.format === 'either') &&
+    formats.some((f) => mentorFormats.includes(f))
+  )
     parts.push({ label: 'Meeting format suits both', points: 5 });
 
-  if (mentee.specialtyId != null && mentee.specialtyId === mentor.specialtyId) parts.push({ label: 'Same specialty', points: 5 });
+  if (mentee.specialtyId != null && mentee.specialtyId === mentor.specialtyId)
+    parts.push({ label: 'Same specialty', points: 5 });
 
   const offeredWords = words([...mentor.expertise, ...mentor.interests]);
   const overlap = [...words(mentee.interests)].filter((w) => offeredWords.has(w)).length;

@@ -87,7 +87,9 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       await factsOf(trx, actor.userId, 'goals');
       const open = await repo.findOpenRequest(trx, actor.userId);
       if (open?.status === 'matched')
-        throw new ConflictError('You already have a mentor. End or decline that mentoring before asking again.');
+        throw new ConflictError(
+          'You already have a mentor. End or decline that mentoring before asking again.',
+        );
       const id = open ? open.id : await repo.insertRequest(trx, actor.userId, input);
       if (open) await repo.updateRequest(trx, open.id, input);
       await recordAudit(trx, actor, {
@@ -104,7 +106,8 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
   async function withdrawRequest(actor: Actor) {
     return db.transaction().execute(async (trx) => {
       const open = await repo.findOpenRequest(trx, actor.userId);
-      if (!open || open.status !== 'waiting') throw new NotFoundError('You have no request waiting for a mentor');
+      if (!open || open.status !== 'waiting')
+        throw new NotFoundError('You have no request waiting for a mentor');
       await repo.setRequestStatus(trx, open.id, 'withdrawn', null);
       await recordAudit(trx, actor, {
         action: 'mentoring.request.withdraw',
@@ -119,7 +122,10 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   const listConflicts = (actor: Actor) => repo.selectConflictsOf(db, actor.userId);
 
-  async function declareConflict(actor: Actor, input: { email: string; kind: 'line-management' | 'conflict' }) {
+  async function declareConflict(
+    actor: Actor,
+    input: { email: string; kind: 'line-management' | 'conflict' },
+  ) {
     return db.transaction().execute(async (trx) => {
       const other = await repo.findUserByEmail(trx, input.email);
       if (!other) fail('email', 'There is no account with that email address');
@@ -153,7 +159,8 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
   /** National runs are for the national team; a regional run for the national team or that region's lead. */
   function requireRunScope(actor: Actor, regionCode: string | null) {
     if (regionCode === null) {
-      if (!isNational(actor)) throw new ForbiddenError('Only the national team can run matching for the whole network');
+      if (!isNational(actor))
+        throw new ForbiddenError('Only the national team can run matching for the whole network');
       return;
     }
     if (!isNational(actor) && !hasRole(actor, 'regional-lead', regionCode))
@@ -210,11 +217,13 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       const a = facts.get(request.user_id)!;
       const b = facts.get(mentorUserId)!;
       if (a.userId === b.userId) return 'A member cannot mentor themselves';
-      if (a.organisationId !== null && a.organisationId === b.organisationId) return 'They work for the same organisation';
+      if (a.organisationId !== null && a.organisationId === b.organisationId)
+        return 'They work for the same organisation';
       const kind = conflictKinds.get(key(a.userId, b.userId));
       if (kind === 'line-management') return 'A line management relationship is declared between them';
       if (kind) return 'A conflict of interest is declared between them';
-      if (pastPairs.has(`${a.userId}:${b.userId}`)) return 'They have a current or past mentoring relationship';
+      if (pastPairs.has(`${a.userId}:${b.userId}`))
+        return 'They have a current or past mentoring relationship';
       if (forbidden.has(`${request.id}:${b.userId}`)) return 'An administrator ruled this pair out';
       return null;
     }
@@ -321,7 +330,8 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
   async function rerun(actor: Actor, id: number) {
     return db.transaction().execute(async (trx) => {
       const run = await loadRunForAdmin(trx, actor, id, true);
-      if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be run again');
+      if (run.status !== 'draft')
+        throw new ConflictError('This run has been decided and cannot be run again');
       const r = await computeRun(trx, id, run.region_code);
       await recordAudit(trx, actor, {
         action: 'mentoring.run.rerun',
@@ -348,7 +358,8 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       if (!mentor) fail('mentorUserId', 'That mentor has no open offer in this run');
       if (input.kind === 'pin') {
         const why = p.exclusion(request!, mentor!.user_id);
-        if (why) fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
+        if (why)
+          fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
         if (mentor!.free === 0) fail('mentorUserId', 'This mentor has no free place');
       }
       await repo.setAdjustment(trx, id, input.requestId, input.mentorUserId, input.kind);
@@ -371,7 +382,10 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   async function getRun(actor: Actor, id: number) {
     const run = await loadRunForAdmin(db, actor, id);
-    const [pairs, adjustments] = await Promise.all([repo.selectRunPairs(db, id), repo.selectAdjustments(db, id)]);
+    const [pairs, adjustments] = await Promise.all([
+      repo.selectRunPairs(db, id),
+      repo.selectAdjustments(db, id),
+    ]);
     const unmatched = run.unmatched;
     const requests = await Promise.all(unmatched.map((u) => repo.findRequest(db, u.requestId)));
     const facts = await findMentoringFacts(db, [
@@ -463,7 +477,8 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       for (const p of pairs) {
         const request = await repo.findRequest(trx, p.request_id);
         const offer = await repo.findOffer(trx, p.mentor_user_id);
-        const active = (await repo.countActiveMentees(trx, p.mentor_user_id)) + (used.get(p.mentor_user_id) ?? 0);
+        const active =
+          (await repo.countActiveMentees(trx, p.mentor_user_id)) + (used.get(p.mentor_user_id) ?? 0);
         if (!request || request.status !== 'waiting' || !offer || active >= offer.capacity)
           throw new ConflictError(
             `Things have changed since this run was computed (${p.mentee_name} or ${p.mentor_name} is no longer available). Run it again before approving.`,
@@ -535,7 +550,9 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     const r = await repo.findRelationship(executor, id);
     if (!r) throw new NotFoundError('Mentoring pair not found');
     if (actor.userId !== r.mentee_user_id && actor.userId !== r.mentor_user_id)
-      throw new ForbiddenError(message ?? 'Only the mentee and the mentor can see this mentoring relationship');
+      throw new ForbiddenError(
+        message ?? 'Only the mentee and the mentor can see this mentoring relationship',
+      );
     return r;
   }
 
@@ -552,7 +569,11 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       reviewDueOn: r.review_due_on,
       agreement:
         r.ground_rules && r.meeting_frequency && r.duration_months
-          ? { groundRules: r.ground_rules, meetingFrequency: r.meeting_frequency, durationMonths: r.duration_months }
+          ? {
+              groundRules: r.ground_rules,
+              meetingFrequency: r.meeting_frequency,
+              durationMonths: r.duration_months,
+            }
           : null,
       goals: goals.map((g) => ({ id: g.id, title: g.title, status: g.status })),
       meetings: meetings.map((m) => ({
@@ -646,8 +667,13 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       const r = await loadOwnPair(trx, actor, id);
       requireActive(r);
       if (input.metOn > isoDate(now)) fail('metOn', 'The date of the meeting must be today or in the past');
-      if (input.metOn < r.started_on) fail('metOn', 'The date of the meeting must be on or after the match began');
-      const meetingId = await repo.insertMeeting(trx, { relationshipId: id, ...input, loggedBy: actor.userId });
+      if (input.metOn < r.started_on)
+        fail('metOn', 'The date of the meeting must be on or after the match began');
+      const meetingId = await repo.insertMeeting(trx, {
+        relationshipId: id,
+        ...input,
+        loggedBy: actor.userId,
+      });
       // The notes are private to the pair: the audit log records that a meeting happened, not what was said.
       await recordAudit(trx, actor, {
         action: 'mentoring.meeting.log',
@@ -741,7 +767,11 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       rows: rows.map((r) => {
         const last = r.last_met_on ?? null;
         const quiet = (last ?? r.started_on) < quietSince;
-        const status: Health = quiet ? 'needs-check-in' : r.review_due_on <= today && !r.reviewed_at ? 'review-due' : 'on-track';
+        const status: Health = quiet
+          ? 'needs-check-in'
+          : r.review_due_on <= today && !r.reviewed_at
+            ? 'review-due'
+            : 'on-track';
         return {
           id: r.id,
           mentee: r.mentee_name,
@@ -834,10 +864,7 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
 export type MentoringService = ReturnType<typeof createMentoringService>;
 
-function presentOffer(
-  o: NonNullable<Awaited<ReturnType<typeof repo.findOffer>>>,
-  activeMentees: number,
-) {
+function presentOffer(o: NonNullable<Awaited<ReturnType<typeof repo.findOffer>>>, activeMentees: number) {
   return {
     userId: o.user_id,
     capacity: o.capacity,

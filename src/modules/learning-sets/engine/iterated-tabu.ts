@@ -13,13 +13,6 @@ export interface TabuParameters {
   readonly perturbStrength: number;
   /** Probability that a perturbation also moves a block of people between two groups (ds only). */
   readonly shiftProbability: number;
-  /**
-   * A phase's result becomes the next starting point when within this fraction of the best;
-   * otherwise the search goes back to the best solution.
-   */
-  readonly acceptWorse: number;
-  /** Tabu on the whole item (it may not move at all) rather than on returning to its old group. */
-  readonly tabuWholeItem: boolean;
 }
 
 export interface SearchBudget {
@@ -46,13 +39,11 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
   const { n, m } = problem;
   const groupSize = n / m;
   return {
-    stallIterations: Math.max(200, Math.round(10 * n)),
+    stallIterations: Math.max(200, Math.round(20 * n)),
     minTenure: Math.max(2, Math.round(0.5 * groupSize)),
     maxTenure: Math.max(4, Math.round(1.5 * groupSize)),
     perturbStrength: Math.max(2, Math.round(0.1 * n)),
     shiftProbability: 0.5,
-    acceptWorse: 0,
-    tabuWholeItem: false,
   };
 }
 
@@ -120,8 +111,7 @@ export function runIteratedTabuSearch(
       bestFoundAt = performance.now();
     }
     if (stop) break;
-    const near = phaseObjective >= bestObjective - params.acceptWorse * Math.abs(bestObjective);
-    state.load(near ? phaseBest : best);
+    state.load(best);
     state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
     perturb(state, params.perturbStrength, rng);
   }
@@ -135,25 +125,20 @@ function tolerance(value: number): number {
 
 /** Applies the move chosen by `selectMove` and forbids the moved items from going straight back. */
 function applyChosen(state: SearchState, iter: number, params: TabuParameters, rng: Rng): void {
+  const m = state.m;
   const i = state.chosenI;
   const j = state.chosenJ;
   const from = state.assign[i]!;
   const span = params.maxTenure - params.minTenure + 1;
   if (state.chosenKind === ONE_MOVE) {
     state.applyMove(i, j);
-    forbid(state, i, from, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
+    state.tabu[i * m + from] = iter + params.minTenure + randomInt(rng, span);
   } else {
     const to = state.assign[j]!;
     state.applySwap(i, j);
-    forbid(state, i, from, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
-    forbid(state, j, to, iter + params.minTenure + randomInt(rng, span), params.tabuWholeItem);
+    state.tabu[i * m + from] = iter + params.minTenure + randomInt(rng, span);
+    state.tabu[j * m + to] = iter + params.minTenure + randomInt(rng, span);
   }
-}
-
-function forbid(state: SearchState, item: number, group: number, until: number, wholeItem: boolean): void {
-  const m = state.m;
-  if (wholeItem) state.tabu.fill(until, item * m, item * m + m);
-  else state.tabu[item * m + group] = until;
 }
 
 /** Applies `strength` random feasible swaps or moves, whatever they cost. */

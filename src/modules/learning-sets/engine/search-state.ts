@@ -86,6 +86,8 @@ export class SearchState {
   chosenDelta = 0;
   /** When false only swaps are considered, which freezes the group sizes. */
   allowMoves = true;
+  /** False when every group has a fixed size: one-item moves can then never be made. */
+  private readonly sizesFlexible: boolean;
 
   constructor(problem: CoreProblem, rng: Rng) {
     const { n, m } = problem;
@@ -123,6 +125,7 @@ export class SearchState {
     this.mvRefreshAt = new Float64Array(m * m);
 
     this.scratchItem = new Int32Array(n);
+    this.sizesFlexible = problem.lower.some((a, g) => a < problem.upper[g]!);
     this.scratchGain = new Float64Array(n);
     this.scratchTabu = new Float64Array(n);
   }
@@ -321,7 +324,7 @@ export class SearchState {
             fj = this.swTabuJ[k]!;
           }
         }
-        if (!this.allowMoves) continue;
+        if (!this.allowMoves || !this.sizesFlexible) continue;
         if (this.mvRefreshAt[k]! <= iter) this.scanMoves(p, q, iter);
         let delta = this.mvBest[k]!;
         let ci = this.mvI[k]!;

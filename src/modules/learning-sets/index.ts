@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { DB } from '../../db/database.ts';
+import { learningSetsApi } from './learning-sets.api.ts';
+import { learningSetsPages } from './learning-sets.pages.ts';
+import { createLearningSetsService } from './learning-sets.service.ts';
+
+export { registerLearningSetsCli } from './learning-sets.cli.ts';
+export { learningSetsDemoStep } from './learning-sets.demo.ts';
+export {
+  createLearningSetsService,
+  type LearningSetsService,
+  type SessionReturnsSummary,
+  summariseSessionReturns,
+} from './learning-sets.service.ts';
+
+/**
+ * Action learning: facilitators, set formation (the engine plus hand edits), publishing, sessions,
+ * attendance, actions, facilitator notes, session returns and calendar feeds.
+ */
+export async function learningSetsModule(
+  app: FastifyInstance,
+  opts: { db: DB; config: Config; solveTimeMs?: number },
+) {
+  const sets = createLearningSetsService({
+    db: opts.db,
+    baseUrl: opts.config.baseUrl,
+    // Tests form many small cohorts: a short budget keeps them fast; the engine is anytime.
+    solveTimeMs: opts.solveTimeMs ?? (opts.config.env === 'test' ? 150 : 2000),
+  });
+  await learningSetsPages(app, { sets, baseUrl: opts.config.baseUrl });
+  await learningSetsApi(app, { sets });
+}

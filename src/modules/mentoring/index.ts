@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { DB } from '../../db/database.ts';
+import { mentoringApi } from './mentoring.api.ts';
+import { mentoringPages } from './mentoring.pages.ts';
+import { createMentoringService } from './mentoring.service.ts';
+
+export type { MentoringService } from './mentoring.service.ts';
+export { createMentoringService };
+export { mentoringDemoStep } from './mentoring.demo.ts';
+export { registerMentoringCli } from './mentoring.cli.ts';
+
+/** Mentoring: offers, requests, matching runs, relationships, meetings and pair health. */
+export async function mentoringModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
+  const mentoring = createMentoringService({ db: opts.db, baseUrl: opts.config.baseUrl });
+  // Reminds pairs with no meeting logged for the set number of weeks (at most once per window).
+  app.scheduledTasks.push({
+    name: 'mentoring.meeting-reminders',
+    everyMinutes: 60,
+    run: () => mentoring.sendReminders(),
+  });
+  await mentoringPages(app, { mentoring });
+  await mentoringApi(app, { mentoring });
+}
