@@ -182,8 +182,10 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
       const actor = request.actor;
       const navigation = actor
         ? app.navItems
+            // A menu of the person's own roles: the national team may open every page, but its menu
+            // lists only the items meant for it (those that name 'national').
             .filter(
-              (n) => n.roles === 'signed-in' || isNational(actor) || n.roles.some((r) => hasRole(actor, r)),
+              (n) => n.roles === 'signed-in' || n.roles.some((r) => actor.roles.some((g) => g.role === r)),
             )
             .map((n) => ({ href: n.href, text: n.text, current: request.url === n.href }))
         : [];

@@ -14,7 +14,7 @@ export async function developmentModule(app: FastifyInstance, opts: { db: DB; co
   const development = createDevelopmentService({ db: opts.db, baseUrl: opts.config.baseUrl });
   app.navItems.push(
     { href: '/development', text: 'Development', roles: ['member'] },
-    { href: '/development/profiles', text: 'Development profiles', roles: ['regional-lead'] },
+    { href: '/development/profiles', text: 'Development profiles', roles: ['national', 'regional-lead'] },
     { href: '/development/shared', text: 'Shared plans', roles: ['mentor', 'facilitator'] },
   );
   // Closes rounds past their date and reminds raters who have not answered.

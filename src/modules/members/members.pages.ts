@@ -81,7 +81,7 @@ export async function membersPages(
 
   app.navItems.push(
     { href: '/profile', text: 'Your profile', roles: MEMBER_ROLES },
-    { href: '/directory', text: 'Directory', roles: DIRECTORY_ROLES },
+    { href: '/directory', text: 'Directory', roles: [...DIRECTORY_ROLES, 'national'] },
   );
 
   const regionItems = async (empty: string) => [

@@ -15,7 +15,7 @@ export { createRecruitmentService, type RecruitmentService } from './recruitment
 export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
   const recruitment = createRecruitmentService({ db: opts.db, config: opts.config });
   const secureCookies = opts.config.baseUrl.startsWith('https://');
-  app.navItems.push({ href: '/recruitment', text: 'Recruitment', roles: ['regional-lead'] });
+  app.navItems.push({ href: '/recruitment', text: 'Recruitment', roles: ['national', 'regional-lead'] });
   app.scheduledTasks.push(
     {
       name: 'recruitment.sponsor-reminders',
