@@ -64,23 +64,21 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
         'system',
       );
       memberEmails.push(email);
-      await server.db
-        .transaction()
-        .execute((trx) =>
-          createMemberProfile(
-            trx,
-            {
-              userId: u.id,
-              regionCode: 'Q34',
-              intakeId: intake.id,
-              profession: professions[i % 4]!,
-              registrationNumber: null,
-              organisationId: trusts[i % trusts.length]?.id ?? null,
-              jobTitle: 'Consultant',
-            },
-            'system',
-          ),
-        );
+      await server.db.transaction().execute((trx) =>
+        createMemberProfile(
+          trx,
+          {
+            userId: u.id,
+            regionCode: 'Q34',
+            intakeId: intake.id,
+            profession: professions[i % 4]!,
+            registrationNumber: null,
+            organisationId: trusts[i % trusts.length]?.id ?? null,
+            jobTitle: 'Consultant',
+          },
+          'system',
+        ),
+      );
     }
     browser = await launchBrowser(chromiumPath!);
   });
@@ -107,6 +105,7 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
     await expectNoAxeViolations(page);
     await page.getByLabel('Email address of their account').fill('fac@nhs.test');
     await page.getByLabel('Capacity (most sets they can take)').fill('3');
+    await page.getByLabel(/Lead facilitator for the region/).check();
     await page.getByRole('button', { name: 'Save facilitator' }).click();
     await page.waitForURL(`${server.url}/learning-sets/regions/Q34`);
     expect(await page.textContent('main')).toContain('Fred Facilitator (lead facilitator)');

@@ -37,22 +37,20 @@ describe.skipIf(!chromiumPath)('mentoring in a real browser', () => {
     for (const [email, name, roles, profile] of people) {
       const u = await accounts.createUser({ email, name, password, roles }, 'system');
       if (profile)
-        await server.db
-          .transaction()
-          .execute((trx) =>
-            createMemberProfile(
-              trx,
-              {
-                userId: u.id,
-                regionCode: 'Q34',
-                profession: 'doctor',
-                registrationNumber: null,
-                organisationId: null,
-                jobTitle: 'Consultant',
-              },
-              'system',
-            ),
-          );
+        await server.db.transaction().execute((trx) =>
+          createMemberProfile(
+            trx,
+            {
+              userId: u.id,
+              regionCode: 'Q34',
+              profession: 'doctor',
+              registrationNumber: null,
+              organisationId: null,
+              jobTitle: 'Consultant',
+            },
+            'system',
+          ),
+        );
     }
     browser = await launchBrowser(chromiumPath!);
   });

@@ -56,22 +56,27 @@ export const mentoringDemoStep: DemoStep = {
     const runId = await mentoring.createRun(admin, null);
     const pairs = await mentoring.approveRun(admin, runId);
     // A first meeting for one pair, so the pages show a working relationship.
-    const mentor = mentorsList.find((m) => m.email.startsWith('mentor@')) ?? mentorsList[0];
-    if (mentor) {
-      const mine = await mentoring.listMyPairs(asActor(mentor));
-      const first = mine.find((p) => p.role === 'mentor' && p.status === 'active');
-      if (first) {
-        await mentoring.saveAgreement(asActor(mentor), first.id, {
-          groundRules: 'We keep what is said between us, come prepared and agree the next step each time.',
-          meetingFrequency: 'Every four weeks',
-          durationMonths: 12,
-        });
-        await mentoring.logMeeting(asActor(mentor), first.id, {
-          metOn: first.startedOn,
-          format: 'online',
-          notes: 'Introductions; agreed to focus first on the board presentation.',
-        });
-      }
+    // A first meeting for one pair (the named demo mentor's when they have one), so the pages show
+    // a working relationship.
+    const ordered = [...mentorsList].sort(
+      (a, b) => Number(b.email.startsWith('mentor@')) - Number(a.email.startsWith('mentor@')),
+    );
+    for (const mentor of ordered) {
+      const first = (await mentoring.listMyPairs(asActor(mentor))).find(
+        (p) => p.role === 'mentor' && p.status === 'active',
+      );
+      if (!first) continue;
+      await mentoring.saveAgreement(asActor(mentor), first.id, {
+        groundRules: 'We keep what is said between us, come prepared and agree the next step each time.',
+        meetingFrequency: 'Every four weeks',
+        durationMonths: 12,
+      });
+      await mentoring.logMeeting(asActor(mentor), first.id, {
+        metOn: first.startedOn,
+        format: 'online',
+        notes: 'Introductions; agreed to focus first on the board presentation.',
+      });
+      break;
     }
     ctx.progress(`${mentorsList.length} offers, ${asked} requests, ${pairs} pairs approved`);
   },

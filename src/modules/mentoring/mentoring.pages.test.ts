@@ -329,6 +329,32 @@ describe('matching runs, relationships and privacy', () => {
   });
 });
 
+describe('capacity', () => {
+  it('approves a run that gives one mentor two mentees within their capacity of two', async () => {
+    const region = 'Q33';
+    const mentor = await person(region, { mentor: true });
+    const a = await person(region);
+    const b = await person(region);
+    const national = await staff([{ role: 'national', regionCode: null }]);
+    await mentor.agent.get('/mentoring/offer');
+    await mentor.agent.post('/mentoring/offer', { capacity: '2', areas: 'policy', format: 'either' });
+    for (const m of [a, b]) {
+      await m.agent.get('/mentoring/request');
+      await m.agent.post('/mentoring/request', { goals: 'Policy', goalAreas: 'policy', format: 'either' });
+    }
+    await national.agent.get('/mentoring/admin');
+    const created = await national.agent.post('/mentoring/runs', { regionCode: region });
+    const approved = await national.agent.post(`${created.headers.location}/approve`);
+    expect(approved.statusCode).toBe(303);
+    const pairs = await ctx.db
+      .selectFrom('mentoring_relationships')
+      .select('id')
+      .where('mentor_user_id', '=', mentor.user.id)
+      .execute();
+    expect(pairs).toHaveLength(2);
+  });
+});
+
 describe('API', () => {
   it('rejects bad input with clear messages and serves a mentor their offer', async () => {
     const mentor = await person('Q39', { mentor: true });

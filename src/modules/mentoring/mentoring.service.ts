@@ -472,18 +472,16 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
         ...pairs.map((p) => p.mentee_user_id),
         ...pairs.map((p) => p.mentor_user_id),
       ]);
-      const used = new Map<number, number>();
       const startedOn = isoDate(today);
       for (const p of pairs) {
         const request = await repo.findRequest(trx, p.request_id);
         const offer = await repo.findOffer(trx, p.mentor_user_id);
-        const active =
-          (await repo.countActiveMentees(trx, p.mentor_user_id)) + (used.get(p.mentor_user_id) ?? 0);
+        // Counts the pairs this approval has already created in the transaction.
+        const active = await repo.countActiveMentees(trx, p.mentor_user_id);
         if (!request || request.status !== 'waiting' || !offer || active >= offer.capacity)
           throw new ConflictError(
             `Things have changed since this run was computed (${p.mentee_name} or ${p.mentor_name} is no longer available). Run it again before approving.`,
           );
-        used.set(p.mentor_user_id, (used.get(p.mentor_user_id) ?? 0) + 1);
         const relId = await repo.insertRelationship(trx, {
           requestId: p.request_id,
           runId: id,

@@ -152,6 +152,13 @@ export async function findSessionWithUser(x: Executor, idHash: string) {
       'u.email',
       'u.name',
       'u.disabled_at',
+      // The roles in the same round trip: this runs on every signed-in request.
+      sql<
+        RoleGrant[]
+      >`coalesce((select json_agg(json_build_object('role', ra.role, 'regionCode', ra.region_code)
+        order by ra.role, ra.region_code) from role_assignments ra where ra.user_id = u.id), '[]'::json)`.as(
+        'roles',
+      ),
     ])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();

@@ -264,7 +264,7 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
     }
     // Refresh the idle clock at most once a minute: a write on every request would be wasteful.
     if (now - s.last_seen_at.getTime() > 60_000) await repo.touchSession(db, idHash);
-    return { userId: s.user_id, email: s.email, name: s.name, roles: await repo.rolesOfUser(db, s.user_id) };
+    return { userId: s.user_id, email: s.email, name: s.name, roles: s.roles };
   }
 
   async function signOut(token: string) {

@@ -13,6 +13,8 @@ export interface TabuParameters {
   readonly perturbStrength: number;
   /** Probability that a perturbation also moves a block of people between two groups (ds only). */
   readonly shiftProbability: number;
+  /** Share of perturbation steps that move one person rather than swap two (when sizes allow). */
+  readonly moveShare: number;
 }
 
 export interface SearchBudget {
@@ -44,6 +46,7 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
     maxTenure: Math.max(4, Math.round(1.5 * groupSize)),
     perturbStrength: Math.max(2, Math.round(0.1 * n)),
     shiftProbability: 0.5,
+    moveShare: 0.5,
   };
 }
 
@@ -113,7 +116,7 @@ export function runIteratedTabuSearch(
     if (stop) break;
     state.load(best);
     state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
-    perturb(state, params.perturbStrength, rng);
+    perturb(state, params.perturbStrength, params.moveShare, rng);
   }
   return { best, bestObjective, iterations: iter, bestFoundAt };
 }
@@ -142,13 +145,13 @@ function applyChosen(state: SearchState, iter: number, params: TabuParameters, r
 }
 
 /** Applies `strength` random feasible swaps or moves, whatever they cost. */
-function perturb(state: SearchState, strength: number, rng: Rng): void {
+function perturb(state: SearchState, strength: number, moveShare: number, rng: Rng): void {
   const { n, m } = state;
   let done = 0;
   // Bounded attempts: with tight bounds and mixed weights many random picks are infeasible.
   for (let attempt = 0; done < strength && attempt < strength * 20; attempt++) {
     const i = randomInt(rng, n);
-    if (rng() < 0.5) {
+    if (rng() >= moveShare) {
       const j = randomInt(rng, n);
       if (state.canSwap(i, j)) {
         state.applySwap(i, j);
