@@ -149,6 +149,19 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
 }
 
+/** Waits (up to 120 s) until the server answers the floor page again. */
+async function drain(base: string): Promise<void> {
+  const until = performance.now() + 120_000;
+  while (performance.now() < until) {
+    try {
+      const res = await fetch(`${base}${FLOOR.path}`, { signal: AbortSignal.timeout(5_000) });
+      if (res.ok) return;
+    } catch {
+      /* still busy */
+    }
+  }
+}
+
 /** Runs one scenario; latencies come from every response (autocannon's summary has no p95). */
 async function drive(
   base: string,
@@ -199,6 +212,8 @@ async function main() {
   log(`Starting the server on port ${port} (${backend})...`);
   const { child, firstPageMs } = await startServer(port);
   const base = `http://127.0.0.1:${port}`;
+  let exited: string | null = null;
+  child.on('exit', (code, signal) => (exited = `the server exited (${signal ?? `code ${code}`})`));
   let peakRssMb = 0;
   const sampler = setInterval(() => {
     pidusage(child.pid!)
@@ -215,6 +230,9 @@ async function main() {
       rows.push(floor);
       log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);
       for (const [i, s] of scenarios.entries()) {
+        if (exited) throw new Error(`${exited} during the run`);
+        // A slow page leaves a queue behind it: let the server drain so the next page starts clean.
+        await drain(base);
         const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
         row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
         rows.push(row);
@@ -235,6 +253,8 @@ async function main() {
     failures.push(`first page after ${Math.round(firstPageMs)} ms (budget ${BUDGET.firstPageMs} ms)`);
   if (peakRssMb > BUDGET.memoryMb)
     failures.push(`server memory peaked at ${Math.round(peakRssMb)} MB (budget ${BUDGET.memoryMb} MB)`);
+  for (const r of rows.filter((x) => x.rps === 0 && x.p95 === 0))
+    failures.push(`${r.scenario}: no response at ${r.connections} connections`);
   for (const r of rows.filter((x) => x.connections === 16)) {
     if (r.p95 > p95Budget)
       failures.push(`${r.scenario}: p95 ${r.p95} ms at 16 connections (budget ${p95Budget} ms)`);

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { projectRoot } from '../src/paths.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'cln-bench-'));
-const env = { ...process.env, CLN_DATA_DIR: dir };
+const env: NodeJS.ProcessEnv = { ...process.env, CLN_DATA_DIR: dir };
 delete env.DATABASE_URL;
 const step = (args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: projectRoot, env, stdio: 'inherit' })

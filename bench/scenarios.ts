@@ -97,7 +97,7 @@ export const SCENARIOS: Scenario[] = [
   // Rollout and recruitment
   { name: 'national dashboard', path: '/programme', as: 'national' },
   { name: 'regional dashboard (Q34)', path: '/programme', as: 'regional-lead' },
-  { name: 'recruitment overview (Q34)', path: '/recruitment', as: 'regional-lead' },
+  { name: 'recruitment overview (all regions)', path: '/recruitment', as: 'national' },
   { name: 'regional review list (Q34)', path: '/recruitment/regions/Q34', as: 'regional-lead' },
   {
     name: 'review list, search + filters',

@@ -51,7 +51,9 @@ function main(): number {
   const seeds = quick ? [1] : [1, 2, 3];
   const timeScale = quick ? 0.1 : 1;
   const { references, instanceFolder } = loadReferences(folder);
-  console.log(`MDGPLIB benchmark: ${references.length} instances from ${instanceFolder}, seeds ${seeds.join(',')}`);
+  console.log(
+    `MDGPLIB benchmark: ${references.length} instances from ${instanceFolder}, seeds ${seeds.join(',')}`,
+  );
   console.log(`time limits x${timeScale}${quick ? ' (quick mode: targets reported, not enforced)' : ''}\n`);
 
   const summaries: InstanceSummary[] = [];
@@ -59,7 +61,13 @@ function main(): number {
   let done = 0;
   for (const ref of references) {
     const instance = parseMdgpInstance(readFileSync(path.join(instanceFolder, `${ref.name}.txt`), 'utf8'));
-    const summary: InstanceSummary = { name: ref.name, n: instance.n, gaps: [], normalisedGaps: [], violations: 0 };
+    const summary: InstanceSummary = {
+      name: ref.name,
+      n: instance.n,
+      gaps: [],
+      normalisedGaps: [],
+      violations: 0,
+    };
     for (const seed of seeds) {
       const result = solveMdgp(instance, { seed, timeLimitMs: ref.seconds * 1000 * timeScale });
       done++;
@@ -146,7 +154,9 @@ function reportInstances(summaries: InstanceSummary[], quick: boolean): string[]
   for (const s of summaries) {
     console.log(
       `${s.name.padEnd(20)} ${String(s.n).padStart(4)}  ${mean(s.gaps).toFixed(3).padStart(7)}%  ` +
-        `${Math.max(...s.gaps).toFixed(3).padStart(8)}%  ${mean(s.normalisedGaps).toFixed(3).padStart(13)}%` +
+        `${Math.max(...s.gaps)
+          .toFixed(3)
+          .padStart(8)}%  ${mean(s.normalisedGaps).toFixed(3).padStart(13)}%` +
         (s.violations > 0 ? `  ${s.violations} INVALID` : ''),
     );
   }
@@ -161,8 +171,10 @@ function reportInstances(summaries: InstanceSummary[], quick: boolean): string[]
   const failures: string[] = [];
   const violations = summaries.reduce((s, x) => s + x.violations, 0);
   if (violations > 0) failures.push(`${violations} runs broke size bounds`);
-  if (!quick && meanGap > MEAN_GAP_TARGET) failures.push(`mean gap ${meanGap.toFixed(3)}% > ${MEAN_GAP_TARGET}%`);
-  if (!quick && worstGap > WORST_GAP_TARGET) failures.push(`worst gap ${worstGap.toFixed(3)}% > ${WORST_GAP_TARGET}%`);
+  if (!quick && meanGap > MEAN_GAP_TARGET)
+    failures.push(`mean gap ${meanGap.toFixed(3)}% > ${MEAN_GAP_TARGET}%`);
+  if (!quick && worstGap > WORST_GAP_TARGET)
+    failures.push(`worst gap ${worstGap.toFixed(3)}% > ${WORST_GAP_TARGET}%`);
   return failures;
 }
 
@@ -190,14 +202,21 @@ function runCohortScenario(quick: boolean): string[] {
   );
   console.log(`  gap of the short run: ${gap.toFixed(4)}% (target <= ${COHORT_GAP_TARGET}%)`);
   const failures: string[] = [];
-  const broken = (problem.keepApart ?? []).filter(([i, j]) => short.assignment[i] === short.assignment[j]).length;
-  const split = (problem.keepTogether ?? []).filter((g) => new Set(g.map((i) => short.assignment[i])).size > 1).length;
-  if (broken + split > 0) failures.push(`cohort: ${broken} keep-apart and ${split} keep-together rules broken`);
+  const broken = (problem.keepApart ?? []).filter(
+    ([i, j]) => short.assignment[i] === short.assignment[j],
+  ).length;
+  const split = (problem.keepTogether ?? []).filter(
+    (g) => new Set(g.map((i) => short.assignment[i])).size > 1,
+  ).length;
+  if (broken + split > 0)
+    failures.push(`cohort: ${broken} keep-apart and ${split} keep-together rules broken`);
   if (short.unmetPreferences.length > long.unmetPreferences.length) {
     failures.push('cohort: the short run left more same-organisation pairs than the long run');
   }
-  if (!quick && gap > COHORT_GAP_TARGET) failures.push(`cohort gap ${gap.toFixed(4)}% > ${COHORT_GAP_TARGET}%`);
-  if (!quick && short.elapsedMs > COHORT_SECONDS * 1000 + 100) failures.push(`cohort run took ${short.elapsedMs.toFixed(0)} ms`);
+  if (!quick && gap > COHORT_GAP_TARGET)
+    failures.push(`cohort gap ${gap.toFixed(4)}% > ${COHORT_GAP_TARGET}%`);
+  if (!quick && short.elapsedMs > COHORT_SECONDS * 1000 + 100)
+    failures.push(`cohort run took ${short.elapsedMs.toFixed(0)} ms`);
   return failures;
 }
 

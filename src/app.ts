@@ -9,7 +9,7 @@ import { developmentModule } from './modules/development/index.ts';
 import { homeModule } from './modules/home/index.ts';
 import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
-import { mentoringModule } from './modules/mentoring/index.ts';
+import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
@@ -115,7 +115,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await programmeModule(app, { db, config });
   await recruitmentModule(app, { db, config });
   await membersModule(app, { db, config });
-  await developmentModule(app, { db, config });
+  await developmentModule(app, {
+    db,
+    config,
+    isMentorOf: (mentor, member) => isMentorOf(db, mentor, member),
+  });
   await learningSetsModule(app, { db, config });
   await mentoringModule(app, { db, config });
 

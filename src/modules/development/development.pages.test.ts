@@ -423,13 +423,33 @@ describe('development plans', () => {
     });
     expect(goal.statusCode).toBe(303);
 
-    const { agent: mentor } = await signedInAgent(ctx, [{ role: 'mentor', regionCode: 'Q36' }]);
+    const { agent: mentor, user: mentorUser } = await signedInAgent(ctx, [
+      { role: 'mentor', regionCode: 'Q36' },
+    ]);
+    const { agent: otherMentor } = await signedInAgent(ctx, [{ role: 'mentor', regionCode: 'Q36' }]);
+    // The member's actual mentor, as the mentoring module records it.
+    const request = await ctx.db
+      .insertInto('mentoring_requests')
+      .values({ user_id: user.id, goals: 'Lead a service change' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .insertInto('mentoring_relationships')
+      .values({
+        request_id: request.id,
+        mentee_user_id: user.id,
+        mentor_user_id: mentorUser.id,
+        region_code: 'Q36',
+        started_on: '2026-11-01',
+        review_due_on: '2027-05-01',
+      })
+      .execute();
     const { agent: facilitator } = await signedInAgent(ctx, [{ role: 'facilitator', regionCode: 'Q36' }]);
     const { agent: otherFacilitator } = await signedInAgent(ctx, [
       { role: 'facilitator', regionCode: 'Q37' },
     ]);
     const { agent: national } = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
-    for (const a of [mentor, facilitator, otherFacilitator, national]) {
+    for (const a of [mentor, otherMentor, facilitator, otherFacilitator, national]) {
       expect((await a.get(planPath)).statusCode).toBe(404);
       expect((await a.api('GET', `/api/v1/development/plans/${planId}`)).statusCode).toBe(404);
     }
@@ -441,6 +461,7 @@ describe('development plans', () => {
     expect(seen.statusCode).toBe(200);
     expect(visibleText(seen.body)).toContain('Run a quality improvement project');
     expect(visibleText((await mentor.get('/development/shared')).body)).toContain('My leadership year');
+    expect((await otherMentor.get(planPath)).statusCode).toBe(404);
     expect((await facilitator.get(planPath)).statusCode).toBe(404);
 
     await agent.get(planPath);

@@ -10,8 +10,20 @@ export { createDevelopmentService };
 export { seedDevelopmentDemo } from './development.seed.ts';
 
 /** Competency frameworks, self and 360-degree assessment, development plans and regional profiles. */
-export async function developmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
-  const development = createDevelopmentService({ db: opts.db, baseUrl: opts.config.baseUrl });
+export async function developmentModule(
+  app: FastifyInstance,
+  opts: {
+    db: DB;
+    config: Config;
+    /** Who mentors whom, from the mentoring module: a plan shared "with my mentor" is shown to that mentor only. */
+    isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
+  },
+) {
+  const development = createDevelopmentService({
+    db: opts.db,
+    baseUrl: opts.config.baseUrl,
+    isMentorOf: opts.isMentorOf,
+  });
   app.navItems.push(
     { href: '/development', text: 'Development', roles: ['member'] },
     { href: '/development/profiles', text: 'Development profiles', roles: ['national', 'regional-lead'] },

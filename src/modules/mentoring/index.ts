@@ -3,12 +3,18 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { mentoringApi } from './mentoring.api.ts';
 import { mentoringPages } from './mentoring.pages.ts';
+import { hasActiveRelationship } from './mentoring.repository.ts';
 import { createMentoringService } from './mentoring.service.ts';
 
 export type { MentoringService } from './mentoring.service.ts';
 export { createMentoringService };
 export { mentoringDemoStep } from './mentoring.demo.ts';
 export { registerMentoringCli } from './mentoring.cli.ts';
+
+/** True when this mentor currently mentors this member: for plans a member shares "with my mentor". */
+export function isMentorOf(db: DB, mentorUserId: number, memberUserId: number): Promise<boolean> {
+  return hasActiveRelationship(db, mentorUserId, memberUserId);
+}
 
 /** Mentoring: offers, requests, matching runs, relationships, meetings and pair health. */
 export async function mentoringModule(app: FastifyInstance, opts: { db: DB; config: Config }) {

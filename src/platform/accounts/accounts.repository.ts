@@ -140,6 +140,11 @@ export async function insertSession(
     .execute();
 }
 
+/** A user's roles as one JSON value, so the per-request session lookup is a single round trip. */
+const rolesOfUserJson = sql<RoleGrant[]>`coalesce((select json_agg(json_build_object('role', ra.role,
+  'regionCode', ra.region_code) order by ra.role, ra.region_code) from role_assignments ra
+  where ra.user_id = u.id), '[]'::json)`;
+
 export async function findSessionWithUser(x: Executor, idHash: string) {
   return x
     .selectFrom('sessions as s')
@@ -152,13 +157,7 @@ export async function findSessionWithUser(x: Executor, idHash: string) {
       'u.email',
       'u.name',
       'u.disabled_at',
-      // The roles in the same round trip: this runs on every signed-in request.
-      sql<
-        RoleGrant[]
-      >`coalesce((select json_agg(json_build_object('role', ra.role, 'regionCode', ra.region_code)
-        order by ra.role, ra.region_code) from role_assignments ra where ra.user_id = u.id), '[]'::json)`.as(
-        'roles',
-      ),
+      rolesOfUserJson.as('roles'),
     ])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
