@@ -430,7 +430,7 @@ describe('development plans', () => {
     // The member's actual mentor, as the mentoring module records it.
     const request = await ctx.db
       .insertInto('mentoring_requests')
-      .values({ user_id: user.id, goals: 'Lead a service change' })
+      .values({ user_id: user.id, goals: 'Lead a service change', format: 'either', same_region: false })
       .returning('id')
       .executeTakeFirstOrThrow();
     await ctx.db
