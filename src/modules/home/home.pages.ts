@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { landingPathFor, LANDING_PAGES } from '../../platform/landing.ts';
 import { hasRole, ROLE_LABELS } from '../../platform/permissions.ts';
 
+import { LANDING_CARDS } from './home.cards.ts';
+
 const V = 'modules/home/views';
 
 /** Each role's own page after sign-in, and the site's fixed pages. */
@@ -23,6 +25,8 @@ export async function homePages(app: FastifyInstance) {
         roleLabel: ROLE_LABELS[landing.role],
         regions,
         others,
+        gridClass: 'nhsuk-grid-column-full',
+        ...LANDING_CARDS[landing.role],
       });
     });
   }
