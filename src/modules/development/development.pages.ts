@@ -33,7 +33,10 @@ import {
 const V = 'modules/development/views';
 const PAGE_SIZE = 10;
 // Read from src/ so the compiled build (dist/) finds it too.
-const PRINT_CSS = readFileSync(path.join(srcDir, 'modules', 'development', 'views', 'development.css'), 'utf8');
+const PRINT_CSS = readFileSync(
+  path.join(srcDir, 'modules', 'development', 'views', 'development.css'),
+  'utf8',
+);
 
 type Body = Record<string, unknown>;
 const str = (body: Body, key: string): string => {

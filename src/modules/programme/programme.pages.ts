@@ -34,7 +34,11 @@ function codeOf(request: FastifyRequest): string {
 export async function programmePages(app: FastifyInstance, opts: { programme: ProgrammeService }) {
   const { programme } = opts;
 
-  app.navItems.push({ href: '/programme', text: 'Programme', roles: ['national', 'partner', 'regional-lead'] });
+  app.navItems.push({
+    href: '/programme',
+    text: 'Programme',
+    roles: ['national', 'partner', 'regional-lead'],
+  });
 
   app.get('/', { config: { access: 'public' } }, async (_request, reply) => {
     const network = await programme.describeNetwork();
