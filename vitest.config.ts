@@ -8,7 +8,8 @@ export default defineConfig({
     // Test files spend much of their time waiting on databases, Chromium and scrypt: run a few at once
     // even on a two-core machine.
     maxWorkers: 3,
-    testTimeout: 30_000,
+    // Tests never fail on speed: a loaded CI machine may take a while over a browser journey.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     reporters: ['default'],
   },
