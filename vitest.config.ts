@@ -10,7 +10,7 @@ export default defineConfig({
     maxWorkers: 3,
     // Tests never fail on speed: a loaded CI machine may take a while over a browser journey.
     testTimeout: 180_000,
-    hookTimeout: 60_000,
+    hookTimeout: 180_000,
     reporters: ['default'],
   },
 });

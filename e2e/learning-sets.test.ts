@@ -97,7 +97,7 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
   }
 
-  it('forms, publishes and shows sets, every page accessible', { timeout: 120_000 }, async () => {
+  it('forms, publishes and shows sets, every page accessible', { timeout: 300_000 }, async () => {
     const { page } = browser;
     page.setDefaultTimeout(10_000);
     await signIn('lead@nhs.test');

@@ -58,7 +58,7 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
 
   it(
     'applies (first wrongly, then rightly), is endorsed, offered, and accepts',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
       const { page } = browser;
       page.setDefaultTimeout(20_000);
