@@ -149,17 +149,18 @@ function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
 }
 
-/** Waits (up to 120 s) until the server answers the floor page again. */
-async function drain(base: string): Promise<void> {
+/** Waits (up to 120 s) until the server answers the floor page again; false if it never does. */
+async function drain(base: string): Promise<boolean> {
   const until = performance.now() + 120_000;
   while (performance.now() < until) {
     try {
       const res = await fetch(`${base}${FLOOR.path}`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) return;
+      if (res.ok) return true;
     } catch {
       /* still busy */
     }
   }
+  return false;
 }
 
 /** Runs one scenario; latencies come from every response (autocannon's summary has no p95). */
@@ -221,6 +222,7 @@ async function main() {
       .catch(() => undefined);
   }, 250);
   const rows: Row[] = [];
+  const busy: string[] = [];
   try {
     const cookies = new Map<string, string>();
     for (const a of BENCH_ACCOUNTS) cookies.set(a.role, await signIn(base, a.email));
@@ -232,7 +234,12 @@ async function main() {
       for (const [i, s] of scenarios.entries()) {
         if (exited) throw new Error(`${exited} during the run`);
         // A slow page leaves a queue behind it: let the server drain so the next page starts clean.
-        await drain(base);
+        if (!(await drain(base))) {
+          busy.push(
+            `${s.name} and the pages after it at ${connections} connections: not measured (the server was still busy 120 s after the previous page)`,
+          );
+          break;
+        }
         const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
         row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
         rows.push(row);
@@ -248,7 +255,7 @@ async function main() {
   }
 
   const p95Budget = backend === 'postgres' ? BUDGET.p95PostgresMs : BUDGET.p95PgliteMs;
-  const failures: string[] = skipped.map((k) => `${k.scenario}: not measured (${k.reason})`);
+  const failures: string[] = [...skipped.map((k) => `${k.scenario}: not measured (${k.reason})`), ...busy];
   if (firstPageMs > BUDGET.firstPageMs)
     failures.push(`first page after ${Math.round(firstPageMs)} ms (budget ${BUDGET.firstPageMs} ms)`);
   if (peakRssMb > BUDGET.memoryMb)

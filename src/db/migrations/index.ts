@@ -10,6 +10,7 @@ import * as m0400 from './2026-11-27-0400-learning-sets.ts';
 import * as m0500 from './2026-11-27-0500-development.ts';
 import * as m0600 from './2026-11-27-0600-mentoring.ts';
 import * as m0800 from './2026-11-27-0800-bench-indexes.ts';
+import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0600-mentoring': m0600,
   '2026-11-27-0400-learning-sets': m0400,
   '2026-11-27-0800-bench-indexes': m0800,
+  '2026-11-27-0601-mentoring-plan-goals': m0601,
 };

@@ -8,6 +8,7 @@ import { createDevelopmentService } from './development.service.ts';
 export type { DevelopmentService, PlanAccessFacts } from './development.service.ts';
 export { createDevelopmentService };
 export { seedDevelopmentDemo } from './development.seed.ts';
+export { listOpenPlanGoals, type PlanGoalSummary } from './development.shared-queries.ts';
 
 /** Competency frameworks, self and 360-degree assessment, development plans and regional profiles. */
 export async function developmentModule(

@@ -47,6 +47,7 @@ export const mentoringDemoStep: DemoStep = {
         format: 'either',
         mentorProfessions: [],
         sameRegion: ctx.random() < 0.5,
+        planGoals: [],
       });
       asked++;
     }

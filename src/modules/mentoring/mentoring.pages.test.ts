@@ -113,6 +113,56 @@ describe('offers and requests', () => {
     expect(ok.statusCode).toBe(303);
     expect(visibleText((await agent.get('/mentoring')).body)).toContain('Waiting for the next matching run');
   });
+
+  it('links a request to goals of the mentee’s own development plan, and refuses anyone else’s', async () => {
+    const { agent } = await person('Q32');
+    await agent.get('/development/plans/new');
+    const plan = await agent.post('/development/plans', { title: 'My year' });
+    const planPath = plan.headers.location as string;
+    const element = await ctx.db
+      .selectFrom('dev_plans as p')
+      .innerJoin('dev_elements as e', 'e.version_id', 'p.version_id')
+      .select('e.id')
+      .where('p.id', '=', Number(planPath.split('/').pop()))
+      .executeTakeFirstOrThrow();
+    await agent.get(`${planPath}/goals/new`);
+    expect(
+      (
+        await agent.post(`${planPath}/goals`, {
+          title: 'Lead the sepsis pathway',
+          elementId: String(element.id),
+        })
+      ).statusCode,
+    ).toBe(303);
+    const own = await ctx.db
+      .selectFrom('dev_plan_goals')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+
+    const form = await agent.get('/mentoring/request');
+    expect(visibleText(form.body)).toContain('Lead the sepsis pathway');
+
+    const { agent: other } = await person('Q32');
+    await other.get('/mentoring/request');
+    const refused = await other.post('/mentoring/request', {
+      goals: 'Grow',
+      goalAreas: 'research',
+      format: 'either',
+      planGoals: String(own.id),
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(visibleText(refused.body)).toContain('Choose goals from your own development plan');
+
+    const ok = await agent.post('/mentoring/request', {
+      goals: 'Lead a pathway',
+      goalAreas: 'improving-services',
+      format: 'either',
+      planGoals: String(own.id),
+    });
+    expect(ok.statusCode).toBe(303);
+    expect(visibleText((await agent.get('/mentoring')).body)).toContain('Lead the sepsis pathway');
+  });
 });
 
 describe('matching runs, relationships and privacy', () => {

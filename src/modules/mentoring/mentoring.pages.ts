@@ -119,6 +119,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
           format: posted.format,
           mentorProfessions: asList(posted.mentorProfessions),
           sameRegion: posted.sameRegion === 'yes',
+          planGoals: asList(posted.planGoals).map(Number),
         }
       : {
           goals: current?.goals ?? '',
@@ -126,7 +127,9 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
           format: current?.format ?? 'either',
           mentorProfessions: current?.mentorProfessions ?? [],
           sameRegion: current?.sameRegion ?? false,
+          planGoals: current?.planGoalIds ?? [],
         };
+    const planGoals = await mentoring.listMyPlanGoals(request.actor!);
     return reply.page(`${V}/request.njk`, {
       pageTitle: current ? 'Change your request for a mentor' : 'Ask for a mentor',
       backHref: '/mentoring',
@@ -135,6 +138,12 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       areaItems: areaItems(values.goalAreas as string[]),
       professionItems: professionItems(values.mentorProfessions as string[]),
       formatItems: formatItems(values.format as string),
+      planGoalItems: planGoals.map((g) => ({
+        value: String(g.id),
+        text: g.title,
+        hint: { text: `${g.competency} (${g.domain}), from your plan "${g.planTitle}"` },
+        checked: (values.planGoals as number[]).includes(g.id),
+      })),
       ...extra,
     });
   }

@@ -71,11 +71,16 @@ export const findOpenRequest = (db: Executor, userId: number) =>
 export const findRequest = (db: Executor, id: number) =>
   db.selectFrom('mentoring_requests').selectAll().where('id', '=', id).executeTakeFirst();
 
-export async function insertRequest(
-  db: Executor,
-  userId: number,
-  v: { goals: string; goalAreas: string[]; format: string; mentorProfessions: string[]; sameRegion: boolean },
-) {
+type RequestFields = {
+  goals: string;
+  goalAreas: string[];
+  format: string;
+  mentorProfessions: string[];
+  sameRegion: boolean;
+  planGoals: number[];
+};
+
+export async function insertRequest(db: Executor, userId: number, v: RequestFields) {
   const row = await db
     .insertInto('mentoring_requests')
     .values({
@@ -85,17 +90,14 @@ export async function insertRequest(
       format: v.format as 'either',
       mentor_professions: v.mentorProfessions,
       same_region: v.sameRegion,
+      plan_goal_ids: v.planGoals,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateRequest(
-  db: Executor,
-  id: number,
-  v: { goals: string; goalAreas: string[]; format: string; mentorProfessions: string[]; sameRegion: boolean },
-) {
+export async function updateRequest(db: Executor, id: number, v: RequestFields) {
   await db
     .updateTable('mentoring_requests')
     .set({
@@ -104,6 +106,7 @@ export async function updateRequest(
       format: v.format as 'either',
       mentor_professions: v.mentorProfessions,
       same_region: v.sameRegion,
+      plan_goal_ids: v.planGoals,
       updated_at: sql`now()`,
     })
     .where('id', '=', id)

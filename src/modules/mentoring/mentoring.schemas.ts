@@ -64,6 +64,12 @@ export const requestInput = z.strictObject({
   format: z.enum(FORMATS, { error: 'Choose how you would like to meet' }),
   mentorProfessions: professions,
   sameRegion: boolField.default(false),
+  planGoals: z
+    .preprocess(
+      (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.coerce.number().int().positive().max(2_147_483_647)).max(20, 'Choose at most 20 goals'),
+    )
+    .default([]),
 });
 export type RequestInput = z.output<typeof requestInput>;
 

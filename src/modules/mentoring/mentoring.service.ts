@@ -3,6 +3,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
+import { listOpenPlanGoals } from '../development/index.ts';
 import { findMentoringFacts, type MentoringFacts } from '../members/index.ts';
 import { MatchingInputError, solveMatching } from './engine/index.ts';
 import * as repo from './mentoring.repository.ts';
@@ -78,13 +79,27 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   async function getMyRequest(actor: Actor) {
     const r = await repo.findOpenRequest(db, actor.userId);
-    return r ? presentRequest(r) : null;
+    if (!r) return null;
+    const goals = await listOpenPlanGoals(db, actor.userId);
+    return { ...presentRequest(r), planGoals: goals.filter((g) => r.plan_goal_ids.includes(g.id)) };
   }
+
+  /** Goals of the member's own development plan that a request may be about. */
+  const listMyPlanGoals = (actor: Actor) => listOpenPlanGoals(db, actor.userId);
 
   async function saveRequest(actor: Actor, input: RequestInput) {
     requireRole(actor, ['member']);
     return db.transaction().execute(async (trx) => {
       await factsOf(trx, actor.userId, 'goals');
+      const own = new Set((await listOpenPlanGoals(trx, actor.userId)).map((g) => g.id));
+      if (input.planGoals.some((id) => !own.has(id))) {
+        throw new ValidationError([
+          {
+            field: 'planGoals',
+            message: 'Choose goals from your own development plan that you are still working on',
+          },
+        ]);
+      }
       const open = await repo.findOpenRequest(trx, actor.userId);
       if (open?.status === 'matched')
         throw new ConflictError(
@@ -97,7 +112,7 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
         entityType: 'mentoring_request',
         entityId: id,
         summary: open ? 'Updated their request for a mentor' : 'Asked for a mentor',
-        details: { goalAreas: input.goalAreas, format: input.format },
+        details: { goalAreas: input.goalAreas, format: input.format, planGoals: input.planGoals },
       });
       return id;
     });
@@ -556,8 +571,18 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   async function getPair(actor: Actor, id: number) {
     const r = await loadOwnPair(db, actor, id);
-    const [goals, meetings] = await Promise.all([repo.selectGoals(db, id), repo.selectMeetings(db, id)]);
+    const [goals, meetings, request, openPlanGoals] = await Promise.all([
+      repo.selectGoals(db, id),
+      repo.selectMeetings(db, id),
+      repo.findRequest(db, r.request_id),
+      listOpenPlanGoals(db, r.mentee_user_id),
+    ]);
+    // Only the plan goals the mentee chose to link to their request are shown to the mentor.
+    const linked = new Set(request?.plan_goal_ids ?? []);
     return {
+      planGoals: openPlanGoals
+        .filter((g) => linked.has(g.id))
+        .map((g) => ({ title: g.title, competency: g.competency })),
       id: r.id,
       status: r.status,
       role: actor.userId === r.mentor_user_id ? ('mentor' as const) : ('mentee' as const),
@@ -833,6 +858,7 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     getOffer,
     saveOffer,
     getMyRequest,
+    listMyPlanGoals,
     saveRequest,
     withdrawRequest,
     listConflicts,
@@ -883,6 +909,7 @@ function presentRequest(r: NonNullable<Awaited<ReturnType<typeof repo.findReques
     format: r.format,
     mentorProfessions: r.mentor_professions,
     sameRegion: r.same_region,
+    planGoalIds: r.plan_goal_ids,
     waitlistReason: r.waitlist_reason,
   };
 }

@@ -36,6 +36,8 @@ export interface MentoringRequestsTable {
   format: MeetingFormat;
   mentor_professions: TextArray;
   same_region: boolean;
+  /** Goals of the mentee's own development plan that this request is about. */
+  plan_goal_ids: ColumnType<number[], number[] | undefined, number[]>;
   waitlist_reason: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { combineSolutions, ElitePool } from './elite-pool.ts';
 import { randomInt, type Rng } from './rng.ts';
 import { ONE_MOVE, SearchState, type CoreProblem } from './search-state.ts';
 
@@ -15,6 +16,10 @@ export interface TabuParameters {
   readonly shiftProbability: number;
   /** Share of perturbation steps that move one person rather than swap two (when sizes allow). */
   readonly moveShare: number;
+  /** Number of elite solutions kept for recombination (0 disables it). */
+  readonly eliteSize: number;
+  /** Probability that a restart recombines the best solution with an elite one. */
+  readonly combineProbability: number;
 }
 
 export interface SearchBudget {
@@ -47,6 +52,8 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
     perturbStrength: Math.max(2, Math.round(0.1 * n)),
     shiftProbability: 0.5,
     moveShare: 0.5,
+    eliteSize: 6,
+    combineProbability: 0.5,
   };
 }
 
@@ -68,6 +75,8 @@ export function runIteratedTabuSearch(
   let bestObjective = state.objective;
   let bestFoundAt = performance.now();
   const phaseBest = new Int32Array(problem.n);
+  const pool = new ElitePool(params.eliteSize);
+  const child = new Int32Array(problem.n);
   let iter = 0;
   let stop = budget.maxIterations <= 0;
 
@@ -114,11 +123,23 @@ export function runIteratedTabuSearch(
       bestFoundAt = performance.now();
     }
     if (stop) break;
-    state.load(best);
-    state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
-    perturb(state, params.perturbStrength, params.moveShare, rng);
+    if (params.eliteSize > 0) pool.offer(phaseBest, phaseObjective, tolerance(phaseObjective));
+    const mate = pool.size > 1 && rng() < params.combineProbability ? pool.pick(rng) : null;
+    if (mate !== null && !sameSolution(mate, best) && combineSolutions(problem, best, mate, rng, child)) {
+      state.load(child);
+      state.allowMoves = true;
+    } else {
+      state.load(best);
+      state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
+      perturb(state, params.perturbStrength, params.moveShare, rng);
+    }
   }
   return { best, bestObjective, iterations: iter, bestFoundAt };
+}
+
+function sameSolution(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Improvements smaller than this are rounding noise from the incremental sums. */
