@@ -174,7 +174,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
     const errors = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'from'), message: i.message }));
-    const [{ rows, total }, actions] = await Promise.all([
+    const [{ rows, total, capped }, actions] = await Promise.all([
       listAudit(db, { ...q, pageSize: PAGE_SIZE }),
       listAuditActions(db),
     ]);
@@ -187,7 +187,12 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       query: parsed.success ? q : request.query,
       errors,
       actionItems: [{ value: '', text: 'Any action' }, ...actions.map((a) => ({ value: a, text: a }))],
-      pagination: paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/audit${queryString(q, p)}`),
+      pagination: capped
+        ? {
+            ...paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/audit${queryString(q, p)}`),
+            summary: `More than ${total.toLocaleString('en-GB')} records match: narrow the search with the filters`,
+          }
+        : paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/audit${queryString(q, p)}`),
     });
   });
 
