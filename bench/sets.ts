@@ -43,7 +43,7 @@ interface InstanceSummary {
   readonly n: number;
   readonly gaps: number[];
   readonly normalisedGaps: number[];
-  readonly violations: number;
+  violations: number;
 }
 
 function main(): number {
