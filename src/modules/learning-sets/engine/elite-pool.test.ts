@@ -23,7 +23,9 @@ describe('combineSolutions', () => {
     const second = Int32Array.from([1, 1, 2, 1, 2, 2, 0, 0, 0]);
     for (let seed = 1; seed <= 5; seed++) {
       const child = combineSolutions(problem, first, second, createRng(seed), new Int32Array(9))!;
-      expect([child[0], child[1], child[4], child[5], child[6], child[7], child[8]]).toEqual([0, 0, 1, 1, 2, 2, 2]);
+      expect([child[0], child[1], child[4], child[5], child[6], child[7], child[8]]).toEqual([
+        0, 0, 1, 1, 2, 2, 2,
+      ]);
       expect([...child].filter((g) => g === 0)).toHaveLength(3);
       expect([...child].filter((g) => g === 1)).toHaveLength(3);
     }

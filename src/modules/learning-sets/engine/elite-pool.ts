@@ -28,7 +28,8 @@ export class ElitePool {
       return;
     }
     let worst = 0;
-    for (let k = 1; k < this.objectives.length; k++) if (this.objectives[k]! < this.objectives[worst]!) worst = k;
+    for (let k = 1; k < this.objectives.length; k++)
+      if (this.objectives[k]! < this.objectives[worst]!) worst = k;
     if (objective <= this.objectives[worst]!) return;
     this.solutions[worst]!.set(solution);
     this.objectives[worst] = objective;
