@@ -21,7 +21,12 @@ export async function ensureBenchAccounts(db: DB, config: Config): Promise<Map<s
       continue;
     }
     await accounts.createUser(
-      { email: a.email, name: a.name, password: BENCH_PASSWORD, roles: [{ role: a.role, regionCode: a.region }] },
+      {
+        email: a.email,
+        name: a.name,
+        password: BENCH_PASSWORD,
+        roles: [{ role: a.role, regionCode: a.region }],
+      },
       'system',
     );
     ids.set(a.role, (await accounts.findUserByEmail(a.email))!.id);

@@ -77,7 +77,9 @@ export async function bulkInsert(
       );
       return sql`${slice}::text[]`;
     });
-    const query = sql<{ id: number }>`insert into ${sql.table(table)} (${sql.join(names.map((c) => sql.ref(c)))})
+    const query = sql<{
+      id: number;
+    }>`insert into ${sql.table(table)} (${sql.join(names.map((c) => sql.ref(c)))})
       select ${selectList} from unnest(${sql.join(params)}) as ${alias}
       ${opts.returning ? sql`returning ${sql.ref(opts.returning)} as id` : sql``}`;
     const res = await query.execute(db);

@@ -19,7 +19,8 @@ export async function insertDevelopment(
     where f.key = 'mlcf-2010' order by v.version_number desc limit 1`.execute(db);
   const version = v.rows[0];
   if (!version) return 0;
-  const h = (expr: string, mod: number) => sql.raw(`(abs(hashtext(${seed}::text || ':' || ${expr})) % ${mod})`);
+  const h = (expr: string, mod: number) =>
+    sql.raw(`(abs(hashtext(${seed}::text || ':' || ${expr})) % ${mod})`);
   const bench = sql`p.user_id between ${range.lo} and ${range.hi}`;
   const steps = 9;
   const bar = progress('development', steps);

@@ -177,7 +177,9 @@ export async function insertMembers(
       col('vp').push(r.chance(0.9) ? 'network' : r.pick(['region', 'staff']));
       col('vb').push(r.pick(VIS));
       col('vc').push(r.pick(VIS));
-      col('project').push(r.chance(0.2) ? `${r.pick(WORDS)} ${r.pick(WORDS)} for ${r.pick(INTERESTS)}` : null);
+      col('project').push(
+        r.chance(0.2) ? `${r.pick(WORDS)} ${r.pick(WORDS)} for ${r.pick(INTERESTS)}` : null,
+      );
       col('stage').push(r.pick(STAGES));
     }
     await db.transaction().execute(async (trx) => {
@@ -301,7 +303,11 @@ export async function insertStaff(
       ['role', 'text'],
       ['region_code', 'text'],
     ],
-    { user_id: mentors.map((m) => m.id), role: mentors.map(() => 'mentor'), region_code: mentors.map((m) => m.region) },
+    {
+      user_id: mentors.map((m) => m.id),
+      role: mentors.map(() => 'mentor'),
+      region_code: mentors.map((m) => m.region),
+    },
   );
   return { leads, facilitators, mentors };
 }

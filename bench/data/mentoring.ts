@@ -22,7 +22,8 @@ export async function insertMentoring(
   range: { lo: number; hi: number },
   staff: { lo: number; hi: number },
 ): Promise<number> {
-  const h = (expr: string, mod: number) => sql.raw(`(abs(hashtext(${seed}::text || ':' || ${expr})) % ${mod})`);
+  const h = (expr: string, mod: number) =>
+    sql.raw(`(abs(hashtext(${seed}::text || ':' || ${expr})) % ${mod})`);
   const bar = progress('mentoring', 7);
   let rows = 0;
   const stage = async (q: Parameters<typeof run>[1]) => {

@@ -108,7 +108,9 @@ export async function insertRecruitment(db: DB, ref: Reference, r: Rng, members:
     col('status').push(status);
     col('given_name').push(given);
     col('family_name').push(family);
-    col('email').push(`a${i}.${given.toLowerCase()}.${family.toLowerCase().replace(/[^a-z]+/g, '')}@${BENCH_DOMAIN}`);
+    col('email').push(
+      `a${i}.${given.toLowerCase()}.${family.toLowerCase().replace(/[^a-z]+/g, '')}@${BENCH_DOMAIN}`,
+    );
     col('profession').push(p.key);
     col('register').push(p.register);
     col('registration_number').push(String(5_000_000 + i));
@@ -124,7 +126,9 @@ export async function insertRecruitment(db: DB, ref: Reference, r: Rng, members:
     col('consent_at').push(submitted.toISOString());
     col('privacy_notice_version').push('2026-01');
     col('waitlist_rank').push(rank);
-    col('decision_reason').push(status === 'declined' ? 'Places were filled by applicants with more experience.' : null);
+    col('decision_reason').push(
+      status === 'declined' ? 'Places were filled by applicants with more experience.' : null,
+    );
     col('source').push('bench');
     col('submitted_at').push(submitted.toISOString());
     col('decided_at').push(decided?.toISOString() ?? null);
