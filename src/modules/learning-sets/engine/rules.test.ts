@@ -64,7 +64,7 @@ describe('hard rules', () => {
 
   it('separates members of one organisation wherever the numbers allow', () => {
     const { people, problem } = generateSyntheticCohort(60, 11);
-    const result = solveMdgp(problem, { seed: 1, timeLimitMs: 400 });
+    const result = solveMdgp(problem, { seed: 1, maxIterations: 3000 });
     const m = problem.lower.length;
     // Fewest same-organisation pairs possible: each organisation spread evenly over the sets.
     const perOrganisation = new Map<string, number>();

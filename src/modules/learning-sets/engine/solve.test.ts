@@ -72,6 +72,7 @@ describe('solveMdgp', () => {
     const problem = makeRandomProblem(30, [10, 10, 10], [10, 10, 10], 5);
     const result = solveMdgp(problem, { timeLimitMs: 200 });
     expect(result.elapsedMs).toBeGreaterThanOrEqual(195);
-    expect(result.elapsedMs).toBeLessThan(600);
+    // Generous: the point is that it stops soon after the budget, even on a loaded machine.
+    expect(result.elapsedMs).toBeLessThan(3000);
   });
 });
