@@ -8,6 +8,7 @@ function problemOf(n: number, lower: number[], upper: number[]): CoreProblem {
     n,
     m: lower.length,
     dist: new Float64Array(n * n),
+    pairDist: new Float32Array(n * n),
     weight: new Int32Array(n).fill(1),
     uniform: true,
     lower: Int32Array.from(lower),

@@ -18,6 +18,7 @@ export class ElitePool {
 
   /** Offers a solution; kept if the pool has room or it beats the worst and is new. */
   offer(solution: Int32Array, objective: number, tolerance: number): void {
+    if (this.capacity === 0) return;
     for (let k = 0; k < this.objectives.length; k++) {
       // Same value is taken as the same solution: cheap, and duplicates are what must be avoided.
       if (Math.abs(this.objectives[k]! - objective) <= tolerance) return;

@@ -3,7 +3,7 @@ import { combineSolutions, ElitePool } from './elite-pool.ts';
 import { randomInt, type Rng } from './rng.ts';
 import { ONE_MOVE, SearchState, type CoreProblem } from './search-state.ts';
 
-/** Knobs of the iterated tabu search; the defaults were tuned on MDGPLIB. */
+/** Knobs of the iterated tabu search; the defaults were tuned (lightly) on MDGPLIB. */
 export interface TabuParameters {
   /** A tabu phase ends after this many iterations without improving its own best. */
   readonly stallIterations: number;
@@ -38,7 +38,7 @@ export interface SearchOutcome {
   readonly bestFoundAt: number;
 }
 
-/** Clock checks cost a syscall-ish call; every 128 iterations is well under 1 ms on large instances. */
+/** performance.now() is cheap but not free; every 128 iterations keeps the overshoot to a few ms. */
 const CHECK_MASK = 127;
 
 /** Chooses default parameters from the problem's shape. */
@@ -57,10 +57,25 @@ export function chooseParameters(problem: CoreProblem): TabuParameters {
   };
 }
 
+/** Mutable state of one run, shared by the phase loop and its helpers. */
+interface Run {
+  readonly state: SearchState;
+  readonly params: TabuParameters;
+  readonly budget: SearchBudget;
+  readonly rng: Rng;
+  /** Best solution of the current phase. */
+  readonly phaseBest: Int32Array;
+  iteration: number;
+  stopped: boolean;
+  /** Best objective of the whole run, for progress reports. */
+  bestObjective: number;
+}
+
 /**
- * Iterated tabu search: a best-improvement tabu search over one-item moves and swaps runs until
- * it stalls, then restarts from the best solution so far after a random perturbation.
- * Anytime: stops only when the budget runs out, and always returns the best solution seen.
+ * Iterated tabu search with recombination. A best-improvement tabu search over one-item moves
+ * and swaps runs until it stalls (a phase); the next phase starts from the best solution so far,
+ * either perturbed at random or recombined with one of the elite solutions. Anytime: stops only
+ * when the budget runs out, and always returns the best solution seen.
  */
 export function runIteratedTabuSearch(
   problem: CoreProblem,
@@ -71,70 +86,91 @@ export function runIteratedTabuSearch(
 ): SearchOutcome {
   const state = new SearchState(problem, rng);
   state.load(initial);
+  const run: Run = {
+    state,
+    params,
+    budget,
+    rng,
+    phaseBest: new Int32Array(problem.n),
+    iteration: 0,
+    stopped: budget.maxIterations <= 0,
+    bestObjective: state.objective,
+  };
   const best = Int32Array.from(initial);
-  let bestObjective = state.objective;
   let bestFoundAt = performance.now();
-  const phaseBest = new Int32Array(problem.n);
   const pool = new ElitePool(params.eliteSize);
   const child = new Int32Array(problem.n);
-  let iter = 0;
-  let stop = budget.maxIterations <= 0;
 
-  while (!stop) {
-    let phaseObjective = state.objective;
-    phaseBest.set(state.assign);
-    let idle = 0;
-    for (;;) {
-      if (idle >= params.stallIterations) {
-        // A new size profile is first polished with sizes frozen, or moves would undo it at once.
-        if (state.allowMoves) break;
-        state.allowMoves = true;
-        idle = 0;
-      }
-      if (!state.selectMove(iter, phaseObjective + tolerance(phaseObjective))) {
-        stop = true;
-        break;
-      }
-      applyChosen(state, iter, params, rng);
-      iter++;
-      if (state.objective > phaseObjective + tolerance(phaseObjective)) {
-        phaseObjective = state.objective;
-        phaseBest.set(state.assign);
-        idle = 0;
-      } else {
-        idle++;
-      }
-      if (iter >= budget.maxIterations) {
-        stop = true;
-        break;
-      }
-      if ((iter & CHECK_MASK) === 0) {
-        const now = performance.now();
-        const shownBest = Math.max(bestObjective, phaseObjective);
-        if (now >= budget.deadline || (budget.onCheck && !budget.onCheck(iter, shownBest))) {
-          stop = true;
-          break;
-        }
-      }
-    }
-    if (phaseObjective > bestObjective + tolerance(bestObjective)) {
-      bestObjective = phaseObjective;
-      best.set(phaseBest);
+  while (!run.stopped) {
+    const phaseObjective = runTabuPhase(run);
+    if (phaseObjective > run.bestObjective + tolerance(run.bestObjective)) {
+      run.bestObjective = phaseObjective;
+      best.set(run.phaseBest);
       bestFoundAt = performance.now();
     }
-    if (stop) break;
-    if (params.eliteSize > 0) pool.offer(phaseBest, phaseObjective, tolerance(phaseObjective));
+    if (run.stopped) break;
+    pool.offer(run.phaseBest, phaseObjective, tolerance(phaseObjective));
     const mate = pool.size > 1 && rng() < params.combineProbability ? pool.pick(rng) : null;
     if (mate !== null && !sameSolution(mate, best) && combineSolutions(problem, best, mate, rng, child)) {
       state.load(child);
-      state.allowMoves = true;
     } else {
       state.load(best);
       state.allowMoves = !(rng() < params.shiftProbability && shiftBlock(state, rng));
       perturb(state, params.perturbStrength, params.moveShare, rng);
     }
   }
-  return { best, bestObjective, iterations: iter, bestFoundAt };
+  return { best, bestObjective: run.bestObjective, iterations: run.iteration, bestFoundAt };
+}
+
+/**
+ * Runs tabu search from the current state until `stallIterations` pass without improving the
+ * phase's best, or the budget runs out. Leaves that best in `run.phaseBest` and returns its value.
+ */
+function runTabuPhase(run: Run): number {
+  const { state, params, budget, rng } = run;
+  let phaseObjective = state.objective;
+  run.phaseBest.set(state.assign);
+  let idle = 0;
+  for (;;) {
+    if (idle >= params.stallIterations) {
+      // A new size profile is first polished with sizes frozen, or moves would undo it at once.
+      if (state.allowMoves) break;
+      state.allowMoves = true;
+      idle = 0;
+    }
+    if (!state.selectMove(run.iteration, phaseObjective + tolerance(phaseObjective))) {
+      run.stopped = true;
+      break;
+    }
+    applyChosen(state, run.iteration, params, rng);
+    run.iteration++;
+    if (state.objective > phaseObjective + tolerance(phaseObjective)) {
+      phaseObjective = state.objective;
+      run.phaseBest.set(state.assign);
+      idle = 0;
+    } else {
+      idle++;
+    }
+    if (
+      run.iteration >= budget.maxIterations ||
+      ((run.iteration & CHECK_MASK) === 0 && outOfTime(run, phaseObjective))
+    ) {
+      run.stopped = true;
+      break;
+    }
+  }
+  state.allowMoves = true;
+  return phaseObjective;
+}
+
+/** Checks the clock and lets the caller's progress callback stop the run. */
+function outOfTime(run: Run, phaseObjective: number): boolean {
+  const { budget } = run;
+  if (performance.now() >= budget.deadline) return true;
+  return (
+    budget.onCheck !== undefined &&
+    !budget.onCheck(run.iteration, Math.max(run.bestObjective, phaseObjective))
+  );
 }
 
 function sameSolution(a: Int32Array, b: Int32Array): boolean {

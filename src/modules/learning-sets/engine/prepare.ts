@@ -182,13 +182,18 @@ function buildCore(problem: GroupingProblem, unitMembers: number[][]): PreparedP
   penalise(keepApart, apartPenalty);
 
   const dist = new Float64Array(units * units);
+  const pairDist = new Float32Array(units * units);
   let scoreOffset = 0;
   for (let i = 0; i < n; i++) {
     const u = unitIndex[i]!;
     for (let j = 0; j < n; j++) {
       const v = unitIndex[j]!;
-      if (u !== v) dist[u * units + v]! += personDist[i * n + j]!;
-      else if (i < j) scoreOffset += personDist[i * n + j]!;
+      if (u !== v) {
+        dist[u * units + v]! += personDist[i * n + j]!;
+        pairDist[u * units + v]! += distances[i * n + j]!;
+      } else if (i < j) {
+        scoreOffset += personDist[i * n + j]!;
+      }
     }
   }
   const weight = Int32Array.from(unitMembers, (members) => members.length);
@@ -196,6 +201,7 @@ function buildCore(problem: GroupingProblem, unitMembers: number[][]): PreparedP
     n: units,
     m: problem.lower.length,
     dist,
+    pairDist,
     weight,
     uniform: units === n,
     lower: Int32Array.from(problem.lower),
