@@ -31,6 +31,8 @@ describe('the national dashboard', () => {
     expect(text).toContain('1 of 10 regions launched');
     expect(page.body).toContain('<svg class="app-chart"');
     expect(page.body).toContain('Clinicians recruited against target by region');
+    expect(text).toContain('Action learning: session returns');
+    expect(text).toContain('No session returns yet.');
     // A partner reads but cannot change.
     expect(page.body).not.toContain('action="/programme/phases/');
     const csv = await agent.get('/programme/dashboard.csv');

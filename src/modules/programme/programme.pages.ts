@@ -18,6 +18,7 @@ import {
   spendInput,
   targetInput,
 } from './programme.schemas.ts';
+import type { SessionReturnsSummary } from '../learning-sets/index.ts';
 import type { ProgrammeService } from './programme.service.ts';
 
 const V = 'modules/programme/views';
@@ -31,7 +32,13 @@ function codeOf(request: FastifyRequest): string {
   return code;
 }
 
-export async function programmePages(app: FastifyInstance, opts: { programme: ProgrammeService }) {
+export async function programmePages(
+  app: FastifyInstance,
+  opts: {
+    programme: ProgrammeService;
+    sessionReturns: (regionCode: string | 'all') => Promise<SessionReturnsSummary>;
+  },
+) {
   const { programme } = opts;
 
   app.navItems.push({
@@ -48,7 +55,19 @@ export async function programmePages(app: FastifyInstance, opts: { programme: Pr
   app.get('/programme', { config: viewers }, async (request, reply) => {
     const d = await programme.dashboard(request.actor!);
     const scope = programme.visibleRegions(request.actor!);
+    // Action learning session returns (counts and themes, no names), for the regions in view.
+    const returns = await opts.sessionReturns(scope === 'all' || scope.length !== 1 ? 'all' : scope[0]!);
+    const learning = {
+      ...returns,
+      byRegion: returns.byRegion
+        .filter((r) => scope === 'all' || scope.includes(r.regionCode))
+        .map((r) => ({ ...r, name: d.regions.find((x) => x.code === r.regionCode)?.name ?? r.regionCode })),
+      recentThemes: returns.recentThemes
+        .filter((r) => scope === 'all' || scope.includes(r.regionCode))
+        .slice(0, 5),
+    };
     return reply.page(`${V}/dashboard.njk`, {
+      learning,
       pageTitle:
         scope === 'all' ? 'National dashboard' : `Dashboard: ${d.regions.map((r) => r.name).join(', ')}`,
       gridClass: 'nhsuk-grid-column-full',
