@@ -369,6 +369,12 @@ export async function listSetMembersWithNames(db: Executor, setId: number) {
     .execute();
 }
 
+/** The set (aliased `s`) is facilitated by the user or has them as a member. */
+function involvesUser(userId: number) {
+  return sql<boolean>`(s.facilitator_user_id = ${userId}
+    or exists (select 1 from ls_set_members m where m.set_id = s.id and m.user_id = ${userId}))`;
+}
+
 /** Published sets the user belongs to or facilitates. */
 export async function listSetsOfUser(db: Executor, userId: number) {
   return db
@@ -378,18 +384,7 @@ export async function listSetsOfUser(db: Executor, userId: number) {
     .innerJoin('intakes as i', 'i.id', 'f.intake_id')
     .leftJoin('users as u', 'u.id', 's.facilitator_user_id')
     .where('f.status', '=', 'published')
-    .where((eb) =>
-      eb.or([
-        eb('s.facilitator_user_id', '=', userId),
-        eb.exists(
-          eb
-            .selectFrom('ls_set_members as m')
-            .whereRef('m.set_id', '=', 's.id')
-            .where('m.user_id', '=', userId)
-            .select('m.user_id'),
-        ),
-      ]),
-    )
+    .where(involvesUser(userId))
     .select([
       's.id',
       's.name',
@@ -750,18 +745,7 @@ export async function listCalendarSessions(db: Executor, userId: number) {
     .innerJoin('ls_formations as f', 'f.id', 's.formation_id')
     .leftJoin('users as fac', 'fac.id', 's.facilitator_user_id')
     .where('f.status', '=', 'published')
-    .where((eb) =>
-      eb.or([
-        eb('s.facilitator_user_id', '=', userId),
-        eb.exists(
-          eb
-            .selectFrom('ls_set_members as m')
-            .whereRef('m.set_id', '=', 's.id')
-            .where('m.user_id', '=', userId)
-            .select('m.user_id'),
-        ),
-      ]),
-    )
+    .where(involvesUser(userId))
     .select([
       'ss.id',
       'ss.starts_at',
