@@ -32,8 +32,10 @@ const { values: args } = parseArgs({
     'no-analyze': { type: 'boolean', default: false },
     out: { type: 'string' },
     only: { type: 'string' },
+    repeat: { type: 'string', default: '5' },
   },
 });
+const REPEAT = Number(args.repeat);
 const LARGE = Number(args.large);
 
 type Captured = { sql: string; parameters: readonly unknown[]; ms: number };
@@ -131,7 +133,16 @@ async function main() {
 
     type Query = { sql: string; parameters: readonly unknown[]; scenarios: Set<string> };
     const queries = new Map<string, Query>();
-    const perRequest: { scenario: string; path: string; status: number; queries: number }[] = [];
+    const perRequest: {
+      scenario: string;
+      path: string;
+      status: number;
+      queries: number;
+      /** Median over --repeat runs, one request at a time: the whole request, and its SQL alone. */
+      ms: number;
+      sqlMs: number;
+    }[] = [];
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
     const problems: string[] = [];
     const params = new Map<string, string | null>();
     for (const s of SCENARIOS.filter((x) => !args.only || x.name.includes(args.only))) {
@@ -154,8 +165,33 @@ async function main() {
         },
       });
       const ran = capturing;
+      // Timing: the same request again, one at a time, so a page's own cost (SQL, and the rest:
+      // rendering, serialising) shows without the queueing of the load benchmark.
+      const walls: number[] = [];
+      const sqls: number[] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        capturing = [];
+        const t0 = performance.now();
+        await app.inject({
+          method: 'GET',
+          url,
+          headers: {
+            ...(s.as ? { cookie: cookies.get(s.as)! } : {}),
+            accept: s.api ? 'application/json' : 'text/html',
+          },
+        });
+        walls.push(performance.now() - t0);
+        sqls.push(capturing.reduce((sum, q) => sum + q.ms, 0));
+      }
       capturing = null;
-      perRequest.push({ scenario: s.name, path: url, status: res.statusCode, queries: ran.length });
+      perRequest.push({
+        scenario: s.name,
+        path: url,
+        status: res.statusCode,
+        queries: ran.length,
+        ms: median(walls),
+        sqlMs: median(sqls),
+      });
       if (res.statusCode !== 200) problems.push(`${s.name}: ${url} answered ${res.statusCode}`);
       for (const q of ran) {
         const key = q.sql;
@@ -201,9 +237,12 @@ async function main() {
     }
 
     console.log(`\n## Query plans (${handle.backend}, ${members} members)\n`);
-    console.log('| page | status | queries |');
-    console.log('|---|---:|---:|');
-    for (const r of perRequest) console.log(`| ${r.scenario} | ${r.status} | ${r.queries} |`);
+    console.log(`| page | status | queries | ms (median of ${REPEAT}) | of which SQL ms |`);
+    console.log('|---|---:|---:|---:|---:|');
+    for (const r of perRequest)
+      console.log(
+        `| ${r.scenario} | ${r.status} | ${r.queries} | ${r.ms.toFixed(1)} | ${r.sqlMs.toFixed(1)} |`,
+      );
     console.log(`\n${checked.length} distinct queries explained${analyze ? ' (reads with ANALYZE)' : ''}.`);
     const slow = checked
       .filter((c) => c.ms !== null)

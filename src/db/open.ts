@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import type { Database } from './database.ts';
@@ -34,6 +35,51 @@ export async function openPglite(dataDirOrUrl: string, loadDataDir?: Blob | File
   return pglite;
 }
 
+type PoolClient = pg.PoolClient;
+
+/**
+ * Makes every query a named (prepared) statement on its connection, so PostgreSQL parses and
+ * plans each distinct query once per connection instead of on every call. Most pages run five to
+ * fifteen small queries whose execution takes microseconds: parsing and planning them again was
+ * the larger part of the database's work (issue 8). The name is a hash of the SQL text, so the same
+ * text always maps to the same statement. Queries without parameters or holding a semicolon (a
+ * script, as migrations run) and very long parameter lists (bulk inserts) stay unnamed.
+ */
+export function withPreparedStatements(pool: pg.Pool): PostgresPoolLike {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      if (names.size > 5000) names.clear();
+      names.set(text, name);
+    }
+    return name;
+  };
+  const wrap = (client: PoolClient) =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return (text: unknown, values?: unknown[]) => {
+          if (
+            typeof text === 'string' &&
+            Array.isArray(values) &&
+            values.length > 0 &&
+            values.length <= 100 &&
+            !text.includes(';')
+          )
+            return target.query({ name: nameOf(text), text, values });
+          return (target.query as (...args: unknown[]) => unknown)(text, values);
+        };
+      },
+    });
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
+}
+type PostgresPoolLike = { connect(): Promise<PoolClient>; end(): Promise<void> };
+
 /** Wraps an open PGlite in Kysely; the caller still owns the PGlite. */
 export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
   const pool = new pg.Pool({
@@ -43,7 +89,7 @@ export function kyselyOverPglite(pglite: PGlite): Kysely<Database> {
     idleTimeoutMillis: 0,
     connectionTimeoutMillis: 30_000,
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }
 
 export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
@@ -53,7 +99,7 @@ export function kyselyOverPostgres(url: string, max = 10): Kysely<Database> {
   pool.on('error', (err) =>
     console.warn(`PostgreSQL connection lost (${err.message}); it will be replaced.`),
   );
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }
 
 /** Opens the configured database. PGlite takes an exclusive lock on its data directory first. */

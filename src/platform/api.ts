@@ -102,15 +102,25 @@ export async function platformApi(appBase: FastifyInstance, opts: { db: DB; acco
         summary: 'List accounts (national team)',
         querystring: userListQuery,
         response: {
-          200: z.object({ total: z.number(), page: z.number(), users: z.array(userOut) }),
+          200: z.object({
+            total: z.number().describe('Matches, counted up to 1,000 (see `capped`)'),
+            capped: z.boolean().describe('True when more than `total` accounts match'),
+            page: z.number(),
+            users: z.array(userOut),
+          }),
           403: errorOut,
         },
       },
     },
     async (request) => {
-      const { rows, total } = await accounts.listUsers({ ...request.query, pageSize: API_PAGE_SIZE });
+      const { rows, total, capped } = await accounts.listUsers({
+        ...request.query,
+        pageSize: API_PAGE_SIZE,
+        countCap: 1_000,
+      });
       return {
         total,
+        capped,
         page: request.query.page,
         users: rows.map((u) => ({
           id: u.id,

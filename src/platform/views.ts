@@ -2,6 +2,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { projectRoot, srcDir } from '../paths.ts';
 import type { FieldError } from './errors.ts';
+import { nhsukAttributes } from './nhsuk-attributes.ts';
 
 export const nhsukFrontendDir = path.join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist');
 /** Templates are found by paths relative to src/ ("views/...", "modules/x/views/...") or to nhsuk-frontend. */
@@ -32,8 +33,43 @@ function toDate(value: unknown): Date | null {
   return null;
 }
 
+type ExportedCallback = (err: Error | null, exported: Record<string, unknown> | null) => void;
+type TemplateWithExports = {
+  getExported(ctx: unknown, parentFrame?: unknown, cb?: ExportedCallback): void;
+};
+
+/**
+ * Remembers what a template exports (its macros) when it is imported without context.
+ *
+ * Nunjucks runs an imported template's top level again on every `{% from ... import ... %}`,
+ * and each NHS.UK component runs two or three such imports (attributes, icons) every time it is
+ * called: profiling a form page put about 40% of a request's CPU there. An import without context
+ * sees only the environment's globals, so its exports are the same every time: compute them once
+ * per compiled template. A template recompiled in development is a new object and misses the cache.
+ */
+function cacheContextFreeImports(): void {
+  const proto = (nunjucks.Template as unknown as { prototype: TemplateWithExports }).prototype;
+  if ((proto as { cln_cachedExports?: boolean }).cln_cachedExports) return;
+  const original = proto.getExported;
+  const cache = new WeakMap<object, Record<string, unknown>>();
+  proto.getExported = function (this: object, ctx: unknown, parentFrame?: unknown, cb?: ExportedCallback) {
+    if (typeof ctx !== 'function') return original.call(this, ctx, parentFrame, cb);
+    const done = ctx as ExportedCallback;
+    const hit = cache.get(this);
+    if (hit) return done(null, hit);
+    return original.call(this, (err: Error | null, exported: Record<string, unknown> | null) => {
+      if (!err && exported) cache.set(this, exported);
+      done(err, exported);
+    });
+  };
+  (proto as { cln_cachedExports?: boolean }).cln_cachedExports = true;
+}
+
 /** Filters every template may use; called by @fastify/view once the environment exists. */
 export function configureViewEnvironment(env: nunjucks.Environment): void {
+  cacheContextFreeImports();
+  // Used by src/nhsuk/macros/attributes.njk, which shadows the NHS.UK macro of the same name.
+  env.addGlobal('clnNhsukAttributes', nhsukAttributes);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {

@@ -329,6 +329,10 @@ describe('forming, publishing and running sets', () => {
     // The return feeds the dashboards without names.
     const summary = await summariseSessionReturns(ctx.db, 'Q35');
     expect(summary.returns).toBe(1);
+    expect(summary.sets).toBe(1);
+    expect((await summariseSessionReturns(ctx.db, 'all')).byRegion).toEqual([
+      { regionCode: 'Q35', returns: 1, attendanceRate: summary.attendanceRate },
+    ]);
     expect(summary.present).toBe(setMembers.length - 1);
     expect(JSON.stringify(summary)).not.toContain(members[0]!.name);
     expect((await summariseSessionReturns(ctx.db, 'Q36')).returns).toBe(0);

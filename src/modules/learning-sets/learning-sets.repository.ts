@@ -371,8 +371,10 @@ export async function listSetMembersWithNames(db: Executor, setId: number) {
 
 /** The set (aliased `s`) is facilitated by the user or has them as a member. */
 function involvesUser(userId: number) {
-  return sql<boolean>`(s.facilitator_user_id = ${userId}
-    or exists (select 1 from ls_set_members m where m.set_id = s.id and m.user_id = ${userId}))`;
+  // Written as one id list from two indexes (ls_sets_facilitator, ls_set_members_user): an `or`
+  // of the two conditions made PostgreSQL scan every set in the network.
+  return sql<boolean>`s.id in (select m.set_id from ls_set_members m where m.user_id = ${userId}
+    union all select f.id from ls_sets f where f.facilitator_user_id = ${userId})`;
 }
 
 /** Published sets the user belongs to or facilitates. */
@@ -664,39 +666,43 @@ export async function saveReturn(
 }
 
 export async function summariseReturns(db: Executor, regionCode: string | 'all') {
-  let q = db.selectFrom('ls_session_returns');
-  if (regionCode !== 'all') q = q.where('region_code', '=', regionCode);
-  const [totals, byRegion, recent] = await Promise.all([
-    q
+  // Totals come from ls_set_return_totals (one row per set, kept by triggers on the returns), so a
+  // dashboard view adds up a row per set instead of every return.
+  let t = db.selectFrom('ls_set_return_totals').where('returns', '>', 0);
+  if (regionCode !== 'all') t = t.where('region_code', '=', regionCode);
+  let recent = db.selectFrom('ls_session_returns');
+  if (regionCode !== 'all') recent = recent.where('region_code', '=', regionCode);
+  const [totals, byRegion, latest] = await Promise.all([
+    t
       .select([
-        (eb) => eb.fn.countAll<number>().as('returns'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('members_count'), sql<number>`0`).as('members'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('present_count'), sql<number>`0`).as('present'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('apologies_count'), sql<number>`0`).as('apologies'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('absent_count'), sql<number>`0`).as('absent'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('actions_reviewed'), sql<number>`0`).as('reviewed'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('actions_done'), sql<number>`0`).as('done'),
-        (eb) => eb.fn.count<number>('set_id').distinct().as('sets'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('returns'), sql<number>`0`).as('returns'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('members'), sql<number>`0`).as('members'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('present'), sql<number>`0`).as('present'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('apologies'), sql<number>`0`).as('apologies'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('absent'), sql<number>`0`).as('absent'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('reviewed'), sql<number>`0`).as('reviewed'),
+        (eb) => eb.fn.coalesce(eb.fn.sum<number>('done'), sql<number>`0`).as('done'),
+        (eb) => eb.fn.countAll<number>().as('sets'),
       ])
       .executeTakeFirstOrThrow(),
-    q
+    t
       .groupBy('region_code')
       .select([
         'region_code',
-        (eb) => eb.fn.countAll<number>().as('returns'),
-        (eb) => eb.fn.sum<number>('members_count').as('members'),
-        (eb) => eb.fn.sum<number>('present_count').as('present'),
+        (eb) => eb.fn.sum<number>('returns').as('returns'),
+        (eb) => eb.fn.sum<number>('members').as('members'),
+        (eb) => eb.fn.sum<number>('present').as('present'),
       ])
       .orderBy('region_code')
       .execute(),
-    q
+    recent
       .select(['region_code', 'session_date', 'themes'])
       .orderBy('session_date', 'desc')
       .orderBy('session_id', 'desc')
       .limit(10)
       .execute(),
   ]);
-  return { totals, byRegion, recent };
+  return { totals, byRegion, recent: latest };
 }
 
 // Calendar feeds

@@ -143,6 +143,19 @@ export interface LsCalendarFeedsTable {
 }
 
 /** Table types of the learning-sets module; gathered into the Database type in src/db/database.ts. */
+/** Session returns added up per set, kept by triggers (migration 0801). */
+export interface LsSetReturnTotalsTable {
+  set_id: number;
+  region_code: string;
+  returns: number;
+  members: number;
+  present: number;
+  apologies: number;
+  absent: number;
+  reviewed: number;
+  done: number;
+}
+
 export interface LearningSetsTables {
   ls_facilitators: LsFacilitatorsTable;
   ls_formations: LsFormationsTable;
@@ -153,5 +166,6 @@ export interface LearningSetsTables {
   ls_actions: LsActionsTable;
   ls_facilitator_notes: LsFacilitatorNotesTable;
   ls_session_returns: LsSessionReturnsTable;
+  ls_set_return_totals: LsSetReturnTotalsTable;
   ls_calendar_feeds: LsCalendarFeedsTable;
 }

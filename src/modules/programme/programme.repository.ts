@@ -70,17 +70,17 @@ export async function selectRegionProgramme(x: Executor, codes?: string[]) {
 }
 
 /**
- * Applications joined and offered in each region's current intake (the open one, else the latest).
- * Counts only columns of applications_intake_status so the count is an index-only scan.
+ * Applications joined and offered in each region's current intake (the open one, else the latest),
+ * from application_counts (kept by triggers on applications), not by counting applications.
  */
 export async function selectRecruitmentCounts(x: Executor) {
   const rows = await sql<{ region_code: string; accepted: number; offered: number; applied: number }>`
     select i.region_code,
-      count(a.intake_id) filter (where a.status = 'accepted')::int as accepted,
-      count(a.intake_id) filter (where a.status = 'offered')::int as offered,
-      count(a.intake_id)::int as applied
+      coalesce(sum(c.n) filter (where c.status = 'accepted'), 0)::int as accepted,
+      coalesce(sum(c.n) filter (where c.status = 'offered'), 0)::int as offered,
+      coalesce(sum(c.n), 0)::int as applied
     from intakes i
-    left join applications a on a.intake_id = i.id
+    left join application_counts c on c.intake_id = i.id
     where i.id = (select i2.id from intakes i2 where i2.region_code = i.region_code
                   order by (i2.status = 'open') desc, i2.opens_on desc limit 1)
     group by i.region_code`.execute(x);

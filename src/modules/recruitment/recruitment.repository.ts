@@ -322,6 +322,8 @@ export async function topOfWaitlist(x: Executor, intakeId: number) {
     .executeTakeFirst();
 }
 
+const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 export async function listApplications(x: Executor, regionCode: string, f: ListQuery, pageSize: number) {
   let q = x
     .selectFrom('applications as a')
@@ -330,10 +332,7 @@ export async function listApplications(x: Executor, regionCode: string, f: ListQ
   if (f.status) q = q.where('a.status', '=', f.status);
   if (f.profession) q = q.where('a.profession', '=', f.profession);
   if (f.endorsement) q = q.where('e.status', '=', f.endorsement);
-  if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where('a.search_text', 'like', like);
-  }
+  if (f.q) q = q.where('a.search_text', 'like', likePattern(f.q));
   let ordered = q.select([
     'a.id',
     'a.reference',
@@ -373,33 +372,56 @@ export async function listApplications(x: Executor, regionCode: string, f: ListQ
       .limit(pageSize)
       .offset((f.page - 1) * pageSize)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    countApplications(x, regionCode, f),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: count };
 }
 
-export async function countByStatus(x: Executor, intakeId: number) {
-  const rows = await x
-    .selectFrom('applications')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('intake_id', '=', intakeId)
-    .groupBy('status')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<
-    Record<ApplicationStatus, number>
-  >;
+/**
+ * How many applications a review list matches. Without a free-text or endorsement filter the
+ * figure comes from application_counts (kept by triggers), not from counting the region's rows.
+ */
+async function countApplications(x: Executor, regionCode: string, f: ListQuery): Promise<number> {
+  if (!f.q && !f.endorsement) {
+    let c = x.selectFrom('application_counts').where('region_code', '=', regionCode);
+    if (f.status) c = c.where('status', '=', f.status);
+    if (f.profession) c = c.where('profession', '=', f.profession);
+    const row = await c
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('n'), sql<number>`0`).as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+  let q = x.selectFrom('applications as a').where('a.region_code', '=', regionCode);
+  if (f.endorsement)
+    q = q.innerJoin('endorsements as e', 'e.application_id', 'a.id').where('e.status', '=', f.endorsement);
+  if (f.status) q = q.where('a.status', '=', f.status);
+  if (f.profession) q = q.where('a.profession', '=', f.profession);
+  if (f.q) q = q.where('a.search_text', 'like', likePattern(f.q));
+  const row = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
-export async function professionMix(x: Executor, intakeId: number) {
+/** An intake's applications by status and profession (from application_counts). */
+export async function intakeCounts(x: Executor, intakeId: number) {
   const rows = await x
-    .selectFrom('applications')
-    .select(['profession', (eb) => eb.fn.countAll<number>().as('n')])
+    .selectFrom('application_counts')
+    .select(['status', 'profession', 'n'])
     .where('intake_id', '=', intakeId)
-    .where('status', 'not in', ['withdrawn', 'declined'])
-    .groupBy('profession')
-    .orderBy('profession')
+    .where('n', '>', 0)
     .execute();
-  return rows.map((r) => ({ profession: r.profession, n: Number(r.n) }));
+  const byStatus: Partial<Record<ApplicationStatus, number>> = {};
+  const mix = new Map<string, number>();
+  for (const r of rows) {
+    byStatus[r.status] = (byStatus[r.status] ?? 0) + r.n;
+    if (r.status !== 'withdrawn' && r.status !== 'declined')
+      mix.set(r.profession, (mix.get(r.profession) ?? 0) + r.n);
+  }
+  return {
+    byStatus,
+    professionMix: [...mix]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([profession, n]) => ({ profession, n })),
+  };
 }
 
 export async function applicationsForExport(

@@ -287,3 +287,40 @@ describe('CSV import and export', () => {
     expect(csv).not.toContain('ada.import2@nhs.test');
   });
 });
+
+describe('application_counts (kept by triggers)', () => {
+  const counted = async () =>
+    (
+      await ctx.db
+        .selectFrom('applications')
+        .select(['intake_id', 'status', 'profession', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['intake_id', 'status', 'profession'])
+        .orderBy('intake_id')
+        .orderBy('status')
+        .orderBy('profession')
+        .execute()
+    ).map((r) => ({ ...r, n: Number(r.n) }));
+  const kept = () =>
+    ctx.db
+      .selectFrom('application_counts')
+      .select(['intake_id', 'status', 'profession', 'n'])
+      .where('n', '<>', 0)
+      .orderBy('intake_id')
+      .orderBy('status')
+      .orderBy('profession')
+      .execute();
+
+  it('match a count of the applications after submissions, decisions, bulk updates and deletes', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q38' }]);
+    const ids = await submitMany(3, 'RHW');
+    await recruitment.decide(lead, ids[0]!, { decision: 'shortlist' });
+    expect(await kept()).toEqual(await counted());
+    expect((await kept()).length).toBeGreaterThan(0);
+    // Many rows in one statement, and a status change that moves rows between groups.
+    await ctx.db.updateTable('applications').set({ status: 'withdrawn' }).where('id', 'in', ids).execute();
+    expect(await kept()).toEqual(await counted());
+    await ctx.db.deleteFrom('endorsements').where('application_id', '=', ids[2]!).execute();
+    await ctx.db.deleteFrom('applications').where('id', '=', ids[2]!).execute();
+    expect(await kept()).toEqual(await counted());
+  });
+});

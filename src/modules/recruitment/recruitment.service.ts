@@ -501,13 +501,16 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
   /** The region's quota meter and profession mix, for its leads and the national team. */
   async function regionSummary(actor: Actor, regionCode: string) {
     requireRole(actor, ['regional-lead'], regionCode);
-    const region = await repo.findRegion(db, regionCode);
+    const [region, intake, pending] = await Promise.all([
+      repo.findRegion(db, regionCode),
+      repo.findCurrentIntake(db, regionCode),
+      repo.findPendingQuotaRequest(db, regionCode),
+    ]);
     if (!region) throw new NotFoundError('Region not found');
-    const intake = await repo.findCurrentIntake(db, regionCode);
-    const counts = intake ? await repo.countByStatus(db, intake.id) : {};
-    const mix = intake ? await repo.professionMix(db, intake.id) : [];
+    const { byStatus: counts, professionMix: mix } = intake
+      ? await repo.intakeCounts(db, intake.id)
+      : { byStatus: {} as Partial<Record<ApplicationStatus, number>>, professionMix: [] };
     const taken = (counts.offered ?? 0) + (counts.accepted ?? 0);
-    const pending = await repo.findPendingQuotaRequest(db, regionCode);
     return {
       region: { code: region.code, name: region.name, autoOffer: region.auto_offer_waitlist },
       intake: intake ? { id: intake.id, name: intake.name, status: intake.status } : null,

@@ -93,10 +93,20 @@ export interface QuotaRequestsTable {
   created_at: Generated<Date>;
 }
 
+/** Applications per intake, status and profession, kept by triggers (migration 0801). */
+export interface ApplicationCountsTable {
+  intake_id: number;
+  region_code: string;
+  status: ApplicationStatus;
+  profession: string;
+  n: number;
+}
+
 /** Table types of the recruitment module; gathered into the Database type in src/db/database.ts. */
 export interface RecruitmentTables {
   application_drafts: ApplicationDraftsTable;
   applications: ApplicationsTable;
+  application_counts: ApplicationCountsTable;
   endorsements: EndorsementsTable;
   quota_requests: QuotaRequestsTable;
 }

@@ -71,9 +71,13 @@ export async function countActiveNationalUsers(x: Executor): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Accounts by name, filtered and paginated. With `countCap` the total stops at that many matches
+ * (`capped` says so): a list page needs no exact count of 100,000 accounts on every view.
+ */
 export async function listUsers(
   x: Executor,
-  f: { q?: string; role?: string; page: number; pageSize: number },
+  f: { q?: string; role?: string; page: number; pageSize: number; countCap?: number },
 ) {
   let q = x.selectFrom('users');
   if (f.q) {
@@ -99,7 +103,17 @@ export async function listUsers(
       .limit(f.pageSize)
       .offset((f.page - 1) * f.pageSize)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    f.countCap
+      ? x
+          .selectFrom(
+            q
+              .select('id')
+              .limit(f.countCap + 1)
+              .as('matches'),
+          )
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      : q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   const ids = rows.map((r) => r.id);
   const grants = ids.length
@@ -110,8 +124,11 @@ export async function listUsers(
         .orderBy('role')
         .execute()
     : [];
+  const n = Number(count.n);
+  const capped = f.countCap !== undefined && n > f.countCap;
   return {
-    total: Number(count.n),
+    total: capped ? f.countCap! : n,
+    capped,
     rows: rows.map((r) => ({
       ...r,
       roles: grants

@@ -12,6 +12,8 @@ import { idParam } from '../schemas.ts';
 
 const V = 'platform/admin/views';
 const PAGE_SIZE = 25;
+/** Lists count matches up to this many ("more than 1,000 accounts match"), not every row. */
+const LIST_COUNT_CAP = 1_000;
 const national = { access: ['national'] as const };
 
 export const auditQuery = z.object({
@@ -66,7 +68,11 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
   app.get('/admin/users', { config: national }, async (request, reply) => {
     const parsed = userListQuery.safeParse(request.query);
     const q = parsed.success ? parsed.data : { page: 1 };
-    const { rows, total } = await accounts.listUsers({ ...q, pageSize: PAGE_SIZE });
+    const { rows, total, capped } = await accounts.listUsers({
+      ...q,
+      pageSize: PAGE_SIZE,
+      countCap: LIST_COUNT_CAP,
+    });
     return reply.page(`${V}/users.njk`, {
       pageTitle: 'Accounts',
       gridClass: 'nhsuk-grid-column-full',
@@ -78,7 +84,12 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       })),
       query: q,
       roleItems: [{ value: '', text: 'Any role' }, ...roleItems],
-      pagination: paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/users${queryString(q, p)}`),
+      pagination: capped
+        ? {
+            ...paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/users${queryString(q, p)}`),
+            summary: `More than ${total.toLocaleString('en-GB')} accounts match: narrow the search`,
+          }
+        : paginationFor(q.page, PAGE_SIZE, total, (p) => `/admin/users${queryString(q, p)}`),
     });
   });
 
