@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { DB } from '../../src/db/database.ts';
+import { rebuildProfileTotals } from '../../src/modules/development/development.profile-totals.ts';
 import { BENCH_DOMAIN, progress, run } from './bulk.ts';
 
 export async function insertDevelopment(
@@ -22,7 +23,7 @@ export async function insertDevelopment(
   const h = (expr: string, mod: number) =>
     sql.raw(`(abs(hashtext(${seed}::text || ':' || ${expr})) % ${mod})`);
   const bench = sql`p.user_id between ${range.lo} and ${range.hi}`;
-  const steps = 9;
+  const steps = 10;
   const bar = progress('development', steps);
   let rows = 0;
   const stage = async (q: ReturnType<typeof sql>) => {
@@ -82,6 +83,12 @@ export async function insertDevelopment(
       select pl.created_at, pl.user_id, 'development.plan.create', 'development_plan', pl.id::text, 'Development plan created'
       from dev_plans pl where pl.user_id between ${range.lo} and ${range.hi}
     ) x join users u on u.id = x.user_id`);
+  // The competency profile figures are kept on write by the app; bulk-loaded ratings need a rebuild.
+  await rebuildProfileTotals(
+    db,
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()),
+  );
+  bar.increment();
   bar.stop();
   return rows;
 }

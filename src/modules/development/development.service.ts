@@ -19,6 +19,7 @@ import {
 } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
 import * as repo from './development.repository.ts';
+import * as totals from './development.profile-totals.ts';
 import {
   type FeedbackInput,
   feedbackInput,
@@ -87,18 +88,7 @@ export type DevelopmentDeps = {
    */
   isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
   now?: () => Date;
-  /** How long the regional and national profile figures are reused (default ten minutes). */
-  profileCacheMs?: number;
 };
-
-type ProfileFigures = [
-  Awaited<ReturnType<typeof repo.selectRegions>>,
-  repo.ProfileFigure[],
-  repo.ProfileFigure[],
-  repo.ProfileFigure[],
-  repo.ProfileFigure[],
-  Awaited<ReturnType<typeof repo.selectProfilePeople>>,
-];
 
 /** YYYY-MM-DD in the network's time zone. */
 export function londonDate(d: Date): string {
@@ -443,35 +433,33 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
   async function saveSelfAssessment(actor: Actor, raw: SelfAssessmentInput | unknown) {
     requireRole(actor, ['member']);
     const input = parseWith(selfAssessmentInput, raw);
-    return db
-      .transaction()
-      .execute(async (trx) => {
-        const current = await currentVersionFor(trx, actor.userId);
-        const version = await loadVersion(trx, input.versionId);
-        if (version.frameworkId !== current.frameworkId) {
-          throw new ValidationError([
-            {
-              field: 'versionId',
-              message: 'Assess yourself against the framework your region or cohort uses',
-            },
-          ]);
-        }
-        const errors = checkRatings(version, input.ratings, { requireAll: true });
-        if (errors.length) throw new ValidationError(errors);
-        const row = await repo.insertSelfAssessment(
-          trx,
-          { userId: actor.userId, versionId: version.id, regionCode: current.regionCode },
-          input.ratings,
-        );
-        await recordAudit(trx, actor, {
-          action: 'development.self-assessment.create',
-          entityType: 'dev_self_assessment',
-          entityId: row.id,
-          summary: `Recorded a self-assessment against ${version.frameworkName} (${input.ratings.length} competencies)`,
-        });
-        return { id: row.id };
-      })
-      .finally(invalidateProfiles);
+    return db.transaction().execute(async (trx) => {
+      const current = await currentVersionFor(trx, actor.userId);
+      const version = await loadVersion(trx, input.versionId);
+      if (version.frameworkId !== current.frameworkId) {
+        throw new ValidationError([
+          {
+            field: 'versionId',
+            message: 'Assess yourself against the framework your region or cohort uses',
+          },
+        ]);
+      }
+      const errors = checkRatings(version, input.ratings, { requireAll: true });
+      if (errors.length) throw new ValidationError(errors);
+      const row = await repo.insertSelfAssessment(
+        trx,
+        { userId: actor.userId, versionId: version.id, regionCode: current.regionCode },
+        input.ratings,
+      );
+      await totals.refreshMemberProfile(trx, actor.userId, version.id, today(), ['self']);
+      await recordAudit(trx, actor, {
+        action: 'development.self-assessment.create',
+        entityType: 'dev_self_assessment',
+        entityId: row.id,
+        summary: `Recorded a self-assessment against ${version.frameworkName} (${input.ratings.length} competencies)`,
+      });
+      return { id: row.id };
+    });
   }
 
   async function listSelfAssessments(actor: Actor, page: number, pageSize: number) {
@@ -732,20 +720,18 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
 
   async function closeRound(actor: Actor, roundId: number) {
     requireRole(actor, ['member']);
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        const round = await ownRound(trx, actor, roundId, { forUpdate: true });
-        if (round.closed_at) return;
-        await repo.closeRound(trx, roundId);
-        await recordAudit(trx, actor, {
-          action: 'development.feedback.close',
-          entityType: 'dev_feedback_round',
-          entityId: roundId,
-          summary: `Closed 360-degree feedback "${round.title}"`,
-        });
-      })
-      .finally(invalidateProfiles);
+    await db.transaction().execute(async (trx) => {
+      const round = await ownRound(trx, actor, roundId, { forUpdate: true });
+      if (round.closed_at) return;
+      await repo.closeRound(trx, roundId);
+      await totals.refreshMemberProfile(trx, round.user_id, round.version_id, today(), ['raters']);
+      await recordAudit(trx, actor, {
+        action: 'development.feedback.close',
+        entityType: 'dev_feedback_round',
+        entityId: roundId,
+        summary: `Closed 360-degree feedback "${round.title}"`,
+      });
+    });
   }
 
   /** What a rater's link shows; a used, unknown or closed link gets a clear refusal. */
@@ -768,35 +754,32 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
   /** Saves a rater's answers once: the response keeps the rater's group but not who they are. */
   async function submitFeedback(token: string, raw: FeedbackInput | unknown, who: AnonymousActor) {
     const input = parseWith(feedbackInput, raw);
-    return db
-      .transaction()
-      .execute(async (trx) => {
-        const rater = await repo.selectRaterByTokenHash(trx, hashToken(token), { forUpdate: true });
-        if (!rater) throw new RaterLinkError('not-found');
-        if (rater.responded_at) throw new RaterLinkError('used');
-        if (rater.closed_at !== null || rater.closes_on < today()) throw new RaterLinkError('closed');
-        const version = await loadVersion(trx, rater.version_id);
-        const errors = checkRatings(version, input.ratings, { requireAll: false });
-        if (!input.ratings.length && !input.strengths && !input.development)
-          errors.push({ field: 'form', message: 'Rate at least one competency or leave a comment' });
-        if (errors.length) throw new ValidationError(errors);
-        await repo.insertResponse(trx, {
-          roundId: rater.round_id,
-          group: rater.rater_group,
-          strengths: input.strengths,
-          development: input.development,
-          ratings: input.ratings,
-        });
-        await repo.markRaterResponded(trx, rater.id);
-        await recordAudit(trx, who, {
-          action: 'development.feedback.respond',
-          entityType: 'dev_feedback_round',
-          entityId: rater.round_id,
-          summary: `A rater (${RATER_GROUP_LABELS[rater.rater_group]}) gave 360-degree feedback`,
-        });
-        return { memberName: rater.member_name };
-      })
-      .finally(invalidateProfiles);
+    return db.transaction().execute(async (trx) => {
+      const rater = await repo.selectRaterByTokenHash(trx, hashToken(token), { forUpdate: true });
+      if (!rater) throw new RaterLinkError('not-found');
+      if (rater.responded_at) throw new RaterLinkError('used');
+      if (rater.closed_at !== null || rater.closes_on < today()) throw new RaterLinkError('closed');
+      const version = await loadVersion(trx, rater.version_id);
+      const errors = checkRatings(version, input.ratings, { requireAll: false });
+      if (!input.ratings.length && !input.strengths && !input.development)
+        errors.push({ field: 'form', message: 'Rate at least one competency or leave a comment' });
+      if (errors.length) throw new ValidationError(errors);
+      await repo.insertResponse(trx, {
+        roundId: rater.round_id,
+        group: rater.rater_group,
+        strengths: input.strengths,
+        development: input.development,
+        ratings: input.ratings,
+      });
+      await repo.markRaterResponded(trx, rater.id);
+      await recordAudit(trx, who, {
+        action: 'development.feedback.respond',
+        entityType: 'dev_feedback_round',
+        entityId: rater.round_id,
+        summary: `A rater (${RATER_GROUP_LABELS[rater.rater_group]}) gave 360-degree feedback`,
+      });
+      return { memberName: rater.member_name };
+    });
   }
 
   /** The 360 report, once the round has closed, with the anonymity rules applied. */
@@ -918,6 +901,10 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
           summary: 'Closed 360-degree feedback: its closing date passed',
         });
       }
+      // Rounds closed by date (or missed) join the competency profile figures.
+      if (!opts.roundId)
+        for (const r of await totals.roundsToCount(trx, t, 500))
+          await totals.refreshMemberProfile(trx, r.user_id, r.version_id, t, ['raters']);
       const due = await repo.selectRatersDueReminder(trx, {
         today: t,
         before,
@@ -1226,31 +1213,17 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * item, the next smallest is withheld too, so it cannot be worked out from the national figure.
    * National team: every region; a regional lead: their own region(s) and the national profile.
    */
-  /**
-   * The profile figures add up every rating in the network: at national scale that is seconds of
-   * SQL. They are computed once per framework version and day, shared by every request (one
-   * computation in flight at a time), and kept for PROFILE_CACHE_MS; a new rating saved through this
-   * process clears them at once, and other processes see it within that time.
-   */
-  const profileCache = new Map<string, { at: number; figures: Promise<ProfileFigures> }>();
-  const profileCacheMs = deps.profileCacheMs ?? 10 * 60_000;
-  function profileFigures(vid: number, t: string): Promise<ProfileFigures> {
-    const key = `${vid}|${t}`;
-    const hit = profileCache.get(key);
-    if (hit && Date.now() - hit.at < profileCacheMs) return hit.figures;
-    const figures = Promise.all([
+  /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
+  function profileFigures(vid: number) {
+    return Promise.all([
       repo.selectRegions(db),
-      repo.selectSelfProfile(db, vid, 'element'),
-      repo.selectSelfProfile(db, vid, 'domain'),
-      repo.selectRaterProfile(db, vid, 'element', t),
-      repo.selectRaterProfile(db, vid, 'domain', t),
-      repo.selectProfilePeople(db, vid, t),
+      totals.selectProfileTotals(db, vid, 'self', 'element'),
+      totals.selectProfileTotals(db, vid, 'self', 'domain'),
+      totals.selectProfileTotals(db, vid, 'raters', 'element'),
+      totals.selectProfileTotals(db, vid, 'raters', 'domain'),
+      totals.selectProfilePeopleTotals(db, vid),
     ]);
-    profileCache.set(key, { at: Date.now(), figures });
-    figures.catch(() => profileCache.delete(key));
-    return figures;
   }
-  const invalidateProfiles = () => profileCache.clear();
 
   async function getProfiles(actor: Actor, versionId?: number) {
     requireRole(actor, ['regional-lead']);
@@ -1264,8 +1237,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       if (vid === undefined) throw new NotFoundError('No leadership framework has been set up yet');
     }
     const version = await loadVersion(db, vid);
-    const t = today();
-    const [regions, selfEl, selfDom, ratEl, ratDom, people] = await profileFigures(vid, t);
+    const [regions, selfEl, selfDom, ratEl, ratDom, people] = await profileFigures(vid);
 
     type Cell = { people: number | null; mean: number | null; suppressed: boolean };
     const key = (region: string | null, national: boolean, item: number) =>

@@ -79,6 +79,8 @@ export interface DevFeedbackRoundsTable {
   closes_on: DateString;
   closed_at: NullableTimestamp;
   created_at: Generated<Date>;
+  /** Set once a closed round has been added to the competency profile figures. */
+  counted_in_profile: Generated<boolean>;
 }
 
 export interface DevRatersTable {
@@ -143,6 +145,33 @@ export interface DevPlanReviewsTable {
 }
 
 /** Table types of the development module; gathered into the Database type in src/db/database.ts. */
+/** Competency profile figures kept on write (migration 0802, development.profile-totals.ts). */
+export interface DevProfileMembersTable {
+  version_id: number;
+  kind: 'self' | 'raters';
+  user_id: number;
+  region_code: string;
+  level: 'element' | 'domain';
+  item_id: number;
+  mean: number;
+}
+export interface DevProfileTotalsTable {
+  version_id: number;
+  kind: string;
+  region_code: string;
+  level: string;
+  item_id: number;
+  people: number;
+  rows: number;
+  total: number;
+}
+export interface DevProfilePeopleTable {
+  version_id: number;
+  kind: string;
+  region_code: string;
+  people: number;
+}
+
 export interface DevelopmentTables {
   dev_frameworks: DevFrameworksTable;
   dev_framework_versions: DevFrameworkVersionsTable;
@@ -159,4 +188,7 @@ export interface DevelopmentTables {
   dev_plans: DevPlansTable;
   dev_plan_goals: DevPlanGoalsTable;
   dev_plan_reviews: DevPlanReviewsTable;
+  dev_profile_members: DevProfileMembersTable;
+  dev_profile_totals: DevProfileTotalsTable;
+  dev_profile_people: DevProfilePeopleTable;
 }
