@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
-import { rebuildProfileTotals } from '../../modules/development/development.profile-totals.ts';
 
 // Competency profiles kept up to date on write (issue 8): each member's means and their totals per
 // region and nationally, instead of adding up every rating on each view. See
-// src/modules/development/development.profile-totals.ts.
+// src/modules/development/development.profile-totals.ts. The development module fills them from the
+// existing ratings when it starts and finds them empty (ensureProfileTotals).
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table dev_profile_members (
@@ -41,8 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   );
   await sql`create index dev_feedback_rounds_uncounted on dev_feedback_rounds (closes_on)
     where not counted_in_profile`.execute(db);
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-  await rebuildProfileTotals(db, today);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -93,6 +93,21 @@ export async function rebuildProfileTotals(x: Executor, today: string): Promise<
     where not counted_in_profile and (closed_at is not null or closes_on < ${today})`.execute(x);
 }
 
+/**
+ * Fills the figures from the ratings already recorded when they have never been computed (the
+ * first start after the tables were added). Called as the module starts; cheap otherwise.
+ */
+export async function ensureProfileTotals(x: Executor, today: string): Promise<boolean> {
+  const { rows } = await sql<{ built: boolean; rated: boolean }>`select
+    exists (select 1 from dev_profile_members) as built,
+    exists (select 1 from dev_self_ratings) or exists (select 1 from dev_feedback_ratings) as rated`.execute(
+    x,
+  );
+  if (rows[0]!.built || !rows[0]!.rated) return false;
+  await rebuildProfileTotals(x, today);
+  return true;
+}
+
 type TotalKey = string;
 const totalKey = (kind: string, region: string, level: string, item: number): TotalKey =>
   `${kind}\u0000${region}\u0000${level}\u0000${item}`;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { GoalStatus, RaterGroup } from './development.table.ts';
 
