@@ -18,6 +18,7 @@ import {
   requireRole,
 } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { londonDate } from '../../platform/dates.ts';
 import * as repo from './development.repository.ts';
 import * as totals from './development.profile-totals.ts';
 import {
@@ -91,9 +92,7 @@ export type DevelopmentDeps = {
 };
 
 /** YYYY-MM-DD in the network's time zone. */
-export function londonDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d);
-}
+export { londonDate };
 
 function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T12:00:00Z`);

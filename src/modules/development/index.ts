@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { developmentApi } from './development.api.ts';
 import { developmentPages } from './development.pages.ts';
+import { londonDate } from '../../platform/dates.ts';
 import { ensureProfileTotals } from './development.profile-totals.ts';
 import { createDevelopmentService } from './development.service.ts';
 
@@ -27,8 +28,8 @@ export async function developmentModule(
     isMentorOf: opts.isMentorOf,
   });
   // Competency profile figures, computed once from existing ratings, then kept on write.
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-  if (await ensureProfileTotals(opts.db, today)) app.log.info('Computed the competency profile figures');
+  if (await ensureProfileTotals(opts.db, londonDate()))
+    app.log.info('Computed the competency profile figures');
   app.navItems.push(
     { href: '/development', text: 'Development', roles: ['member'] },
     { href: '/development/profiles', text: 'Development profiles', roles: ['national', 'regional-lead'] },

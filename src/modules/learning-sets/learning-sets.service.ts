@@ -1,5 +1,6 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, requireRole } from '../../platform/permissions.ts';
@@ -131,16 +132,17 @@ function togetherGroups(pairs: [number, number][]): number[][] {
 }
 
 /** Minutes east of UTC of Europe/London at that instant. */
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 function londonOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
+  const parts = londonParts.formatToParts(at);
   const n = (t: string) => Number(parts.find((p) => p.type === t)!.value);
   const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
   return Math.round((asUtc - Math.floor(at.getTime() / 60000) * 60000) / 60000);
@@ -153,10 +155,6 @@ export function londonTime(date: string, time: string): Date {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   const first = new Date(guess - londonOffsetMinutes(new Date(guess)) * 60000);
   return new Date(guess - londonOffsetMinutes(first) * 60000);
-}
-
-function londonDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(at);
 }
 
 function addDays(date: string, days: number): string {

@@ -42,6 +42,9 @@ export function recruitmentChart(d: Dashboard): string {
   return svg(labelW + barW + 140, h, 'Clinicians recruited against target by region', body);
 }
 
+const monthLabel = new Intl.DateTimeFormat('en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+const moneyFormat = new Intl.NumberFormat('en-GB');
+
 function dayNumber(date: string): number {
   return Math.round(new Date(`${date}T12:00:00Z`).getTime() / 86_400_000);
 }
@@ -68,7 +71,7 @@ export function timelineChart(d: Dashboard): string {
     m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1))
   ) {
     const iso = m.toISOString().slice(0, 10);
-    const label = m.toLocaleDateString('en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+    const label = monthLabel.format(m);
     body += `<line x1="${x(iso).toFixed(1)}" y1="4" x2="${x(iso).toFixed(1)}" y2="${10 + rows.length * rowH}" stroke="${GREY}"></line><text x="${x(iso).toFixed(1)}" y="${24 + rows.length * rowH}" font-size="12" text-anchor="middle" fill="${DARK}">${esc(label)}</text>`;
   }
   body += `<line x1="${x(d.asOf).toFixed(1)}" y1="0" x2="${x(d.asOf).toFixed(1)}" y2="${10 + rows.length * rowH}" stroke="${DARK}" stroke-dasharray="4 3"></line>`;
@@ -103,7 +106,7 @@ export function fundingChart(d: Dashboard): string {
   const rowH = 34;
   const max = Math.max(1, ...rows.map((r) => r.funding.allocated));
   const scale = (v: number) => (v / max) * barW;
-  const money = (v: number) => `£${Math.round(v).toLocaleString('en-GB')}`;
+  const money = (v: number) => `£${moneyFormat.format(Math.round(v))}`;
   let body = '';
   rows.forEach((r, i) => {
     const y = 10 + i * rowH;

@@ -75,7 +75,7 @@ export async function programmePages(
       national: scope === 'all',
       isNationalTeam: request.actor!.roles.some((g) => g.role === 'national'),
       charts: { recruitment: recruitmentChart(d), timeline: timelineChart(d), funding: fundingChart(d) },
-      phases: await programme.listPhases(),
+      phases: d.phaseRows,
     });
   });
 

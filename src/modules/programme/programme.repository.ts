@@ -79,10 +79,9 @@ export async function selectRecruitmentCounts(x: Executor) {
       coalesce(sum(c.n) filter (where c.status = 'accepted'), 0)::int as accepted,
       coalesce(sum(c.n) filter (where c.status = 'offered'), 0)::int as offered,
       coalesce(sum(c.n), 0)::int as applied
-    from intakes i
+    from (select distinct on (region_code) id, region_code from intakes
+          order by region_code, (status = 'open') desc, opens_on desc) i
     left join application_counts c on c.intake_id = i.id
-    where i.id = (select i2.id from intakes i2 where i2.region_code = i.region_code
-                  order by (i2.status = 'open') desc, i2.opens_on desc limit 1)
     group by i.region_code`.execute(x);
   return new Map(rows.rows.map((r) => [r.region_code, r]));
 }

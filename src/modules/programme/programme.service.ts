@@ -1,5 +1,6 @@
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonDate } from '../../platform/dates.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import * as repo from './programme.repository.ts';
@@ -19,7 +20,7 @@ export type Milestone = { target: string | null; actual: string | null; state: M
 
 /** Today in England, as YYYY-MM-DD, the form dates are kept in. */
 export function todayInLondon(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+  return londonDate(now);
 }
 
 export function milestone(target: string | null, actual: string | null, today: string): Milestone {
@@ -57,6 +58,8 @@ export function createProgrammeService(deps: { db: DB }) {
     return {
       regions,
       partners,
+      /** The phases as stored (the page's form to change their dates). */
+      phaseRows: phases,
       phases: phases.map((p) => ({
         key: p.key,
         name: p.name,
@@ -100,7 +103,7 @@ export function createProgrammeService(deps: { db: DB }) {
       repo.selectReadiness(db, codes),
       repo.selectContractLines(db, codes),
       repo.selectPhases(db),
-      repo.selectRegionProgramme(db),
+      scope === 'all' ? rows : repo.selectRegionProgramme(db),
     ]);
     const today = todayInLondon(now);
     const regions = rows.map((r) => {
@@ -160,6 +163,8 @@ export function createProgrammeService(deps: { db: DB }) {
         fundingReceived: sum(regions.map((r) => r.funding.received)),
         fundingSpent: sum(regions.map((r) => r.funding.spent)),
       },
+      /** The phases as stored (the page's form to change their dates). */
+      phaseRows: phases,
       phases: phases.map((p) => ({
         key: p.key,
         name: p.name,

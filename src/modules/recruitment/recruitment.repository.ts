@@ -104,6 +104,37 @@ export async function findRegion(x: Executor, code: string) {
     .executeTakeFirst();
 }
 
+/** Several regions at once, with each one's current intake (the open one, else the latest). */
+export async function findRegionsWithCurrentIntake(x: Executor, codes: string[]) {
+  if (!codes.length) return [];
+  return x
+    .selectFrom('network_regions as r')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('intakes')
+          .select(['id', 'region_code', 'name', 'status'])
+          .distinctOn('region_code')
+          .where('region_code', 'in', codes)
+          .orderBy('region_code')
+          .orderBy(sql`status = 'open'`, 'desc')
+          .orderBy('opens_on', 'desc')
+          .as('i'),
+      (join) => join.onRef('i.region_code', '=', 'r.code'),
+    )
+    .select([
+      'r.code',
+      'r.name',
+      'r.recruitment_target',
+      'r.auto_offer_waitlist',
+      'i.id as intake_id',
+      'i.name as intake_name',
+      'i.status as intake_status',
+    ])
+    .where('r.code', 'in', codes)
+    .execute();
+}
+
 /**
  * Locks the region's row for the rest of the transaction: every decision that can take or free one
  * of the region's places runs behind this lock, so concurrent offers cannot exceed the quota.
@@ -401,14 +432,20 @@ async function countApplications(x: Executor, regionCode: string, f: ListQuery):
   return Number(row.n);
 }
 
-/** An intake's applications by status and profession (from application_counts). */
-export async function intakeCounts(x: Executor, intakeId: number) {
-  const rows = await x
-    .selectFrom('application_counts')
-    .select(['status', 'profession', 'n'])
-    .where('intake_id', '=', intakeId)
-    .where('n', '>', 0)
-    .execute();
+/** Intakes' applications by status and profession (from application_counts), by intake id. */
+export async function intakeCounts(x: Executor, intakeIds: number[]) {
+  const rows = intakeIds.length
+    ? await x
+        .selectFrom('application_counts')
+        .select(['intake_id', 'status', 'profession', 'n'])
+        .where('intake_id', 'in', intakeIds)
+        .where('n', '>', 0)
+        .execute()
+    : [];
+  return new Map(intakeIds.map((id) => [id, summariseCounts(rows.filter((r) => r.intake_id === id))]));
+}
+
+function summariseCounts(rows: { status: ApplicationStatus; profession: string; n: number }[]) {
   const byStatus: Partial<Record<ApplicationStatus, number>> = {};
   const mix = new Map<string, number>();
   for (const r of rows) {
@@ -560,6 +597,16 @@ export async function findPendingQuotaRequest(x: Executor, regionCode: string) {
     .where('region_code', '=', regionCode)
     .where('status', '=', 'pending')
     .executeTakeFirst();
+}
+
+export async function findPendingQuotaRequests(x: Executor, codes: string[]) {
+  if (!codes.length) return [];
+  return x
+    .selectFrom('quota_requests')
+    .select(['id', 'region_code', 'requested_quota'])
+    .where('region_code', 'in', codes)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export async function lockQuotaRequest(x: Executor, id: number) {

@@ -51,7 +51,10 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     if (scope !== 'all' && scope.length === 1) return reply.redirect(`/recruitment/regions/${scope[0]}`, 303);
     const regions = await recruitment.listRecruitingRegions();
     const visible = scope === 'all' ? regions : regions.filter((r) => scope.includes(r.code));
-    const summaries = await Promise.all(visible.map((r) => recruitment.regionSummary(actor, r.code)));
+    const summaries = await recruitment.regionSummaries(
+      actor,
+      visible.map((r) => r.code),
+    );
     return reply.page(`${V}/review-regions.njk`, {
       pageTitle: 'Recruitment',
       gridClass: 'nhsuk-grid-column-full',

@@ -498,32 +498,49 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     };
   }
 
-  /** The region's quota meter and profession mix, for its leads and the national team. */
-  async function regionSummary(actor: Actor, regionCode: string) {
-    requireRole(actor, ['regional-lead'], regionCode);
-    const [region, intake, pending] = await Promise.all([
-      repo.findRegion(db, regionCode),
-      repo.findCurrentIntake(db, regionCode),
-      repo.findPendingQuotaRequest(db, regionCode),
+  /** Regions' quota meters and profession mixes, for their leads and the national team. */
+  async function regionSummaries(actor: Actor, regionCodes: string[]) {
+    for (const code of regionCodes) requireRole(actor, ['regional-lead'], code);
+    const [regions, pending] = await Promise.all([
+      repo.findRegionsWithCurrentIntake(db, regionCodes),
+      repo.findPendingQuotaRequests(db, regionCodes),
     ]);
-    if (!region) throw new NotFoundError('Region not found');
-    const { byStatus: counts, professionMix: mix } = intake
-      ? await repo.intakeCounts(db, intake.id)
-      : { byStatus: {} as Partial<Record<ApplicationStatus, number>>, professionMix: [] };
-    const taken = (counts.offered ?? 0) + (counts.accepted ?? 0);
-    return {
-      region: { code: region.code, name: region.name, autoOffer: region.auto_offer_waitlist },
-      intake: intake ? { id: intake.id, name: intake.name, status: intake.status } : null,
-      quota: region.recruitment_target,
-      taken,
-      free: Math.max(0, region.recruitment_target - taken),
-      percent: region.recruitment_target ? taken / region.recruitment_target : 0,
-      counts: Object.fromEntries(
-        (Object.keys(statusLabels) as ApplicationStatus[]).map((s) => [s, counts[s] ?? 0]),
-      ) as Record<ApplicationStatus, number>,
-      professionMix: mix.map((m) => ({ ...m, label: professionLabel(m.profession) })),
-      pendingQuotaRequest: pending ? { id: pending.id, requestedQuota: pending.requested_quota } : null,
-    };
+    const counted = await repo.intakeCounts(
+      db,
+      regions.flatMap((r) => (r.intake_id === null ? [] : [r.intake_id])),
+    );
+    return regionCodes.map((code) => {
+      const region = regions.find((r) => r.code === code);
+      if (!region) throw new NotFoundError('Region not found');
+      const { byStatus: counts, professionMix: mix } = (region.intake_id !== null &&
+        counted.get(region.intake_id)) || {
+        byStatus: {} as Partial<Record<ApplicationStatus, number>>,
+        professionMix: [],
+      };
+      const taken = (counts.offered ?? 0) + (counts.accepted ?? 0);
+      const request = pending.find((p) => p.region_code === code);
+      return {
+        region: { code: region.code, name: region.name, autoOffer: region.auto_offer_waitlist },
+        intake:
+          region.intake_id !== null
+            ? { id: region.intake_id, name: region.intake_name!, status: region.intake_status! }
+            : null,
+        quota: region.recruitment_target,
+        taken,
+        free: Math.max(0, region.recruitment_target - taken),
+        percent: region.recruitment_target ? taken / region.recruitment_target : 0,
+        counts: Object.fromEntries(
+          (Object.keys(statusLabels) as ApplicationStatus[]).map((s) => [s, counts[s] ?? 0]),
+        ) as Record<ApplicationStatus, number>,
+        professionMix: mix.map((m) => ({ ...m, label: professionLabel(m.profession) })),
+        pendingQuotaRequest: request ? { id: request.id, requestedQuota: request.requested_quota } : null,
+      };
+    });
+  }
+
+  /** One region's quota meter and profession mix. */
+  async function regionSummary(actor: Actor, regionCode: string) {
+    return (await regionSummaries(actor, [regionCode]))[0]!;
   }
 
   async function leaveStatus(
@@ -932,6 +949,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     getApplication,
     listApplications,
     regionSummary,
+    regionSummaries,
     decide,
     decideInTransaction,
     decideMany,
