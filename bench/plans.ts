@@ -212,6 +212,7 @@ async function main() {
     const analyze = !args['no-analyze'];
     const checked: {
       sql: string;
+      parameters: readonly unknown[];
       scenarios: string[];
       ms: number | null;
       /** The whole call as the app makes it (planning, protocol, results), median of 15; reads only. */
@@ -245,6 +246,7 @@ async function main() {
       }
       checked.push({
         sql: q.sql,
+        parameters: q.parameters,
         scenarios: [...q.scenarios],
         ms: plan['Execution Time'] ?? null,
         callMs,

@@ -666,25 +666,13 @@ export async function saveReturn(
 }
 
 export async function summariseReturns(db: Executor, regionCode: string | 'all') {
-  // Totals come from ls_set_return_totals (one row per set, kept by triggers on the returns), so a
-  // dashboard view adds up a row per set instead of every return.
+  // From ls_set_return_totals (one row per set, kept by triggers on the returns): one pass per view
+  // adds up a row per set, by region; the overall totals are the sum of the regions.
   let t = db.selectFrom('ls_set_return_totals').where('returns', '>', 0);
   if (regionCode !== 'all') t = t.where('region_code', '=', regionCode);
   let recent = db.selectFrom('ls_session_returns');
   if (regionCode !== 'all') recent = recent.where('region_code', '=', regionCode);
-  const [totals, byRegion, latest] = await Promise.all([
-    t
-      .select([
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('returns'), sql<number>`0`).as('returns'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('members'), sql<number>`0`).as('members'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('present'), sql<number>`0`).as('present'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('apologies'), sql<number>`0`).as('apologies'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('absent'), sql<number>`0`).as('absent'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('reviewed'), sql<number>`0`).as('reviewed'),
-        (eb) => eb.fn.coalesce(eb.fn.sum<number>('done'), sql<number>`0`).as('done'),
-        (eb) => eb.fn.countAll<number>().as('sets'),
-      ])
-      .executeTakeFirstOrThrow(),
+  const [byRegion, latest] = await Promise.all([
     t
       .groupBy('region_code')
       .select([
@@ -692,6 +680,11 @@ export async function summariseReturns(db: Executor, regionCode: string | 'all')
         (eb) => eb.fn.sum<number>('returns').as('returns'),
         (eb) => eb.fn.sum<number>('members').as('members'),
         (eb) => eb.fn.sum<number>('present').as('present'),
+        (eb) => eb.fn.sum<number>('apologies').as('apologies'),
+        (eb) => eb.fn.sum<number>('absent').as('absent'),
+        (eb) => eb.fn.sum<number>('reviewed').as('reviewed'),
+        (eb) => eb.fn.sum<number>('done').as('done'),
+        (eb) => eb.fn.countAll<number>().as('sets'),
       ])
       .orderBy('region_code')
       .execute(),
@@ -702,6 +695,18 @@ export async function summariseReturns(db: Executor, regionCode: string | 'all')
       .limit(10)
       .execute(),
   ]);
+  const sum = (k: Exclude<keyof (typeof byRegion)[number], 'region_code'>) =>
+    byRegion.reduce((a, r) => a + Number(r[k]), 0);
+  const totals = {
+    returns: sum('returns'),
+    members: sum('members'),
+    present: sum('present'),
+    apologies: sum('apologies'),
+    absent: sum('absent'),
+    reviewed: sum('reviewed'),
+    done: sum('done'),
+    sets: sum('sets'),
+  };
   return { totals, byRegion, recent: latest };
 }
 

@@ -254,8 +254,10 @@ export async function searchDirectory(
         trx,
       );
     }
-    const rows = await sql<DirectoryRow>`
-      select p.user_id, p.name, p.job_title, o.name as organisation_name, o.ods_code as organisation_ods,
+    // A text or name search reads every match anyway (to rank them): count them in the same pass.
+    const searching = Boolean(tsQuery || f.name);
+    const rows = await sql<DirectoryRow & { matches?: number }>`
+      select ${searching ? sql`count(*) over ()::int as matches,` : sql``} p.user_id, p.name, p.job_title, o.name as organisation_name, o.ods_code as organisation_ods,
         p.region_code, r.name as region_name, p.status, p.joined_on::text as joined_on,
         case when ${professional} then p.profession end as profession,
         case when ${professional} then s.name end as specialty_name,
@@ -273,12 +275,22 @@ export async function searchDirectory(
       where ${where}
       order by ${order}
       limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`.execute(trx);
-    // Counting every match of a broad search reads the whole table; past the cap people narrow the
-    // search instead (and the directory cannot be paged through wholesale).
-    const count = await sql<{ n: number }>`select count(*)::int as n from
-      (select 1 from member_profiles p where ${where} limit ${DIRECTORY_COUNT_CAP + 1}) matches`.execute(trx);
-    const n = Number(count.rows[0]?.n ?? 0);
-    return { rows: rows.rows, total: Math.min(n, DIRECTORY_COUNT_CAP), capped: n > DIRECTORY_COUNT_CAP };
+    let n: number;
+    if (searching && (rows.rows.length > 0 || f.page === 1)) n = rows.rows[0]?.matches ?? 0;
+    else {
+      // Counting every match of a broad search reads the whole table; past the cap people narrow
+      // the search instead (and the directory cannot be paged through wholesale).
+      const count = await sql<{ n: number }>`select count(*)::int as n from
+        (select 1 from member_profiles p where ${where} limit ${DIRECTORY_COUNT_CAP + 1}) matches`.execute(
+        trx,
+      );
+      n = Number(count.rows[0]?.n ?? 0);
+    }
+    return {
+      rows: rows.rows.map(({ matches: _matches, ...row }) => row),
+      total: Math.min(n, DIRECTORY_COUNT_CAP),
+      capped: n > DIRECTORY_COUNT_CAP,
+    };
   };
   // The name threshold is set for this transaction only, so other queries keep pg_trgm's default.
   if (f.name && !('isTransaction' in x && x.isTransaction)) return x.transaction().execute(run);
