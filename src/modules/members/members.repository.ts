@@ -163,9 +163,16 @@ export function visibleSql(viewer: Viewer, column: string): RawBuilder<boolean> 
   return sql<boolean>`(${col} = 'network' or (${col} = 'region' and ${inList(viewer.ownRegions)}) or ${inList(viewer.staffRegions)} or ${self})`;
 }
 
-function textMatchSql(viewer: Viewer, query: RawBuilder<unknown>): RawBuilder<boolean> {
+function textMatchSql(viewer: Viewer, query: RawBuilder<unknown>, region?: string): RawBuilder<boolean> {
   if (viewer.national) return sql<boolean>`p.search_staff @@ ${query}`;
   const self = viewer.userId === null ? sql`false` : sql`p.user_id = ${viewer.userId}`;
+  // Filtered to one region, one vector applies to everybody in it (each vector holds the previous
+  // one's text): one index to search instead of an OR of three.
+  if (region !== undefined) {
+    if (viewer.staffRegions.includes(region)) return sql<boolean>`p.search_staff @@ ${query}`;
+    const vector = viewer.ownRegions.includes(region) ? sql`p.search_region` : sql`p.search_network`;
+    return sql<boolean>`(${vector} @@ ${query} or (${self} and p.search_staff @@ ${query}))`;
+  }
   return sql<boolean>`(p.search_network @@ ${query}
     or (${inList(viewer.ownRegions)} and p.search_region @@ ${query})
     or ((${inList(viewer.staffRegions)} or ${self}) and p.search_staff @@ ${query}))`;
@@ -235,7 +242,7 @@ export async function searchDirectory(
   if (f.role) conds.push(sql<boolean>`p.leadership_roles @> array[${f.role}]::text[]`, interests);
   if (f.name) conds.push(sql<boolean>`${f.name} <% p.name`);
   const tsQuery = f.q ? sql`websearch_to_tsquery('english', ${f.q})` : null;
-  if (tsQuery) conds.push(textMatchSql(viewer, tsQuery));
+  if (tsQuery) conds.push(textMatchSql(viewer, tsQuery, f.region || undefined));
   const where = sql.join(conds, sql` and `);
 
   let order: RawBuilder<unknown>;
