@@ -87,7 +87,8 @@ async function prepare(): Promise<{
 
 function startServer(port: number): Promise<{ child: ChildProcess; firstPageMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  // As `npm start` runs it (package.json): a 256 MB JavaScript heap.
+  const child = spawn(process.execPath, ['--max-old-space-size=256', 'dist/main.js'], {
     cwd: projectRoot,
     env: {
       ...process.env,
@@ -141,6 +142,8 @@ type Row = {
   errors: number;
   non2xx: number;
   p95VsFloor?: number;
+  /** The server's peak resident memory while this page was driven. */
+  rssMb?: number;
 };
 
 function percentile(sorted: number[], p: number): number {
@@ -216,9 +219,14 @@ async function main() {
   let exited: string | null = null;
   child.on('exit', (code, signal) => (exited = `the server exited (${signal ?? `code ${code}`})`));
   let peakRssMb = 0;
+  let rowRssMb = 0;
   const sampler = setInterval(() => {
     pidusage(child.pid!)
-      .then((u) => (peakRssMb = Math.max(peakRssMb, u.memory / 1024 / 1024)))
+      .then((u) => {
+        const mb = u.memory / 1024 / 1024;
+        peakRssMb = Math.max(peakRssMb, mb);
+        rowRssMb = Math.max(rowRssMb, mb);
+      })
       .catch(() => undefined);
   }, 250);
   const rows: Row[] = [];
@@ -228,7 +236,9 @@ async function main() {
     for (const a of BENCH_ACCOUNTS) cookies.set(a.role, await signIn(base, a.email));
     for (const connections of CONNECTIONS) {
       log(`-- ${connections} connections, ${duration} s each --`);
+      rowRssMb = 0;
       const floor = await drive(base, FLOOR, undefined, connections);
+      floor.rssMb = Math.round(rowRssMb);
       rows.push(floor);
       log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);
       for (const [i, s] of scenarios.entries()) {
@@ -240,7 +250,9 @@ async function main() {
           );
           break;
         }
+        rowRssMb = 0;
         const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
+        row.rssMb = Math.round(rowRssMb);
         row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
         rows.push(row);
         log(
@@ -288,11 +300,11 @@ async function main() {
   console.log(
     `First page ${Math.round(firstPageMs)} ms after start; peak server memory ${Math.round(peakRssMb)} MB.\n`,
   );
-  console.log('| page | conns | p50 ms | p95 ms | p99 ms | p95 / floor | req/s | errors |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| page | conns | p50 ms | p95 ms | p99 ms | p95 / floor | req/s | errors | server MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.scenario} | ${r.connections} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.p95VsFloor ?? '1.00'} | ${r.rps} | ${r.errors + r.non2xx} |`,
+      `| ${r.scenario} | ${r.connections} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.p95VsFloor ?? '1.00'} | ${r.rps} | ${r.errors + r.non2xx} | ${r.rssMb ?? ''} |`,
     );
   }
   console.log(`\nJSON: ${path.relative(projectRoot, out)}`);
