@@ -111,12 +111,19 @@ const normPeople = (
       ),
     );
 
+/** The kept figures of one kind and level, shaped like the reference. */
+async function kept(versionId: number, kind: string, level: string): Promise<ProfileFigure[]> {
+  return (await totals.selectProfileTotals(ctx.db, versionId))
+    .filter((r) => r.kind === kind && r.level === level)
+    .map(({ kind: _k, level: _l, ...r }) => r);
+}
+
 async function expectKeptEqualsDirect(versionId: number) {
   for (const level of ['element', 'domain'] as const) {
-    expect(norm(await totals.selectProfileTotals(ctx.db, versionId, 'self', level))).toEqual(
+    expect(norm(await kept(versionId, 'self', level))).toEqual(
       norm(await selectSelfProfile(ctx.db, versionId, level)),
     );
-    expect(norm(await totals.selectProfileTotals(ctx.db, versionId, 'raters', level))).toEqual(
+    expect(norm(await kept(versionId, 'raters', level))).toEqual(
       norm(await selectRaterProfile(ctx.db, versionId, level, TODAY)),
     );
   }
@@ -225,9 +232,7 @@ describe('competency profile totals', () => {
       await totals.refreshMemberProfile(ctx.db, d.user_id, d.version_id, TODAY, ['raters']);
     expect(await totals.roundsToCount(ctx.db, TODAY, 100)).toEqual([]);
     await expectKeptEqualsDirect(version.id);
-    expect(
-      (await totals.selectProfileTotals(ctx.db, version.id, 'raters', 'element')).length,
-    ).toBeGreaterThan(0);
+    expect((await kept(version.id, 'raters', 'element')).length).toBeGreaterThan(0);
 
     // Closing the open round adds it.
     await ctx.db
@@ -239,9 +244,9 @@ describe('competency profile totals', () => {
     await expectKeptEqualsDirect(version.id);
 
     // A rebuild from scratch gives the same figures.
-    const before = norm(await totals.selectProfileTotals(ctx.db, version.id, 'raters', 'domain'));
+    const before = norm(await kept(version.id, 'raters', 'domain'));
     await totals.rebuildProfileTotals(ctx.db, TODAY);
-    expect(norm(await totals.selectProfileTotals(ctx.db, version.id, 'raters', 'domain'))).toEqual(before);
+    expect(norm(await kept(version.id, 'raters', 'domain'))).toEqual(before);
     await expectKeptEqualsDirect(version.id);
   });
 });

@@ -218,22 +218,20 @@ export async function roundsToCount(x: Executor, today: string, limit: number) {
     .execute();
 }
 
-/** The profile figures of a version and kind at one level, as the direct queries gave them. */
+/** The profile figures of a version, every kind and level, as the direct queries gave them. */
 export async function selectProfileTotals(
   x: Executor,
   versionId: number,
-  kind: ProfileKind,
-  level: 'element' | 'domain',
-): Promise<ProfileFigure[]> {
+): Promise<(ProfileFigure & { kind: string; level: string })[]> {
   const rows = await x
     .selectFrom('dev_profile_totals')
-    .select(['region_code', 'item_id', 'people', 'rows', 'total'])
+    .select(['kind', 'level', 'region_code', 'item_id', 'people', 'rows', 'total'])
     .where('version_id', '=', versionId)
-    .where('kind', '=', kind)
-    .where('level', '=', level)
     .where('rows', '>', 0)
     .execute();
   return rows.map((r) => ({
+    kind: r.kind,
+    level: r.level,
     region_code: r.region_code === NATIONAL || r.region_code === NO_REGION ? null : r.region_code,
     is_national: r.region_code === NATIONAL,
     item_id: r.item_id,

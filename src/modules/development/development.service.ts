@@ -151,7 +151,21 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     }));
   }
 
+  // A framework version never changes once recorded (a change is a new version), so its structure
+  // is read once per process. Only reads outside a transaction fill the cache: a version created in
+  // a transaction that rolls back is never remembered.
+  const versions = new Map<number, VersionStructure>();
   async function loadVersion(x: Executor, versionId: number): Promise<VersionStructure> {
+    const known = versions.get(versionId);
+    if (known) return known;
+    const structure = await readVersion(x, versionId);
+    if (x === db) {
+      if (versions.size >= 100) versions.clear();
+      versions.set(versionId, structure);
+    }
+    return structure;
+  }
+  async function readVersion(x: Executor, versionId: number): Promise<VersionStructure> {
     const v = await repo.selectVersion(x, versionId);
     if (!v) throw new NotFoundError('There is no such framework version');
     const [scale, domains, elements] = await Promise.all([
@@ -1213,15 +1227,21 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * National team: every region; a regional lead: their own region(s) and the national profile.
    */
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
-  function profileFigures(vid: number) {
-    return Promise.all([
+  async function profileFigures(vid: number) {
+    const [regions, figures, people] = await Promise.all([
       repo.selectRegions(db),
-      totals.selectProfileTotals(db, vid, 'self', 'element'),
-      totals.selectProfileTotals(db, vid, 'self', 'domain'),
-      totals.selectProfileTotals(db, vid, 'raters', 'element'),
-      totals.selectProfileTotals(db, vid, 'raters', 'domain'),
+      totals.selectProfileTotals(db, vid),
       totals.selectProfilePeopleTotals(db, vid),
     ]);
+    const of = (kind: string, level: string) => figures.filter((f) => f.kind === kind && f.level === level);
+    return [
+      regions,
+      of('self', 'element'),
+      of('self', 'domain'),
+      of('raters', 'element'),
+      of('raters', 'domain'),
+      people,
+    ] as const;
   }
 
   async function getProfiles(actor: Actor, versionId?: number) {

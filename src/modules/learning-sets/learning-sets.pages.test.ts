@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -336,6 +337,32 @@ describe('forming, publishing and running sets', () => {
     expect(summary.present).toBe(setMembers.length - 1);
     expect(JSON.stringify(summary)).not.toContain(members[0]!.name);
     expect((await summariseSessionReturns(ctx.db, 'Q36')).returns).toBe(0);
+
+    // The totals kept by triggers match the returns after updates and deletes too.
+    const totalsMatch = async () => {
+      const direct = await sql<{ region_code: string; sets: number; returns: number; present: number }>`
+        select region_code, count(distinct set_id)::int as sets, count(*)::int as returns,
+          sum(present_count)::int as present from ls_session_returns group by region_code order by region_code`.execute(
+        ctx.db,
+      );
+      const kept = await ctx.db
+        .selectFrom('ls_region_return_totals')
+        .select(['region_code', 'sets', 'returns', 'present'])
+        .where('returns', '>', 0)
+        .orderBy('region_code')
+        .execute();
+      expect(kept).toEqual(direct.rows);
+    };
+    await totalsMatch();
+    const returned = await ctx.db.selectFrom('ls_session_returns').selectAll().execute();
+    await ctx.db.updateTable('ls_session_returns').set({ present_count: 1 }).execute();
+    await totalsMatch();
+    await ctx.db.deleteFrom('ls_session_returns').execute();
+    await totalsMatch();
+    expect((await summariseSessionReturns(ctx.db, 'Q35')).sets).toBe(0);
+    await ctx.db.insertInto('ls_session_returns').values(returned).execute();
+    await totalsMatch();
+    expect((await summariseSessionReturns(ctx.db, 'Q35')).sets).toBe(1);
 
     // Set health on the set page.
     expect(visibleText((await member.get(`/learning-sets/sets/${memberSet}`)).body)).toContain(

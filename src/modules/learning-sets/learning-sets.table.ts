@@ -156,6 +156,19 @@ export interface LsSetReturnTotalsTable {
   done: number;
 }
 
+/** Session returns added up per region, kept by the same triggers (migration 0803). */
+export interface LsRegionReturnTotalsTable {
+  region_code: string;
+  sets: number;
+  returns: number;
+  members: number;
+  present: number;
+  apologies: number;
+  absent: number;
+  reviewed: number;
+  done: number;
+}
+
 export interface LearningSetsTables {
   ls_facilitators: LsFacilitatorsTable;
   ls_formations: LsFormationsTable;
@@ -167,5 +180,6 @@ export interface LearningSetsTables {
   ls_facilitator_notes: LsFacilitatorNotesTable;
   ls_session_returns: LsSessionReturnsTable;
   ls_set_return_totals: LsSetReturnTotalsTable;
+  ls_region_return_totals: LsRegionReturnTotalsTable;
   ls_calendar_feeds: LsCalendarFeedsTable;
 }

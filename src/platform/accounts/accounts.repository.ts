@@ -108,6 +108,8 @@ export async function listUsers(
           .selectFrom(
             q
               .select('id')
+              // In key order: the count walks the primary key and stops at the cap.
+              .orderBy('id')
               .limit(f.countCap + 1)
               .as('matches'),
           )
