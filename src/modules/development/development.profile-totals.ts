@@ -223,20 +223,19 @@ export async function selectProfileTotals(
   x: Executor,
   versionId: number,
 ): Promise<(ProfileFigure & { kind: string; level: string })[]> {
-  const rows = await x
-    .selectFrom('dev_profile_totals')
-    .select(['kind', 'level', 'region_code', 'item_id', 'people', 'rows', 'total'])
-    .where('version_id', '=', versionId)
-    .where('rows', '>', 0)
-    .execute();
-  return rows.map((r) => ({
-    kind: r.kind,
-    level: r.level,
-    region_code: r.region_code === NATIONAL || r.region_code === NO_REGION ? null : r.region_code,
-    is_national: r.region_code === NATIONAL,
-    item_id: r.item_id,
-    people: r.people,
-    mean: r.total / r.rows,
+  // Several hundred small rows, fetched as one JSON array: parsing them row by row cost three times
+  // as long as the query on the embedded database.
+  const { rows } = await sql<{ figures: [string, string, string, number, number, number, number][] | null }>`
+    select json_agg(json_build_array(kind, level, region_code, item_id, people, rows, total)) as figures
+    from dev_profile_totals where version_id = ${versionId} and rows > 0`.execute(x);
+  return (rows[0]?.figures ?? []).map(([kind, level, region, item, people, count, total]) => ({
+    kind,
+    level,
+    region_code: region === NATIONAL || region === NO_REGION ? null : region,
+    is_national: region === NATIONAL,
+    item_id: item,
+    people,
+    mean: total / count,
   }));
 }
 

@@ -108,7 +108,8 @@ export async function listUsers(
           .selectFrom(
             q
               .select('id')
-              // In key order: the count walks the primary key and stops at the cap.
+              // In key order: unfiltered or matching most accounts, the count walks the primary key
+              // and stops at the cap; a selective search still uses the trigram indexes.
               .orderBy('id')
               .limit(f.countCap + 1)
               .as('matches'),
