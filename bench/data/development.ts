@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { DB } from '../../src/db/database.ts';
+import { londonDate } from '../../src/platform/dates.ts';
 import { rebuildProfileTotals } from '../../src/modules/development/development.profile-totals.ts';
 import { BENCH_DOMAIN, progress, run } from './bulk.ts';
 
@@ -84,10 +85,7 @@ export async function insertDevelopment(
       from dev_plans pl where pl.user_id between ${range.lo} and ${range.hi}
     ) x join users u on u.id = x.user_id`);
   // The competency profile figures are kept on write by the app; bulk-loaded ratings need a rebuild.
-  await rebuildProfileTotals(
-    db,
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date()),
-  );
+  await rebuildProfileTotals(db, londonDate());
   bar.increment();
   bar.stop();
   return rows;

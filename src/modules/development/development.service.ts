@@ -91,9 +91,6 @@ export type DevelopmentDeps = {
   now?: () => Date;
 };
 
-/** YYYY-MM-DD in the network's time zone. */
-export { londonDate };
-
 function addDays(isoDate: string, days: number): string {
   const d = new Date(`${isoDate}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

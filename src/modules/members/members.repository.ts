@@ -226,6 +226,8 @@ export async function searchDirectory(
     sql<boolean>`p.erased_at is null`,
     visibleSql(viewer, 'visibility_profile'),
   ];
+  /** Only the privacy conditions so far: no filter narrows the directory. */
+  const privacyConditions = conds.length;
   const professional = visibleSql(viewer, 'visibility_professional');
   const interests = visibleSql(viewer, 'visibility_interests');
   const contact = visibleSql(viewer, 'visibility_contact');
@@ -290,7 +292,7 @@ export async function searchDirectory(
       // the two privacy conditions), in key order, so the count walks the primary key to the cap; a
       // filter's own index serves better otherwise.
       const count = await sql<{ n: number }>`select count(*)::int as n from
-        (select 1 from member_profiles p where ${where} ${conds.length > 2 ? sql`` : sql`order by p.user_id`}
+        (select 1 from member_profiles p where ${where} ${conds.length > privacyConditions ? sql`` : sql`order by p.user_id`}
         limit ${DIRECTORY_COUNT_CAP + 1}) matches`.execute(trx);
       n = Number(count.rows[0]?.n ?? 0);
     }

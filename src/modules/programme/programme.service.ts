@@ -18,11 +18,6 @@ export type RegionSummary = {
 export type MilestoneState = 'not-set' | 'due' | 'late' | 'done-on-time' | 'done-late';
 export type Milestone = { target: string | null; actual: string | null; state: MilestoneState };
 
-/** Today in England, as YYYY-MM-DD, the form dates are kept in. */
-export function todayInLondon(now = new Date()): string {
-  return londonDate(now);
-}
-
 export function milestone(target: string | null, actual: string | null, today: string): Milestone {
   let state: MilestoneState;
   if (actual) state = target && actual > target ? 'done-late' : 'done-on-time';
@@ -74,8 +69,6 @@ export function createProgrammeService(deps: { db: DB }) {
     };
   }
 
-  const listPhases = () => repo.selectPhases(db);
-
   /** The regions whose programme the actor may see: all for the national team and partners. */
   function visibleRegions(actor: Actor): 'all' | string[] {
     if (isNational(actor) || hasRole(actor, 'partner')) return 'all';
@@ -105,7 +98,7 @@ export function createProgrammeService(deps: { db: DB }) {
       repo.selectPhases(db),
       scope === 'all' ? rows : repo.selectRegionProgramme(db),
     ]);
-    const today = todayInLondon(now);
+    const today = londonDate(now);
     const regions = rows.map((r) => {
       const c = counts.get(r.code);
       const recruited = c?.accepted ?? 0;
@@ -187,7 +180,7 @@ export function createProgrammeService(deps: { db: DB }) {
       repo.selectReadiness(db, [code]),
       repo.selectContractLines(db, [code]),
     ]);
-    const today = todayInLondon(now);
+    const today = londonDate(now);
     return {
       code: r.code,
       name: r.name,
@@ -441,7 +434,7 @@ export function createProgrammeService(deps: { db: DB }) {
       for (const k of added)
         await trx
           .insertInto('region_readiness')
-          .values({ region_code: code, item_key: k, completed_on: todayInLondon(now) })
+          .values({ region_code: code, item_key: k, completed_on: londonDate(now) })
           .execute();
       if (added.length || removed.length) {
         await recordAudit(trx, actor, {
@@ -537,7 +530,6 @@ export function createProgrammeService(deps: { db: DB }) {
   return {
     listRegions,
     describeNetwork,
-    listPhases,
     visibleRegions,
     dashboard,
     regionDetail,
