@@ -297,7 +297,9 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
       return reply.type('application/json').send(body);
     }
     try {
-      const html = await reply.page('views/errors/error.njk', {
+      // reply.page renders and sends the page itself (sending its result again made Fastify warn
+      // "Reply was already sent" on every HTML error page).
+      await reply.page('views/errors/error.njk', {
         pageTitle:
           HEADINGS[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error'),
         heading: HEADINGS[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error'),
@@ -305,7 +307,7 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
           status >= 500 ? [message, opts.development ? String(error.stack) : ''].filter(Boolean) : [message],
         requestId: status >= 500 ? request.id : undefined,
       });
-      return reply.status(status).send(html);
+      return reply;
     } catch (renderError) {
       request.log.error({ err: renderError }, 'error page failed to render');
       return reply.status(status).type('text/plain').send(message);

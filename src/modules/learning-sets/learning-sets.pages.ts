@@ -81,11 +81,13 @@ export async function learningSetsPages(
     const actor = reply.request.actor!;
     const region = (await sets.listRegions()).find((r) => r.code === actorCode);
     if (!region) throw new NotFoundError('There is no such region');
-    const facilitators = await sets.listFacilitators(actor, region.code);
-    const { rows, total } = await sets.listRegionSets(actor, region.code, page, REGION_PAGE_SIZE);
     const isLead = sets.isLeadOf(actor, region.code);
-    const formations = isLead ? await sets.listFormations(actor, region.code) : [];
-    const returns = await sets.summariseReturns(region.code);
+    const [facilitators, { rows, total }, formations, returns] = await Promise.all([
+      sets.listFacilitators(actor, region.code),
+      sets.listRegionSets(actor, region.code, page, REGION_PAGE_SIZE),
+      isLead ? sets.listFormations(actor, region.code) : [],
+      sets.summariseReturns(region.code),
+    ]);
     return reply.page(`${V}/region.njk`, {
       pageTitle: `Action learning in ${region.name}`,
       backHref: '/learning-sets',

@@ -1,5 +1,6 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
@@ -165,6 +166,7 @@ function addDays(date: string, days: number): string {
 
 export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   const { db } = opts;
+  const regionsList = cachedFor(REFERENCE_TTL_MS, () => repo.listRegions(db));
 
   // ---- Access --------------------------------------------------------------------------------
 
@@ -862,15 +864,16 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   async function getSession(actor: Actor, sessionId: number) {
     const access = await loadSession(actor, sessionId);
     const { session, set } = access;
-    const [members, attendance, actions, last, returned] = await Promise.all([
+    // Only the author ever sees a facilitator's notes (not the lead, not the national team): the
+    // note read is the viewer's own.
+    const [members, attendance, actions, last, returned, note] = await Promise.all([
       repo.listSetMembersWithNames(db, set.id),
       repo.listAttendance(db, sessionId),
       repo.listActionsOfSet(db, set.id),
       repo.lastPresented(db, set.id),
       repo.findReturn(db, sessionId),
+      repo.findNote(db, sessionId, actor.userId),
     ]);
-    // Only the author ever sees a facilitator's notes: not the lead, not the national team.
-    const note = await repo.findNote(db, sessionId, actor.userId);
     const isFacilitator = set.facilitator_user_id === actor.userId;
     const lastBy = new Map(
       last.map((l) => [l.user_id, { at: l.last_at as Date | null, times: Number(l.times) }]),
@@ -1124,7 +1127,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     isStaffOf,
     isLeadOf: (actor: Actor, regionCode: string) =>
       isNational(actor) || hasRole(actor, 'regional-lead', regionCode),
-    listRegions: () => repo.listRegions(db),
+    // Regions change only through migrations (see platform/cache.ts).
+    listRegions: () => regionsList.get(),
     summariseReturns: (regionCode: string | 'all') => summariseSessionReturns(db, regionCode),
   };
 }
