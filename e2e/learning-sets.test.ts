@@ -138,6 +138,34 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
     await page.getByRole('button', { name: 'Schedule session' }).click();
     await page.waitForURL(/\/learning-sets\/sessions\/\d+$/);
     await expectNoAxeViolations(page);
+    // Attendance: one choice per member, and one group for everyone who presented.
+    const attendance = page.locator('form[action$="/attendance"]');
+    const present = attendance.locator('input[type="radio"][value="present"]');
+    for (let i = 0; i < (await present.count()); i++) await present.nth(i).check();
+    const presenters = page.getByRole('group', { name: 'Who presented a problem' });
+    const firstPresenter = presenters.getByRole('checkbox').first();
+    const presenterName = (await presenters.locator('label').first().textContent())!.trim();
+    await firstPresenter.check();
+    await page.getByRole('button', { name: 'Save attendance' }).click();
+    // The session has not started yet: refused, with what was chosen kept.
+    expect(await page.textContent('.nhsuk-error-summary')).toContain(
+      'Attendance can be recorded once the session has started',
+    );
+    expect(
+      await page
+        .getByRole('group', { name: 'Who presented a problem' })
+        .getByLabel(presenterName)
+        .isChecked(),
+    ).toBe(true);
+    expect(
+      await page
+        .getByRole('group', { name: 'Who presented a problem' })
+        .getByRole('checkbox')
+        .nth(1)
+        .isChecked(),
+    ).toBe(false);
+    expect(await present.first().isChecked()).toBe(true);
+    await expectNoAxeViolations(page);
 
     await signIn(memberEmails[0]!);
     await page.goto(`${server.url}/learning-sets`);

@@ -65,9 +65,92 @@ function cacheContextFreeImports(): void {
   (proto as { cln_cachedExports?: boolean }).cln_cachedExports = true;
 }
 
+type FrameLike = {
+  parent?: FrameLike;
+  isolateWrites?: boolean;
+  vars?: Map<string, unknown>;
+  set(name: string, value: unknown, resolveUp?: boolean): void;
+  get(name: string): unknown;
+  lookup(name: string): unknown;
+  resolve(name: string, forWrite?: boolean): FrameLike | undefined;
+};
+type FrameMethods = Pick<FrameLike, 'set' | 'get' | 'lookup' | 'resolve'>;
+
+const frameProto = (nunjucks.runtime as unknown as { Frame: { prototype: FrameMethods } }).Frame.prototype;
+const stockFrameMethods: FrameMethods = {
+  set: frameProto.set,
+  get: frameProto.get,
+  lookup: frameProto.lookup,
+  resolve: frameProto.resolve,
+};
+
+/**
+ * Nunjucks' Frame (the scope of a template, a macro call or a loop body) with its variables in a
+ * Map. The stock Frame keeps them in an `Object.create(null)` dictionary: every macro call and loop
+ * iteration makes a new one and adds a handful of names (loop.index, loop.first, ... and every
+ * macro argument), and those adds were the largest single cost of rendering a form page (about
+ * 20% of it; 3,600 of them for a learning-set session page). Same behaviour, including dotted
+ * names and writes that stop at an isolating frame; views.test.ts renders the app's components
+ * and a set of scoping cases both ways and compares.
+ */
+const mapFrameMethods: FrameMethods = {
+  set(this: FrameLike, name, value, resolveUp) {
+    let dot = name.indexOf('.');
+    if (resolveUp) {
+      const frame = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
+      if (frame) {
+        frame.set(name, value);
+        return;
+      }
+    }
+    const vars = (this.vars ??= new Map());
+    if (dot === -1) {
+      vars.set(name, value);
+      return;
+    }
+    // "loop.index": nested objects, as the stock Frame builds them.
+    const head = name.slice(0, dot);
+    let obj = vars.get(head) as Record<string, unknown> | undefined;
+    if (!obj) {
+      obj = {};
+      vars.set(head, obj);
+    }
+    let start = dot + 1;
+    dot = name.indexOf('.', start);
+    while (dot !== -1) {
+      const id = name.slice(start, dot);
+      if (!obj[id]) obj[id] = {};
+      obj = obj[id] as Record<string, unknown>;
+      start = dot + 1;
+      dot = name.indexOf('.', start);
+    }
+    obj[name.slice(start)] = value;
+  },
+  get(this: FrameLike, name) {
+    const value = this.vars?.get(name);
+    return value !== undefined ? value : null;
+  },
+  lookup(this: FrameLike, name) {
+    const value = this.vars?.get(name);
+    if (value !== undefined) return value;
+    return this.parent?.lookup(name);
+  },
+  resolve(this: FrameLike, name, forWrite) {
+    if (this.vars?.get(name) !== undefined) return this;
+    const parent = forWrite && this.isolateWrites ? undefined : this.parent;
+    return parent?.resolve(name);
+  },
+};
+
+/** Which Frame implementation templates use: 'map' normally, 'stock' only to compare in tests. */
+export function useFrames(kind: 'map' | 'stock'): void {
+  Object.assign(frameProto, kind === 'map' ? mapFrameMethods : stockFrameMethods);
+}
+
 /** Filters every template may use; called by @fastify/view once the environment exists. */
 export function configureViewEnvironment(env: nunjucks.Environment): void {
   cacheContextFreeImports();
+  useFrames('map');
   // Used by src/nhsuk/macros/attributes.njk, which shadows the NHS.UK macro of the same name.
   env.addGlobal('clnNhsukAttributes', nhsukAttributes);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK

@@ -319,6 +319,8 @@ export async function learningSetsPages(
       ...data,
       errors,
       values: values ?? {},
+      // After a refused attendance form, show what was sent rather than what is recorded.
+      attendancePosted: Object.keys(values ?? {}).some((k) => /^(status|presented)-/.test(k)),
       attendanceStatuses: ATTENDANCE_STATUSES.map((s) => ({ value: s, text: ATTENDANCE_LABELS[s] })),
       reviewStatuses: ACTION_STATUSES.map((s) => ({ value: s, text: ACTION_STATUS_LABELS[s] })),
       actionStatusLabels: ACTION_STATUS_LABELS,
