@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/db.ts';
+import { sql } from 'kysely';
 import { runTaskIfDue } from './scheduler.ts';
 
 let database: TestDatabase;
@@ -40,5 +41,28 @@ describe('scheduled tasks', () => {
       .where('name', '=', 'test.fails')
       .executeTakeFirstOrThrow();
     expect(row.last_error).toBe('reminder service down');
+  });
+
+  it('wait one interval before the first run when asked to', async () => {
+    let runs = 0;
+    const task = {
+      name: 'test.later',
+      everyMinutes: 60,
+      firstRunAfterInterval: true,
+      run: async () => void runs++,
+    };
+    expect(await runTaskIfDue(database.db, task)).toBe(false);
+    expect(runs).toBe(0);
+    await database.db
+      .updateTable('scheduled_tasks')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('name', '=', 'test.later')
+      .execute();
+    expect(await runTaskIfDue(database.db, task)).toBe(true);
+    expect(runs).toBe(1);
+  });
+
+  it('can vacuum the database (the embedded database has no autovacuum)', async () => {
+    await sql`vacuum (analyze) scheduled_tasks`.execute(database.db);
   });
 });

@@ -2,16 +2,24 @@ import { sql } from 'kysely';
 import type { DB } from '../db/database.ts';
 
 /** Periodic background work (reminders, housekeeping) that a module registers on the app. */
-export type ScheduledTask = { name: string; everyMinutes: number; run(): Promise<unknown> };
+export type ScheduledTask = {
+  name: string;
+  everyMinutes: number;
+  /** Wait one interval after the task is first seen instead of running it at once (heavy work). */
+  firstRunAfterInterval?: boolean;
+  run(): Promise<unknown>;
+};
 
 /**
  * Runs the task if no process has run it within its interval. The lease is a row update, so with
  * several app processes on one PostgreSQL database exactly one of them runs each round.
  */
 export async function runTaskIfDue(db: DB, task: ScheduledTask): Promise<boolean> {
-  await sql`insert into scheduled_tasks (name) values (${task.name}) on conflict (name) do nothing`.execute(
-    db,
-  );
+  const firstDue = task.firstRunAfterInterval
+    ? sql`now() + ${`${task.everyMinutes} minutes`}::interval`
+    : sql`null`;
+  await sql`insert into scheduled_tasks (name, locked_until) values (${task.name}, ${firstDue})
+    on conflict (name) do nothing`.execute(db);
   const claimed = await sql`
     update scheduled_tasks
     set locked_until = now() + ${`${task.everyMinutes} minutes`}::interval, last_started_at = now()
