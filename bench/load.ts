@@ -139,17 +139,32 @@ type Row = {
   p95: number;
   p99: number;
   rps: number;
+  requests: number;
   errors: number;
   non2xx: number;
   p95VsFloor?: number;
   /** The server's peak resident memory while this page was driven. */
   rssMb?: number;
+  /**
+   * The server process's CPU time per request (all its threads), in ms: steadier than latency on a
+   * shared machine, and it excludes the database and the load generator.
+   */
+  cpuMsPerRequest?: number;
 };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
+}
+
+/** The CPU time the process has used so far (user and system, all threads), or null if unknown. */
+async function serverCpuMs(pid: number): Promise<number | null> {
+  try {
+    return (await pidusage(pid)).ctime;
+  } catch {
+    return null;
+  }
 }
 
 /** Waits (up to 120 s) until the server answers the floor page again; false if it never does. */
@@ -198,6 +213,7 @@ async function drive(
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     rps: Math.round(result.requests.average),
+    requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
@@ -237,7 +253,11 @@ async function main() {
     for (const connections of CONNECTIONS) {
       log(`-- ${connections} connections, ${duration} s each --`);
       rowRssMb = 0;
+      const floorCpu = await serverCpuMs(child.pid!);
       const floor = await drive(base, FLOOR, undefined, connections);
+      const floorCpuAfter = await serverCpuMs(child.pid!);
+      if (floorCpu !== null && floorCpuAfter !== null && floor.requests > 0)
+        floor.cpuMsPerRequest = Math.round(((floorCpuAfter - floorCpu) / floor.requests) * 100) / 100;
       floor.rssMb = Math.round(rowRssMb);
       rows.push(floor);
       log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);
@@ -251,7 +271,14 @@ async function main() {
           break;
         }
         rowRssMb = 0;
+        const cpuBefore = await serverCpuMs(child.pid!);
         const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
+        const requests = row.requests;
+        if (cpuBefore !== null && requests > 0) {
+          const cpuAfter = await serverCpuMs(child.pid!);
+          if (cpuAfter !== null)
+            row.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / requests) * 100) / 100;
+        }
         row.rssMb = Math.round(rowRssMb);
         row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
         rows.push(row);
@@ -300,11 +327,13 @@ async function main() {
   console.log(
     `First page ${Math.round(firstPageMs)} ms after start; peak server memory ${Math.round(peakRssMb)} MB.\n`,
   );
-  console.log('| page | conns | p50 ms | p95 ms | p99 ms | p95 / floor | req/s | errors | server MB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| page | conns | p50 ms | p95 ms | p99 ms | p95 / floor | req/s | errors | server MB | server CPU ms / request |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.scenario} | ${r.connections} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.p95VsFloor ?? '1.00'} | ${r.rps} | ${r.errors + r.non2xx} | ${r.rssMb ?? ''} |`,
+      `| ${r.scenario} | ${r.connections} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.p95VsFloor ?? '1.00'} | ${r.rps} | ${r.errors + r.non2xx} | ${r.rssMb ?? ''} | ${r.cpuMsPerRequest ?? ''} |`,
     );
   }
   console.log(`\nJSON: ${path.relative(projectRoot, out)}`);

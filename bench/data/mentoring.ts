@@ -50,11 +50,15 @@ export async function insertMentoring(
     join lateral (select ra.user_id from role_assignments ra where ra.role = 'regional-lead' and ra.region_code = r.code
       and ra.user_id between ${staff.lo} and ${staff.hi} order by ra.user_id limit 1) l on true`);
   await stage(sql`insert into mentoring_relationships (request_id, run_id, mentee_user_id, mentor_user_id, region_code, status,
-      score, started_on, ground_rules, meeting_frequency, duration_months, agreed_at, review_due_on, created_at)
+      score, started_on, ground_rules, meeting_frequency, duration_months, agreed_at, review_due_on, created_at,
+      last_reminder_at)
     select q.id, run.id, q.user_id, m.user_id, q.region_code,
       case when q.status = 'closed' then 'ended' else 'active' end, 0.5 + ${h("'sc' || q.id", 50)} / 100.0,
       q.updated_at::date, 'Confidential; we meet monthly.', 'monthly', 12, q.updated_at + interval '14 days',
-      (q.updated_at + interval '6 months')::date, q.updated_at
+      (q.updated_at + interval '6 months')::date, q.updated_at,
+      -- A live network has already sent this week's reminders: without this the first start after
+      -- loading would send thousands at once (26 s of work at 100,000 members, during the load run).
+      now() - interval '1 day' * ${h("'lr' || q.id", 7)}
     from (select rq.*, p.region_code,
             row_number() over (partition by p.region_code order by rq.id) as rn
           from mentoring_requests rq join member_profiles p on p.user_id = rq.user_id

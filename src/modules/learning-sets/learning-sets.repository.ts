@@ -354,6 +354,30 @@ export async function findSet(db: Executor, id: number) {
     .executeTakeFirst();
 }
 
+/** The set as findSet reads it, with its members' ids in the same query (access checks need both). */
+export async function findSetWithMemberIds(db: Executor, id: number) {
+  const row = await db
+    .selectFrom('ls_sets as s')
+    .innerJoin('ls_formations as f', 'f.id', 's.formation_id')
+    .innerJoin('intakes as i', 'i.id', 'f.intake_id')
+    .innerJoin('network_regions as r', 'r.code', 's.region_code')
+    .leftJoin('users as u', 'u.id', 's.facilitator_user_id')
+    .selectAll('s')
+    .select([
+      'f.status as formation_status',
+      'i.name as intake_name',
+      'r.name as region_name',
+      'u.name as facilitator_name',
+      'u.email as facilitator_email',
+      sql<number[]>`array(select m.user_id from ls_set_members m where m.set_id = s.id)`.as('member_ids'),
+    ])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { member_ids: memberIds, ...set } = row;
+  return { set, memberIds };
+}
+
 export async function listSetMemberIds(db: Executor, setId: number): Promise<number[]> {
   const rows = await db.selectFrom('ls_set_members').select('user_id').where('set_id', '=', setId).execute();
   return rows.map((r) => r.user_id);

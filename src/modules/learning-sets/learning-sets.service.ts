@@ -191,18 +191,16 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
    * revealed to other regions or sets.
    */
   async function loadSetFor(actor: Actor, setId: number, executor: Executor = db) {
-    const set = await repo.findSet(executor, setId);
-    if (!set) throw new NotFoundError('There is no such action learning set');
+    const found = await repo.findSetWithMemberIds(executor, setId);
+    if (!found) throw new NotFoundError('There is no such action learning set');
+    const { set, memberIds } = found;
     const staff = isStaffOf(actor, set.region_code);
-    let member = false;
+    const member = memberIds.includes(actor.userId);
     if (!staff) {
       if (set.formation_status !== 'published')
         throw new NotFoundError('There is no such action learning set');
-      member = (await repo.listSetMemberIds(executor, setId)).includes(actor.userId);
       if (!member && set.facilitator_user_id !== actor.userId)
         throw new NotFoundError('There is no such action learning set');
-    } else {
-      member = (await repo.listSetMemberIds(executor, setId)).includes(actor.userId);
     }
     return { set, staff, member, canManage: canManageSet(actor, set) };
   }
