@@ -355,57 +355,64 @@ export async function topOfWaitlist(x: Executor, intakeId: number) {
 
 const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const APPLICATION_LIST_COLUMNS = [
+  'a.id',
+  'a.reference',
+  'a.region_code',
+  'a.status',
+  'a.given_name',
+  'a.family_name',
+  'a.email',
+  'a.profession',
+  'a.registration_number',
+  'a.employer_ods_code',
+  'a.employer_name',
+  'a.job_title',
+  'a.waitlist_rank',
+  'a.submitted_at',
+] as const;
+
+/** The review list's orders, each ending in the id so that pages never overlap. */
+function applicationOrder(sort: ListQuery['sort']) {
+  switch (sort) {
+    case 'oldest':
+      return sql`a.submitted_at asc, a.id`;
+    case 'name':
+      return sql`a.family_name, a.given_name, a.id`;
+    case 'waitlist':
+      return sql`a.waitlist_rank is null, a.waitlist_rank, a.submitted_at, a.id`;
+    default:
+      return sql`a.submitted_at desc, a.id`;
+  }
+}
+
 export async function listApplications(x: Executor, regionCode: string, f: ListQuery, pageSize: number) {
-  let q = x
-    .selectFrom('applications as a')
-    .leftJoin('endorsements as e', 'e.application_id', 'a.id')
-    .where('a.region_code', '=', regionCode);
+  let q = x.selectFrom('applications as a').where('a.region_code', '=', regionCode);
   if (f.status) q = q.where('a.status', '=', f.status);
   if (f.profession) q = q.where('a.profession', '=', f.profession);
-  if (f.endorsement) q = q.where('e.status', '=', f.endorsement);
   if (f.q) q = q.where('a.search_text', 'like', likePattern(f.q));
-  let ordered = q.select([
-    'a.id',
-    'a.reference',
-    'a.region_code',
-    'a.status',
-    'a.given_name',
-    'a.family_name',
-    'a.email',
-    'a.profession',
-    'a.registration_number',
-    'a.employer_ods_code',
-    'a.employer_name',
-    'a.job_title',
-    'a.waitlist_rank',
-    'a.submitted_at',
-    'e.status as endorsement_status',
-  ]);
-  switch (f.sort) {
-    case 'oldest':
-      ordered = ordered.orderBy('a.submitted_at', 'asc');
-      break;
-    case 'name':
-      ordered = ordered.orderBy('a.family_name').orderBy('a.given_name');
-      break;
-    case 'waitlist':
-      ordered = ordered
-        .orderBy(sql`a.waitlist_rank is null`)
-        .orderBy('a.waitlist_rank')
-        .orderBy('a.submitted_at');
-      break;
-    default:
-      ordered = ordered.orderBy('a.submitted_at', 'desc');
-  }
-  const [rows, count] = await Promise.all([
-    ordered
-      .orderBy('a.id')
-      .limit(pageSize)
-      .offset((f.page - 1) * pageSize)
-      .execute(),
-    countApplications(x, regionCode, f),
-  ]);
-  return { rows, total: count };
+  const order = applicationOrder(f.sort);
+  const offset = (f.page - 1) * pageSize;
+  // Filtered by endorsement, the join decides which rows match. Otherwise the page is chosen from
+  // the applications alone and only its rows are joined: page 20 no longer looks up the
+  // endorsements of the 475 rows before it (issue 8: 3 ms -> 1 ms at 100,000 members).
+  const rows = f.endorsement
+    ? q
+        .innerJoin('endorsements as e', 'e.application_id', 'a.id')
+        .where('e.status', '=', f.endorsement)
+        .select([...APPLICATION_LIST_COLUMNS, 'e.status as endorsement_status'])
+        .orderBy(order)
+        .limit(pageSize)
+        .offset(offset)
+        .execute()
+    : x
+        .selectFrom(q.select(APPLICATION_LIST_COLUMNS).orderBy(order).limit(pageSize).offset(offset).as('a'))
+        .leftJoin('endorsements as e', 'e.application_id', 'a.id')
+        .select([...APPLICATION_LIST_COLUMNS, 'e.status as endorsement_status'])
+        .orderBy(order)
+        .execute();
+  const [list, count] = await Promise.all([rows, countApplications(x, regionCode, f)]);
+  return { rows: list, total: count };
 }
 
 /**
