@@ -245,6 +245,17 @@ async function main() {
       })
       .catch(() => undefined);
   }, 250);
+  /** Drives one scenario and adds the server's peak memory and CPU per request while it ran. */
+  const measure = async (s: Scenario, cookie: string | undefined, connections: number) => {
+    rowRssMb = 0;
+    const cpuBefore = await serverCpuMs(child.pid!);
+    const row = await drive(base, s, cookie, connections);
+    const cpuAfter = await serverCpuMs(child.pid!);
+    if (cpuBefore !== null && cpuAfter !== null && row.requests > 0)
+      row.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / row.requests) * 100) / 100;
+    row.rssMb = Math.round(rowRssMb);
+    return row;
+  };
   const rows: Row[] = [];
   const busy: string[] = [];
   try {
@@ -252,13 +263,7 @@ async function main() {
     for (const a of BENCH_ACCOUNTS) cookies.set(a.role, await signIn(base, a.email));
     for (const connections of CONNECTIONS) {
       log(`-- ${connections} connections, ${duration} s each --`);
-      rowRssMb = 0;
-      const floorCpu = await serverCpuMs(child.pid!);
-      const floor = await drive(base, FLOOR, undefined, connections);
-      const floorCpuAfter = await serverCpuMs(child.pid!);
-      if (floorCpu !== null && floorCpuAfter !== null && floor.requests > 0)
-        floor.cpuMsPerRequest = Math.round(((floorCpuAfter - floorCpu) / floor.requests) * 100) / 100;
-      floor.rssMb = Math.round(rowRssMb);
+      const floor = await measure(FLOOR, undefined, connections);
       rows.push(floor);
       log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);
       for (const [i, s] of scenarios.entries()) {
@@ -270,16 +275,7 @@ async function main() {
           );
           break;
         }
-        rowRssMb = 0;
-        const cpuBefore = await serverCpuMs(child.pid!);
-        const row = await drive(base, s, s.as ? cookies.get(s.as) : undefined, connections);
-        const requests = row.requests;
-        if (cpuBefore !== null && requests > 0) {
-          const cpuAfter = await serverCpuMs(child.pid!);
-          if (cpuAfter !== null)
-            row.cpuMsPerRequest = Math.round(((cpuAfter - cpuBefore) / requests) * 100) / 100;
-        }
-        row.rssMb = Math.round(rowRssMb);
+        const row = await measure(s, s.as ? cookies.get(s.as) : undefined, connections);
         row.p95VsFloor = floor.p95 > 0 ? Math.round((row.p95 / floor.p95) * 100) / 100 : undefined;
         rows.push(row);
         log(

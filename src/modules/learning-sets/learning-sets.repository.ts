@@ -334,8 +334,8 @@ export async function setFacilitatorOfSet(db: Executor, setId: number, userId: n
   await db.updateTable('ls_sets').set({ facilitator_user_id: userId }).where('id', '=', setId).execute();
 }
 
-/** A set with its formation's state and region; sets of draft formations are not visible to members. */
-export async function findSet(db: Executor, id: number) {
+/** Sets with their formation's state, intake, region and facilitator (the columns findSet reads). */
+function setsWithContext(db: Executor) {
   return db
     .selectFrom('ls_sets as s')
     .innerJoin('ls_formations as f', 'f.id', 's.formation_id')
@@ -349,28 +349,20 @@ export async function findSet(db: Executor, id: number) {
       'r.name as region_name',
       'u.name as facilitator_name',
       'u.email as facilitator_email',
-    ])
-    .where('s.id', '=', id)
-    .executeTakeFirst();
+    ]);
+}
+
+/** A set with its formation's state and region; sets of draft formations are not visible to members. */
+export async function findSet(db: Executor, id: number) {
+  return setsWithContext(db).where('s.id', '=', id).executeTakeFirst();
 }
 
 /** The set as findSet reads it, with its members' ids in the same query (access checks need both). */
 export async function findSetWithMemberIds(db: Executor, id: number) {
-  const row = await db
-    .selectFrom('ls_sets as s')
-    .innerJoin('ls_formations as f', 'f.id', 's.formation_id')
-    .innerJoin('intakes as i', 'i.id', 'f.intake_id')
-    .innerJoin('network_regions as r', 'r.code', 's.region_code')
-    .leftJoin('users as u', 'u.id', 's.facilitator_user_id')
-    .selectAll('s')
-    .select([
-      'f.status as formation_status',
-      'i.name as intake_name',
-      'r.name as region_name',
-      'u.name as facilitator_name',
-      'u.email as facilitator_email',
+  const row = await setsWithContext(db)
+    .select(
       sql<number[]>`array(select m.user_id from ls_set_members m where m.set_id = s.id)`.as('member_ids'),
-    ])
+    )
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;

@@ -73,6 +73,13 @@ const optionalText = (label: string, max: number) =>
 
 const visibilityField = z.enum(VISIBILITIES, { error: 'Choose who may see this' });
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+/** A page of results: a whole number from 1, in words a person understands when it is not. */
+const pageNumber = z.coerce
+  .number({ error: 'The page must be a number' })
+  .int('The page must be a whole number')
+  .min(1, 'The page must be 1 or more')
+  .max(10_000, 'The page must be 10,000 or less')
+  .default(1);
 const emptyToNull = (v: unknown) => (v === '' ? null : v);
 
 /** A member's own profile: the same schema for the HTML form and PATCH /api/v1/me/profile. */
@@ -181,7 +188,7 @@ export const directoryQuery = z.object({
   role: filterText(TAG_MAX).transform((v) => v?.toLowerCase()),
   status: z.preprocess(emptyToUndefined, z.enum(STATUSES).optional()),
   sort: z.preprocess(emptyToUndefined, z.enum(['relevance', 'name', 'joined']).default('relevance')),
-  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(1)),
+  page: z.preprocess(emptyToUndefined, pageNumber),
 });
 export type DirectoryQuery = z.output<typeof directoryQuery>;
 
@@ -222,7 +229,7 @@ export const erasureDecisionSchema = z.strictObject({
 export const organisationQuery = z.object({
   q: filterText(120),
   kind: z.preprocess(emptyToUndefined, z.enum(['trust', 'icb', 'nhse_region', 'sha']).optional()),
-  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(1)),
+  page: z.preprocess(emptyToUndefined, pageNumber),
 });
 
 const visibilityOut = z.enum(VISIBILITIES);
