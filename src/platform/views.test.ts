@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configureViewEnvironment, templateDirs, useFrames, viewOptions } from './views.ts';
+import { configureViewEnvironment, indentFilter, templateDirs, useFrames, viewOptions } from './views.ts';
 
 // The Map-based Frame (views.ts) must behave exactly as Nunjucks' own: each template here is
 // rendered with both and the outputs compared.
@@ -126,5 +126,30 @@ describe('Map-based Nunjucks frames', () => {
     });
     expect(stock).toContain('<h1>A page</h1>');
     expect(map).toBe(stock);
+  });
+});
+
+describe('the indent filter', () => {
+  it('indents as the stock Nunjucks filter does, keeping safeness', () => {
+    const stock = new nunjucks.Environment().getFilter('indent') as (...a: unknown[]) => unknown;
+    const safe = (s: string) => new nunjucks.runtime.SafeString(s);
+    const cases: unknown[][] = [
+      ['<p>\n  text\n</p>', 6],
+      ['one line', 2],
+      ['a\n\nb\n', undefined],
+      ['a\nb', 3, true],
+      [safe('<b>\nsafe</b>'), 4],
+      [safe(''), 2],
+      ['', 2],
+      [null, 2],
+      [undefined, 2],
+      [false, 2],
+    ];
+    for (const args of cases) {
+      const ours = indentFilter(...(args as [unknown, number?, boolean?]));
+      const theirs = stock(...args);
+      expect(String(ours)).toBe(String(theirs));
+      expect(ours instanceof nunjucks.runtime.SafeString).toBe(theirs instanceof nunjucks.runtime.SafeString);
+    }
   });
 });

@@ -93,9 +93,26 @@ const stockFrameMethods: FrameMethods = {
  * names and writes that stop at an isolating frame; views.test.ts renders the app's components
  * and a set of scoping cases both ways and compares.
  */
+/** The names a `for` loop sets on every iteration (compiled as `frame.set("loop.index", ...)`). */
+const LOOP_FIELDS = new Map(
+  ['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length'].map((f) => [`loop.${f}`, f]),
+);
+
 const mapFrameMethods: FrameMethods = {
   set(this: FrameLike, name, value, resolveUp) {
     let dot = name.indexOf('.');
+    // Loop variables, seven per iteration: the property name without slicing the string.
+    const loopField = dot === 4 && !resolveUp ? LOOP_FIELDS.get(name) : undefined;
+    if (loopField !== undefined) {
+      const vars = (this.vars ??= new Map());
+      let loop = vars.get('loop') as Record<string, unknown> | undefined;
+      if (!loop) {
+        loop = {};
+        vars.set('loop', loop);
+      }
+      loop[loopField] = value;
+      return;
+    }
     if (resolveUp) {
       const frame = this.resolve(dot === -1 ? name : name.slice(0, dot), true);
       if (frame) {
@@ -147,6 +164,14 @@ export function useFrames(kind: 'map' | 'stock'): void {
   Object.assign(frameProto, kind === 'map' ? mapFrameMethods : stockFrameMethods);
 }
 
+/** Nunjucks' `indent` filter: every line but the first (or every line) gains `width` spaces. */
+export function indentFilter(value: unknown, width?: number, indentFirst?: boolean): unknown {
+  if (value === null || value === undefined || value === false || value === '') return '';
+  const spaces = ' '.repeat(width || 4);
+  const out = (indentFirst ? spaces : '') + String(value).replaceAll('\n', `\n${spaces}`);
+  return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(out) : out;
+}
+
 /** Filters every template may use; called by @fastify/view once the environment exists. */
 export function configureViewEnvironment(env: nunjucks.Environment): void {
   cacheContextFreeImports();
@@ -159,6 +184,9 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
     const out = String(value ?? '').trim();
     return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(out) : out;
   });
+  // The stock indent filter splits the text into lines and joins them again; NHS.UK components
+  // indent every nested component's HTML. Same result (tested against the stock filter).
+  env.addFilter('indent', indentFilter);
   env.addFilter('date', (v: unknown) => {
     const d = toDate(v);
     return d ? dateFormat.format(d) : '';

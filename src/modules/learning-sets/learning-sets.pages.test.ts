@@ -286,6 +286,17 @@ describe('forming, publishing and running sets', () => {
       303,
     );
 
+    // The facilitator's page: their own note, the return, and the presenter rotation (whoever has
+    // not presented comes first).
+    const facPage = visibleText((await fac.agent.get(sessionUrl)).body);
+    expect(facPage).toContain('Private observation about the set');
+    expect(facPage).toContain(`${setMembers.length - 1} of ${setMembers.length} present`);
+    const presenter = members.find((m) => m.id === setMembers[1])!.name;
+    const presented = new RegExp(`${presenter}: presented 1 time, last on \\d+ \\w+ \\d{4}`).exec(facPage);
+    expect(presented).not.toBeNull();
+    expect(facPage.match(/: not yet presented/g)).toHaveLength(setMembers.length - 1);
+    expect(facPage.lastIndexOf(': not yet presented')).toBeLessThan(presented!.index);
+
     // The member sees the session and actions, never the notes.
     const member = new Agent(ctx.app);
     await member.signIn(members[0]!.email);
@@ -365,9 +376,10 @@ describe('forming, publishing and running sets', () => {
     expect((await summariseSessionReturns(ctx.db, 'Q35')).sets).toBe(1);
 
     // Set health on the set page.
-    expect(visibleText((await member.get(`/learning-sets/sets/${memberSet}`)).body)).toContain(
-      'Attendance by session',
-    );
+    const setPage = visibleText((await member.get(`/learning-sets/sets/${memberSet}`)).body);
+    expect(setPage).toContain('Attendance by session');
+    expect(setPage).toContain(`${setMembers.length - 1} of ${setMembers.length}`);
+    expect(setPage).toContain('Actions: 1 agreed, 0 reviewed, 0 done.');
 
     // API: bad input is a 400, unknown fields too.
     const apiBad = await fac.agent.api('POST', `/api/v1/learning-sets/sessions/${sessionId}/actions`, {

@@ -370,9 +370,133 @@ export async function findSetWithMemberIds(db: Executor, id: number) {
   return { set, memberIds };
 }
 
-export async function listSetMemberIds(db: Executor, setId: number): Promise<number[]> {
-  const rows = await db.selectFrom('ls_set_members').select('user_id').where('set_id', '=', setId).execute();
-  return rows.map((r) => r.user_id);
+/**
+ * A session with its set (as findSetWithMemberIds reads it) in one query: every session page and
+ * session action checks access through the set.
+ */
+function sessionsWithSet(db: Executor, sessionId: number) {
+  return setsWithContext(db)
+    .innerJoin('ls_sessions as se', 'se.set_id', 's.id')
+    .select([
+      'se.id as session_id',
+      'se.starts_at as session_starts_at',
+      'se.ends_at as session_ends_at',
+      'se.location as session_location',
+      'se.online_url as session_online_url',
+      'se.created_by as session_created_by',
+      'se.created_at as session_created_at',
+      'se.updated_at as session_updated_at',
+      sql<number[]>`array(select m.user_id from ls_set_members m where m.set_id = s.id)`.as('member_ids'),
+    ])
+    .where('se.id', '=', sessionId);
+}
+
+type SessionWithSetRow = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof sessionsWithSet>['executeTakeFirst']>>
+>;
+
+function splitSessionRow(row: SessionWithSetRow) {
+  const {
+    session_id,
+    session_starts_at,
+    session_ends_at,
+    session_location,
+    session_online_url,
+    session_created_by,
+    session_created_at,
+    session_updated_at,
+    member_ids,
+    ...set
+  } = row;
+  const session = {
+    id: session_id,
+    set_id: set.id,
+    starts_at: session_starts_at,
+    ends_at: session_ends_at,
+    location: session_location,
+    online_url: session_online_url,
+    created_by: session_created_by,
+    created_at: session_created_at,
+    updated_at: session_updated_at,
+  };
+  return { session, set, memberIds: member_ids };
+}
+
+/** The session, its set and the set's member ids (what every access check needs). */
+export async function findSessionWithSet(db: Executor, sessionId: number) {
+  const row = await sessionsWithSet(db, sessionId).executeTakeFirst();
+  return row ? splitSessionRow(row) : undefined;
+}
+
+/**
+ * What the session page reads besides its lists, in the same query: the session, its set and
+ * member ids, the session's return, and the viewer's own facilitator note (only ever the viewer's).
+ */
+export async function findSessionForPage(db: Executor, sessionId: number, viewerId: number) {
+  const row = await sessionsWithSet(db, sessionId)
+    .leftJoin('ls_session_returns as rt', 'rt.session_id', 'se.id')
+    .leftJoin('ls_facilitator_notes as n', (j) =>
+      j.onRef('n.session_id', '=', 'se.id').on('n.author_user_id', '=', viewerId),
+    )
+    .select([
+      'rt.members_count as return_members_count',
+      'rt.present_count as return_present_count',
+      'rt.themes as return_themes',
+      'rt.submitted_at as return_submitted_at',
+      'n.body as note_body',
+    ])
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    return_members_count,
+    return_present_count,
+    return_themes,
+    return_submitted_at,
+    note_body,
+    ...rest
+  } = row;
+  return {
+    ...splitSessionRow(rest),
+    returned:
+      return_submitted_at === null
+        ? null
+        : {
+            members_count: return_members_count!,
+            present_count: return_present_count!,
+            themes: return_themes!,
+            submitted_at: return_submitted_at,
+          },
+    noteBody: note_body,
+  };
+}
+
+/**
+ * The set's members by name, with their attendance at one session and how often and when they
+ * last presented in the set (for the rotation).
+ */
+export async function listSessionMembers(db: Executor, setId: number, sessionId: number) {
+  return db
+    .selectFrom('ls_set_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .leftJoin('ls_attendance as a', (j) =>
+      j.onRef('a.user_id', '=', 'm.user_id').on('a.session_id', '=', sessionId),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('ls_attendance as pa')
+          .innerJoin('ls_sessions as ps', 'ps.id', 'pa.session_id')
+          .whereRef('ps.set_id', '=', 'm.set_id')
+          .whereRef('pa.user_id', '=', 'm.user_id')
+          .where('pa.presented', '=', true)
+          .select([(e) => e.fn.max('ps.starts_at').as('last_at'), (e) => e.fn.countAll<string>().as('times')])
+          .as('lp'),
+      (j) => j.onTrue(),
+    )
+    .where('m.set_id', '=', setId)
+    .select(['m.user_id', 'u.name', 'a.status', 'a.presented', 'lp.last_at', 'lp.times'])
+    .orderBy('u.name')
+    .execute();
 }
 
 export async function listSetMembersWithNames(db: Executor, setId: number) {
@@ -487,7 +611,13 @@ export async function listSessions(db: Executor, setId: number) {
     .leftJoin('ls_session_returns as r', 'r.session_id', 's.id')
     .where('s.set_id', '=', setId)
     .selectAll('s')
-    .select(['r.submitted_at as return_submitted_at'])
+    .select([
+      'r.submitted_at as return_submitted_at',
+      sql<string>`(select count(*) from ls_attendance a where a.session_id = s.id)`.as('attendance_recorded'),
+      sql<string>`(select count(*) from ls_attendance a where a.session_id = s.id and a.status = 'present')`.as(
+        'attendance_present',
+      ),
+    ])
     .orderBy('s.starts_at')
     .execute();
 }
@@ -519,39 +649,6 @@ export async function replaceAttendance(
         recorded_by: by,
       })),
     )
-    .execute();
-}
-
-/** When each member last presented in this set (null: never). */
-export async function lastPresented(db: Executor, setId: number) {
-  return db
-    .selectFrom('ls_attendance as a')
-    .innerJoin('ls_sessions as s', 's.id', 'a.session_id')
-    .where('s.set_id', '=', setId)
-    .where('a.presented', '=', true)
-    .groupBy('a.user_id')
-    .select([
-      'a.user_id',
-      (eb) => eb.fn.max('s.starts_at').as('last_at'),
-      (eb) => eb.fn.countAll<number>().as('times'),
-    ])
-    .execute();
-}
-
-/** Per session of a set: attendance counts (for set health). */
-export async function attendanceBySession(db: Executor, setId: number) {
-  return db
-    .selectFrom('ls_sessions as s')
-    .innerJoin('ls_attendance as a', 'a.session_id', 's.id')
-    .where('s.set_id', '=', setId)
-    .groupBy(['s.id', 's.starts_at'])
-    .select([
-      's.id',
-      's.starts_at',
-      (eb) => eb.fn.countAll<number>().as('recorded'),
-      (eb) => eb.fn.sum<number>(sql`case when a.status = 'present' then 1 else 0 end`).as('present'),
-    ])
-    .orderBy('s.starts_at')
     .execute();
 }
 
@@ -615,15 +712,6 @@ export async function reviewAction(
 
 // Notes
 
-export async function findNote(db: Executor, sessionId: number, authorId: number) {
-  return db
-    .selectFrom('ls_facilitator_notes')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('author_user_id', '=', authorId)
-    .executeTakeFirst();
-}
-
 export async function saveNote(db: Executor, sessionId: number, authorId: number, body: string) {
   await db
     .insertInto('ls_facilitator_notes')
@@ -635,14 +723,6 @@ export async function saveNote(db: Executor, sessionId: number, authorId: number
 }
 
 // Returns
-
-export async function findReturn(db: Executor, sessionId: number) {
-  return db
-    .selectFrom('ls_session_returns')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .executeTakeFirst();
-}
 
 export async function saveReturn(
   db: Executor,

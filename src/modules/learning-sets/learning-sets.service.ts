@@ -193,7 +193,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   async function loadSetFor(actor: Actor, setId: number, executor: Executor = db) {
     const found = await repo.findSetWithMemberIds(executor, setId);
     if (!found) throw new NotFoundError('There is no such action learning set');
-    const { set, memberIds } = found;
+    return checkSetAccess(actor, found.set, found.memberIds);
+  }
+
+  function checkSetAccess(actor: Actor, set: SetRow, memberIds: number[]) {
     const staff = isStaffOf(actor, set.region_code);
     const member = memberIds.includes(actor.userId);
     if (!staff) {
@@ -202,7 +205,7 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       if (!member && set.facilitator_user_id !== actor.userId)
         throw new NotFoundError('There is no such action learning set');
     }
-    return { set, staff, member, canManage: canManageSet(actor, set) };
+    return { set, memberIds, staff, member, canManage: canManageSet(actor, set) };
   }
 
   /** The set's facilitator, the region's lead, or the national team run sessions and record them. */
@@ -221,11 +224,11 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       throw new ConflictError('Publish the sets before scheduling sessions');
   }
 
+  /** A session and its set, as loadSetFor checks access (a set the actor may not see: 404). */
   async function loadSession(actor: Actor, sessionId: number, executor: Executor = db) {
-    const session = await repo.findSession(executor, sessionId);
-    if (!session) throw new NotFoundError('There is no such session');
-    const access = await loadSetFor(actor, session.set_id, executor);
-    return { session, ...access };
+    const found = await repo.findSessionWithSet(executor, sessionId);
+    if (!found) throw new NotFoundError('There is no such session');
+    return { session: found.session, ...checkSetAccess(actor, found.set, found.memberIds) };
   }
 
   // ---- Facilitators --------------------------------------------------------------------------
@@ -788,18 +791,19 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     return repo.listPublishedSetsOfRegion(db, regionCode, pageSize, (page - 1) * pageSize);
   }
 
-  async function setHealth(setId: number, executor: Executor = db) {
-    const [attendance, actions] = await Promise.all([
-      repo.attendanceBySession(executor, setId),
-      repo.listActionsOfSet(executor, setId),
-    ]);
+  /** Attendance per session (those with attendance recorded) and how the set's actions went. */
+  function setHealth(
+    sessions: Awaited<ReturnType<typeof repo.listSessions>>,
+    actions: Awaited<ReturnType<typeof repo.listActionsOfSet>>,
+  ) {
+    const attendance = sessions.filter((s) => Number(s.attendance_recorded) > 0);
     const reviewed = actions.filter((a) => a.status !== 'open');
     const done = reviewed.filter((a) => a.status === 'done').length;
     const partly = reviewed.filter((a) => a.status === 'partly').length;
     return {
       attendance: attendance.map((a) => {
-        const recorded = Number(a.recorded);
-        const present = Number(a.present ?? 0);
+        const recorded = Number(a.attendance_recorded);
+        const present = Number(a.attendance_present);
         return {
           sessionId: a.id,
           startsAt: a.starts_at,
@@ -820,14 +824,12 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   async function getSet(actor: Actor, setId: number) {
     const access = await loadSetFor(actor, setId);
-    const memberIds = await repo.listSetMemberIds(db, setId);
-    const [cards, sessions, actions, health] = await Promise.all([
-      listMemberCards(db, actor, memberIds),
+    const [cards, sessions, actions] = await Promise.all([
+      listMemberCards(db, actor, access.memberIds),
       repo.listSessions(db, setId),
       repo.listActionsOfSet(db, setId),
-      setHealth(setId),
     ]);
-    return { ...access, members: cards, sessions, actions, health };
+    return { ...access, members: cards, sessions, actions, health: setHealth(sessions, actions) };
   }
 
   async function listActions(actor: Actor, setId: number) {
@@ -860,28 +862,24 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   }
 
   async function getSession(actor: Actor, sessionId: number) {
-    const access = await loadSession(actor, sessionId);
-    const { session, set } = access;
     // Only the author ever sees a facilitator's notes (not the lead, not the national team): the
     // note read is the viewer's own.
-    const [members, attendance, actions, last, returned, note] = await Promise.all([
-      repo.listSetMembersWithNames(db, set.id),
-      repo.listAttendance(db, sessionId),
+    const found = await repo.findSessionForPage(db, sessionId, actor.userId);
+    if (!found) throw new NotFoundError('There is no such session');
+    const { session, returned, noteBody } = found;
+    const access = checkSetAccess(actor, found.set, found.memberIds);
+    const { set } = access;
+    const [members, actions] = await Promise.all([
+      repo.listSessionMembers(db, set.id, sessionId),
       repo.listActionsOfSet(db, set.id),
-      repo.lastPresented(db, set.id),
-      repo.findReturn(db, sessionId),
-      repo.findNote(db, sessionId, actor.userId),
     ]);
     const isFacilitator = set.facilitator_user_id === actor.userId;
-    const lastBy = new Map(
-      last.map((l) => [l.user_id, { at: l.last_at as Date | null, times: Number(l.times) }]),
-    );
     const rotation = members
       .map((m) => ({
         userId: m.user_id,
         name: m.name,
-        lastPresentedAt: lastBy.get(m.user_id)?.at ?? null,
-        times: lastBy.get(m.user_id)?.times ?? 0,
+        lastPresentedAt: (m.last_at as Date | null) ?? null,
+        times: Number(m.times ?? 0),
       }))
       .sort(
         (a, b) =>
@@ -889,16 +887,16 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
           (a.lastPresentedAt?.getTime() ?? 0) - (b.lastPresentedAt?.getTime() ?? 0) ||
           a.name.localeCompare(b.name),
       );
-    const byUser = new Map(attendance.map((a) => [a.user_id, a]));
     return {
+      session,
       ...access,
       members: members.map((m) => ({
         userId: m.user_id,
         name: m.name,
-        status: byUser.get(m.user_id)?.status ?? null,
-        presented: byUser.get(m.user_id)?.presented ?? false,
+        status: m.status ?? null,
+        presented: m.presented ?? false,
       })),
-      attendanceRecorded: attendance.length > 0,
+      attendanceRecorded: members.some((m) => m.status !== null),
       committed: actions.filter((a) => a.session_id === sessionId),
       toReview: actions.filter(
         (a) =>
@@ -907,17 +905,16 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
           (a.status === 'open' || a.reviewed_session_id === sessionId),
       ),
       rotation,
-      note: isFacilitator ? (note?.body ?? '') : null,
+      note: isFacilitator ? (noteBody ?? '') : null,
       isFacilitator,
-      returned: returned ?? null,
+      returned,
     };
   }
 
   async function recordAttendance(actor: Actor, sessionId: number, input: AttendanceInput) {
     return db.transaction().execute(async (trx) => {
-      const { session, set } = await loadSession(actor, sessionId, trx);
+      const { session, set, memberIds } = await loadSession(actor, sessionId, trx);
       requireManage(actor, set);
-      const memberIds = await repo.listSetMemberIds(trx, set.id);
       const seen = new Set<number>();
       for (const e of input.entries) {
         if (!memberIds.includes(e.userId))
@@ -942,9 +939,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   async function addAction(actor: Actor, sessionId: number, input: ActionInput) {
     return db.transaction().execute(async (trx) => {
-      const { session, set } = await loadSession(actor, sessionId, trx);
+      const { session, set, memberIds } = await loadSession(actor, sessionId, trx);
       requireManage(actor, set);
-      const memberIds = await repo.listSetMemberIds(trx, set.id);
       if (!memberIds.includes(input.ownerUserId)) fail('ownerUserId', 'Choose a member of this set');
       if (input.dueOn < londonDate(session.starts_at))
         fail('dueOn', 'The due date must be on or after the session');
@@ -1021,12 +1017,11 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   async function submitReturn(actor: Actor, sessionId: number, themes: string) {
     return db.transaction().execute(async (trx) => {
-      const { session, set } = await loadSession(actor, sessionId, trx);
+      const { session, set, memberIds: members } = await loadSession(actor, sessionId, trx);
       if (set.facilitator_user_id !== actor.userId && !isNational(actor))
         throw new ForbiddenError('The set’s facilitator makes the session return');
       const attendance = await repo.listAttendance(trx, sessionId);
       if (attendance.length === 0) fail('themes', 'Record the attendance before making the return');
-      const members = await repo.listSetMemberIds(trx, set.id);
       const actions = await repo.listActionsOfSet(trx, set.id);
       const reviewed = actions.filter((a) => a.reviewed_session_id === sessionId);
       await repo.saveReturn(trx, {
