@@ -326,6 +326,40 @@ describe('directory and privacy', () => {
     expect(visibleText(bad.body)).toContain('Choose a region');
   });
 
+  it('names regions and specialties, one added by another process since the lists were read too', async () => {
+    const { agent } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q37' }]);
+    expect(visibleText((await agent.get('/directory?name=Wolstenholme')).body)).toContain(
+      'Philippa Wolstenholme',
+    );
+    // Written straight to the database, as another server process or the CLI would.
+    const specialty = await ctx.db
+      .insertInto('specialties')
+      .values({ profession: 'nurse', name: 'Thrombosis nursing' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ctx.db
+      .updateTable('member_profiles')
+      .set({ specialty_id: specialty.id, visibility_professional: 'network' })
+      .where('user_id', '=', regional.user.id)
+      .execute();
+    const page = visibleText((await agent.get('/directory?name=Wolstenholme')).body);
+    expect(page).toContain('Thrombosis nursing');
+    const region = await ctx.db
+      .selectFrom('network_regions')
+      .select('name')
+      .where('code', '=', 'Q37')
+      .executeTakeFirstOrThrow();
+    expect(page).toContain(region.name);
+    const api = await agent.api('GET', '/api/v1/members?name=Wolstenholme');
+    expect(api.json().members).toContainEqual(
+      expect.objectContaining({
+        name: 'Philippa Wolstenholme',
+        specialty: 'Thrombosis nursing',
+        region: 'Q37',
+      }),
+    );
+  });
+
   it('keeps a partner out of the directory', async () => {
     const { agent } = await signedInAgent(ctx, [{ role: 'partner', regionCode: null }]);
     expect((await agent.get('/directory')).statusCode).toBe(403);

@@ -157,6 +157,28 @@ export function presentProfile(p: repo.ProfileWithNames, projects: ProjectRow[],
 }
 export type ProfileView = ReturnType<typeof presentProfile>;
 
+/** A directory row with its region's and specialty's names. */
+export type DirectoryRow = Omit<repo.DirectoryQueryRow, 'specialty_id'> & {
+  region_name: string;
+  specialty_name: string | null;
+};
+
+const nameMaps = new WeakMap<object, Map<unknown, string>>();
+
+/** A cached reference list as a map from key to name (built once per list read). */
+async function namesOf<T, K>(
+  list: { get(): Promise<T[]> },
+  entry: (row: T) => [K, string],
+): Promise<Map<K, string>> {
+  const rows = await list.get();
+  let names = nameMaps.get(rows) as Map<K, string> | undefined;
+  if (!names) {
+    names = new Map(rows.map(entry));
+    nameMaps.set(rows, names as Map<unknown, string>);
+  }
+  return names;
+}
+
 const FIELD_LABELS: Partial<Record<keyof ProfileUpdate, string>> = {
   name: 'name',
   profession: 'profession',
@@ -521,7 +543,8 @@ export function createMembersService(deps: { db: DB }) {
     actor: Actor | 'system',
     query: Omit<DirectoryQuery, 'organisation'> & { organisation?: string },
     pageSize = DIRECTORY_PAGE_SIZE,
-  ) {
+    listsReread = false,
+  ): Promise<{ rows: DirectoryRow[]; total: number; capped: boolean; viewer: Viewer }> {
     const viewer = await viewerOf(actor);
     let organisationId: number | undefined;
     if (query.organisation) {
@@ -530,8 +553,29 @@ export function createMembersService(deps: { db: DB }) {
       organisationId = org.id;
     }
     const { organisation: _ignored, ...rest } = query;
-    const result = await repo.searchDirectory(db, viewer, { ...rest, organisationId, pageSize });
-    return { ...result, viewer };
+    const [result, regionNames, specialtyNames] = await Promise.all([
+      repo.searchDirectory(db, viewer, { ...rest, organisationId, pageSize }),
+      namesOf(regionsList, (r) => [r.code, r.name]),
+      namesOf(specialtiesList, (s) => [s.id, s.name]),
+    ]);
+    // A specialty or region added by another process since the lists were read: read them again.
+    if (
+      !listsReread &&
+      result.rows.some(
+        (r) =>
+          !regionNames.has(r.region_code) || (r.specialty_id !== null && !specialtyNames.has(r.specialty_id)),
+      )
+    ) {
+      regionsList.clear();
+      specialtiesList.clear();
+      return searchDirectory(actor, query, pageSize, true);
+    }
+    const rows: DirectoryRow[] = result.rows.map(({ specialty_id, ...row }) => ({
+      ...row,
+      region_name: regionNames.get(row.region_code) ?? row.region_code,
+      specialty_name: specialty_id === null ? null : (specialtyNames.get(specialty_id) ?? null),
+    }));
+    return { ...result, rows, viewer };
   }
 
   // Reference lists every directory view shows in its filters. Regions change only through
