@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { projectRoot, srcDir } from '../paths.ts';
 import type { FieldError } from './errors.ts';
 import { nhsukAttributes } from './nhsuk-attributes.ts';
+import { nhsukCheckboxes, nhsukRadios } from './nhsuk-components.ts';
 
 export const nhsukFrontendDir = path.join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist');
 /** Templates are found by paths relative to src/ ("views/...", "modules/x/views/...") or to nhsuk-frontend. */
@@ -178,6 +179,9 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   useFrames('map');
   // Used by src/nhsuk/macros/attributes.njk, which shadows the NHS.UK macro of the same name.
   env.addGlobal('clnNhsukAttributes', nhsukAttributes);
+  // Used by src/nhsuk/components/{radios,checkboxes}/macro.njk, which shadow the NHS.UK macros.
+  env.addGlobal('clnNhsukRadios', nhsukRadios);
+  env.addGlobal('clnNhsukCheckboxes', nhsukCheckboxes);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {

@@ -1,0 +1,609 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { describe, expect, it } from 'vitest';
+import { srcDir } from '../paths.ts';
+import { headingHtml, legendHtml } from './nhsuk-components.ts';
+import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
+
+// Every case is rendered twice, through nhsuk-frontend's own templates (an environment whose only
+// template directory is the library's) and through ours (the app's template path, where the
+// macro files under src/nhsuk/components/ shadow the library's), and the two must be identical.
+
+const markSafe = (s: string) => new nunjucks.runtime.SafeString(s);
+
+function environment(paths: string[]) {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(paths), viewOptions);
+  configureViewEnvironment(env);
+  return env;
+}
+const original = environment([nhsukFrontendDir]);
+const ours = environment(templateDirs);
+
+type Component = { dir: string; macro: string };
+const radios: Component = { dir: 'radios', macro: 'radios' };
+const checkboxes: Component = { dir: 'checkboxes', macro: 'checkboxes' };
+
+/** The component's output, bracketed so that leading and trailing whitespace count. */
+function render(env: nunjucks.Environment, c: Component, params: unknown, call = `${c.macro}(params)`) {
+  return env.renderString(
+    `{% from "nhsuk/components/${c.dir}/macro.njk" import ${c.macro} %}[{{ ${call} }}]`,
+    { params },
+  );
+}
+
+function expectSame(c: Component, params: unknown) {
+  const expected = render(original, c, params);
+  expect(render(ours, c, params)).toBe(expected);
+  return expected;
+}
+
+type Fixture = { name: string; context: Record<string, unknown> };
+function fixtures(c: Component): [string, Record<string, unknown>][] {
+  const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', c.dir, 'fixtures.json');
+  const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as { fixtures: Fixture[] };
+  return list.map((f, i) => [`${i} ${f.name}`, f.context]);
+}
+
+describe('the environments compared', () => {
+  it('find the library macros in one and ours in the other', () => {
+    const where = (env: nunjucks.Environment, name: string) =>
+      (env.getTemplate(name) as unknown as { path: string }).path;
+    for (const c of [radios, checkboxes]) {
+      const name = `nhsuk/components/${c.dir}/macro.njk`;
+      expect(where(original, name)).toBe(path.join(nhsukFrontendDir, name));
+      expect(where(ours, name)).toBe(path.join(srcDir, name));
+    }
+    expect(where(original, 'nhsuk/macros/attributes.njk')).toBe(
+      path.join(nhsukFrontendDir, 'nhsuk/macros/attributes.njk'),
+    );
+  });
+});
+
+describe.each([radios, checkboxes])('$macro in JavaScript', (c) => {
+  const cases = fixtures(c);
+
+  it('has the library fixtures to compare with', () => {
+    expect(cases.length).toBeGreaterThan(40);
+  });
+
+  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
+    const html = expectSame(c, context);
+    expect(html).toContain(`data-module="nhsuk-${c.dir}"`);
+  });
+
+  it('renders the fixtures as nhsuk-frontend recorded them', () => {
+    // The fixture files also hold the library's expected HTML (trimmed): a check on the comparison.
+    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', c.dir, 'fixtures.json');
+    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      fixtures: (Fixture & { html: string })[];
+    };
+    for (const f of list) expect(render(ours, c, f.context).slice(1, -1).trim()).toBe(f.html.trim());
+  });
+
+  it('is called as the macro is: no params, keyword params, a call block', () => {
+    const params = { name: 'n', items: [{ value: 'a', text: 'A' }] };
+    for (const call of [`${c.macro}()`, `${c.macro}(params=params)`, `${c.macro}(params, "extra")`]) {
+      expect(render(ours, c, params, call)).toBe(render(original, c, params, call));
+    }
+    const block = (env: nunjucks.Environment) =>
+      env.renderString(
+        `{% from "nhsuk/components/${c.dir}/macro.njk" import ${c.macro} %}[{% call ${c.macro}(params) %}ignored{% endcall %}]`,
+        { params },
+      );
+    expect(block(ours)).toBe(block(original));
+  });
+
+  it('throws where the template throws', () => {
+    // `"x" in classes` with classes a number: Nunjucks' `in` accepts arrays, strings and objects only.
+    const params = { name: 'n', small: true, classes: 5, items: [] };
+    expect(() => render(original, c, params)).toThrow(/Cannot use "in" operator/);
+    expect(() => render(ours, c, params)).toThrow(/Cannot use "in" operator/);
+    const chosen = { name: 'n', values: new Map([['a', 1]]), items: [{ value: 'a', text: 'A' }] };
+    expect(() => render(original, checkboxes, chosen)).toThrow(/Cannot use "in" operator/);
+    expect(() => render(ours, checkboxes, chosen)).toThrow(/Cannot use "in" operator/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The app's own calls (grep src/**/*.njk for `radios(` and `checkboxes(`), with awkward values.
+
+/** Another component's HTML, as conditional content: an input with a label, hint and error. */
+const inputHtml = original.renderString(
+  '{% from "nhsuk/components/input/macro.njk" import input %}{{ input({ label: { text: "Email" }, hint: { text: "We use it" }, id: "email", name: "email", errorMessage: { text: "Enter an email" } }) }}',
+  {},
+);
+const odd = `<b>"Tom" & 'Jerry'</b> \\ end`;
+
+const appRadios: [string, unknown][] = [
+  [
+    'session attendance, inline by class, with an error',
+    {
+      idPrefix: 'status-42',
+      name: 'status-42',
+      classes: 'nhsuk-radios--inline',
+      fieldset: { legend: { text: 'Ann Smith', size: 's' } },
+      items: [
+        { value: 'attended', text: 'Attended', checked: true },
+        { value: 'apologies', text: 'Sent apologies', checked: false },
+        { value: 'absent', text: 'Absent', checked: false },
+      ],
+      errorMessage: { text: 'Choose an attendance status' },
+    },
+  ],
+  [
+    'session action outcome, no error',
+    {
+      idPrefix: 'status-action-7',
+      name: 'status',
+      classes: 'nhsuk-radios--inline',
+      fieldset: { legend: { text: 'Outcome', size: 's' } },
+      items: [
+        { value: 'done', text: 'Done' },
+        { value: 'carried', text: 'Carried over' },
+      ],
+      errorMessage: undefined,
+    },
+  ],
+  [
+    'self-assessment: inline, hint, value chosen, number values',
+    {
+      idPrefix: 'rating-3',
+      name: 'rating-3',
+      inline: true,
+      fieldset: { legend: { text: 'Leading with care', size: 's' } },
+      hint: { text: 'Last time: Proficient' },
+      items: [1, 2, 3, 4].map((n) => ({ value: n, text: `Level ${n}` })),
+      value: '3',
+      errorMessage: { text: 'Choose a level' },
+    },
+  ],
+  [
+    'rater form: hint undefined, value not among the items',
+    {
+      idPrefix: 'r',
+      name: 'r',
+      inline: true,
+      fieldset: { legend: { text: 'Empathy', size: 's' } },
+      hint: undefined,
+      items: [
+        { value: 'a', text: 'A' },
+        { value: 'b', text: 'B' },
+      ],
+      value: 'z',
+    },
+  ],
+  [
+    'apply: page heading legend with a hint and many items',
+    {
+      idPrefix: 'regionCode',
+      name: 'regionCode',
+      fieldset: {
+        legend: {
+          text: 'Which region do you work in?',
+          isPageHeading: true,
+          classes: 'nhsuk-fieldset__legend--l',
+        },
+      },
+      hint: { text: 'We have suggested London from where Barts Health is based.' },
+      items: ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'].map((v, i) => ({
+        value: v,
+        text: `Region ${v}`,
+        checked: i === 2,
+      })),
+    },
+  ],
+  [
+    'review list: small by class, legend class size, error',
+    {
+      idPrefix: 'decision',
+      name: 'decision',
+      classes: 'nhsuk-radios--small',
+      fieldset: { legend: { text: 'Decision', classes: 'nhsuk-fieldset__legend--s' } },
+      errorMessage: { text: 'Choose a decision' },
+      items: [
+        { value: 'shortlist', text: 'Shortlist', checked: true },
+        { value: 'offer', text: 'Offer a place (beyond the quota, they go on the waitlist)' },
+      ],
+    },
+  ],
+  [
+    'names, values and text with markup characters',
+    {
+      idPrefix: `id-${odd}`,
+      name: `name-${odd}`,
+      fieldset: { legend: { text: `Legend ${odd}`, size: 'm' } },
+      hint: { text: `Hint ${odd}` },
+      errorMessage: { text: `Error ${odd}` },
+      items: [
+        { value: odd, text: odd, hint: { text: odd } },
+        { value: 'safe', html: markSafe('<strong>safe</strong>'), label: { classes: `c-${odd}` } },
+        { value: 'plain html', html: '<em>html param</em>' },
+      ],
+      value: odd,
+    },
+  ],
+  [
+    'conditional content holding another component',
+    {
+      idPrefix: 'contact',
+      name: 'contact',
+      fieldset: { legend: { text: 'How should we contact you?', size: 's' } },
+      items: [
+        { value: 'email', text: 'Email', conditional: { html: inputHtml } },
+        { value: 'phone', text: 'Phone', conditional: { html: markSafe(`\n  ${inputHtml}  \n`) } },
+        { divider: 'or' },
+        { value: 'none', text: 'Do not contact me' },
+      ],
+      value: 'phone',
+    },
+  ],
+  [
+    'without a fieldset, strings for hint and error, safe strings',
+    {
+      name: 'solo',
+      hint: markSafe('<span class="x">safe hint</span>'),
+      errorMessage: 'Plain error',
+      items: [{ value: 'y', text: markSafe('<b>Yes</b>') }, null, { value: 'n', text: 'No' }],
+    },
+  ],
+];
+
+const appCheckboxes: [string, unknown][] = [
+  [
+    'session presenters: ids and names per item, hint, some checked',
+    {
+      idPrefix: 'presented',
+      name: 'presented',
+      fieldset: { legend: { text: 'Who presented a problem', size: 's' } },
+      hint: { text: 'Select everyone who presented a problem to the set at this session' },
+      items: ['Ann Smith', `O'Brien & "Co" <Ltd>`, 'Zoë'].map((name, i) => ({
+        id: `presented-${i}`,
+        name: `presented-${i}`,
+        value: 'yes',
+        text: name,
+        checked: i !== 1,
+      })),
+    },
+  ],
+  [
+    'plan sharing: hint, one checked by a boolean',
+    {
+      idPrefix: 'share',
+      name: 'share',
+      fieldset: { legend: { text: 'Who else may see this plan?', size: 's' } },
+      hint: { text: 'Nobody else sees it unless you choose.' },
+      items: [
+        { value: 'mentor', text: 'My mentor', checked: true },
+        { value: 'facilitator', text: 'My action learning set facilitator', checked: false },
+      ],
+    },
+  ],
+  [
+    'import dry run: no fieldset, one item',
+    { idPrefix: 'dryRun', name: 'dryRun', items: [{ value: 'yes', text: 'Check the file only (dry run)' }] },
+  ],
+  [
+    'erasure confirmation with an error',
+    {
+      idPrefix: 'confirm',
+      name: 'confirm',
+      fieldset: { legend: { text: 'Confirm', size: 's' } },
+      items: [{ value: 'yes', text: 'I want my personal data erased', checked: false }],
+      errorMessage: { text: 'Confirm that you want your data erased' },
+    },
+  ],
+  [
+    'mentoring goals: values chosen through params.values, hints on items',
+    {
+      idPrefix: 'goalAreas',
+      name: 'goalAreas',
+      fieldset: { legend: { text: 'What your goals are about', size: 's' } },
+      hint: { text: 'Choose all that apply' },
+      values: ['strategy', 'finance'],
+      items: [
+        { value: 'strategy', text: 'Strategy', hint: { text: 'Planning ahead' } },
+        { value: 'finance', text: 'Finance', hint: 'Budgets' },
+        { value: 'people', text: 'People', hint: markSafe('<b>Teams</b>') },
+        { divider: 'or' },
+        { value: 'none', text: 'None of these', behaviour: 'exclusive' },
+      ],
+      errorMessage: { text: 'Choose at least one area' },
+    },
+  ],
+  [
+    'no fieldset with hint, error and item hints: described by all three',
+    {
+      idPrefix: 'x',
+      name: 'x',
+      describedBy: 'outer',
+      hint: 'Group hint',
+      errorMessage: { text: 'Group error' },
+      items: [
+        { value: '1', text: 'One', hint: 'Item hint' },
+        { value: '2', text: 'Two' },
+      ],
+    },
+  ],
+  [
+    'region checklist: legend class, markup characters, conditional content',
+    {
+      idPrefix: 'done',
+      name: `done-${odd}`,
+      fieldset: { legend: { text: `Tick what is done ${odd}`, classes: 'nhsuk-fieldset__legend--s' } },
+      items: [
+        { value: odd, text: odd, checked: true, conditional: { html: inputHtml } },
+        {
+          value: 'b',
+          text: 'B',
+          conditional: { html: markSafe(inputHtml) },
+          attributes: { 'data-odd': odd },
+        },
+      ],
+    },
+  ],
+];
+
+describe('the app’s radios', () => {
+  it.each(appRadios)('%s', (_name, params) => {
+    expectSame(radios, params);
+  });
+});
+
+describe('the app’s checkboxes', () => {
+  it.each(appCheckboxes)('%s', (_name, params) => {
+    expectSame(checkboxes, params);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Generated params: every option, alone and in combination, including values of unusual types.
+
+/** A small seeded random generator (mulberry32), so that a failure can be reproduced. */
+function random(seed: number) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  /** An object with each option present with probability p, its value picked from its list. */
+  const some = (options: Record<string, readonly unknown[]>, p = 0.35) => {
+    const out: Record<string, unknown> = {};
+    for (const [key, values] of Object.entries(options)) if (next() < p) out[key] = pick(values);
+    return out;
+  };
+  return { next, pick, some };
+}
+
+const texts = ['Text', odd, '  padded\n  over lines  ', '', 0, 7, true, markSafe('<b>safe</b>'), null];
+const htmls = ['<b>html</b>', '\n  <p>\n  para\n  </p>\n', markSafe('<i>safe</i>'), '', markSafe('')];
+const attributeSets = [
+  { 'data-a': 'b' },
+  { 'data-q': odd, hidden: { value: true, optional: true } },
+  ' data-raw="1"',
+  markSafe(' data-safe="1"'),
+];
+const captions = [
+  'Caption',
+  markSafe('<b>Caption</b>'),
+  { text: 'C', placement: 'before' },
+  { text: 'C', placement: 'after', size: 'l' },
+  { html: '<b>C</b>', placement: 'start', classes: 'cc' },
+  { text: 'C', placement: 'end', id: 'cid', attributes: { x: 'y' }, element: 'P' },
+  { text: 'C', placement: 'elsewhere' },
+  { text: 'C', size: 'xxl' },
+];
+const headings = [
+  'Heading',
+  markSafe('<b>Heading</b>'),
+  { text: 'H', level: 2, id: 'hid', attributes: { 'data-h': 1 } },
+  { html: '<i>H</i>', caption: 'Cap', size: 'xl' },
+  { text: 'H', visuallyHiddenText: 'hidden' },
+  { caption: { text: 'C', placement: 'after' } },
+  false,
+  '',
+  0,
+];
+
+function legend(r: ReturnType<typeof random>): unknown {
+  const kind = r.next();
+  if (kind < 0.15) return r.pick(['Legend', odd, markSafe('<b>Legend</b>'), '', undefined]);
+  return r.some(
+    {
+      text: texts,
+      html: htmls,
+      size: ['s', 'm', 'l', 'xl', 'xxl', null, ''],
+      classes: ['nhsuk-fieldset__legend--s', 'lc', ['arr'], ''],
+      isPageHeading: [true, false, 0],
+      heading: headings,
+      caption: captions,
+      visuallyHiddenText: ['vht', '', null],
+      id: ['lid', '', 0],
+      attributes: attributeSets,
+    },
+    0.4,
+  );
+}
+
+function item(r: ReturnType<typeof random>, checkbox: boolean): unknown {
+  const kind = r.next();
+  if (kind < 0.06) return r.pick([null, undefined, false, 0, '']);
+  if (kind < 0.14) {
+    return r.some(
+      { divider: ['or', odd, markSafe('<b>or</b>')], behaviour: ['inclusive', 'exclusive'] },
+      0.9,
+    );
+  }
+  return r.some(
+    {
+      value: ['a', 'b', 'c', 2, '2', odd, '', null],
+      text: texts,
+      html: htmls,
+      label: [
+        'Label',
+        markSafe('<b>Label</b>'),
+        { classes: 'lc', attributes: { 'data-l': 1 }, id: 'lid' },
+        { text: 'LT', visuallyHiddenText: 'vis' },
+        { html: '<u>u</u>', classes: ['x', 'y'] },
+        { text: 'LT', heading: 'ignored', size: 'l', caption: 'ignored' },
+      ],
+      hint: [
+        'Item hint',
+        markSafe('<b>hint</b>'),
+        { text: odd, id: 'ihid', classes: 'hc', attributes: { x: 'y' } },
+        { html: '<p>\nx\n</p>' },
+        { id: 'no text' },
+        { text: 'null id', id: null },
+        '',
+      ],
+      checked: [true, false, null, 0, 'yes'],
+      disabled: [true, false, null],
+      id: ['own-id', '', 0, odd],
+      classes: ['ic', '', markSafe('<x>')],
+      attributes: attributeSets,
+      conditional: [
+        { html: '<p>c</p>' },
+        { html: markSafe('  <div>\n  x\n</div>  ') },
+        { html: '' },
+        {},
+        { html: inputHtml },
+      ],
+      ...(checkbox
+        ? {
+            name: ['own-name', '', odd],
+            behaviour: ['exclusive', 'inclusive', 'other'],
+            exclusive: [true, false],
+            exclusiveGroup: ['eg', null],
+            behaviourGroup: ['bg', ''],
+          }
+        : {}),
+    },
+    0.45,
+  );
+}
+
+function params(r: ReturnType<typeof random>, checkbox: boolean): unknown {
+  const kind = checkbox ? 'checkboxes' : 'radios';
+  const p = r.some({
+    name: ['n', odd, 'x y', 5, ''],
+    idPrefix: ['pre', odd, ''],
+    classes: [
+      `nhsuk-${kind}--inline`,
+      `nhsuk-${kind}--small extra`,
+      'other',
+      markSafe('s<b>'),
+      ['a', 'b'],
+      '',
+    ],
+    small: [true, false, 'yes'],
+    inline: [true, false],
+    hint: [
+      'Hint',
+      odd,
+      markSafe('<b>hint</b>'),
+      { text: '  spaced\n text  ' },
+      { html: '<p>\n h\n</p>', id: 'hid', classes: 'hc', attributes: { 'data-x': 'y' } },
+      { text: '' },
+      { id: 'hid' },
+      null,
+    ],
+    errorMessage: [
+      true,
+      false,
+      'Error',
+      markSafe('<i>e</i>'),
+      { text: odd, visuallyHiddenText: '' },
+      { html: '<b>x</b>', id: 'eid', visuallyHiddenText: 'Warn', classes: 'ec', attributes: { a: 'b' } },
+      { text: 'E', visuallyHiddenText: null },
+      { id: 'eid' },
+      1,
+    ],
+    fieldset: [
+      null,
+      {},
+      true,
+      { legend: legend(r) },
+      { legend: legend(r) },
+      { legend: legend(r) },
+      {
+        describedBy: 'fdb',
+        id: 'fid',
+        role: 'group',
+        classes: 'fc',
+        attributes: { 'data-f': '1' },
+        legend: legend(r),
+      },
+    ],
+    formGroup: [
+      { classes: 'fg' },
+      { attributes: { 'data-g': '"q"' } },
+      { beforeInputs: { text: odd }, afterInputs: { html: '<p>\na\n</p>' } },
+      { beforeInputs: { html: markSafe('<i>i</i>') }, afterInputs: { text: '' } },
+      { beforeInputs: {}, classes: ['a', 'b'] },
+    ],
+    describedBy: ['outer', ''],
+    id: ['gid', '', true, 0],
+    attributes: attributeSets,
+    disabled: [true, false],
+    value: ['a', 'b', 2, '', odd],
+    values: [['a', 'c'], 'abc', [], { a: 1, b: 2 }, [2, odd]],
+  });
+  const count = Math.floor(r.next() * 6);
+  if (r.next() < 0.92) p.items = Array.from({ length: count }, () => item(r, checkbox));
+  else p.items = r.pick([undefined, null, new Set([{ value: 's', text: 'from a set' }]), 'ab', 3]);
+  return p;
+}
+
+describe.each([
+  [radios, false],
+  [checkboxes, true],
+] as const)('$macro with generated params', (c, checkbox) => {
+  const r = random(checkbox ? 2 : 1);
+  const cases = Array.from({ length: 400 }, (_, i) => [i, params(r, checkbox)] as const);
+  it.each(cases)('case %i renders exactly as the NHS.UK template', (_i, p) => {
+    expectSame(c, p);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The heading and legend, which label and fieldset use inside (not shadowed: no page calls them),
+// compared directly with their templates. Their callers always trim them.
+
+describe.each([
+  ['heading', headingHtml],
+  ['legend', legendHtml],
+] as const)('the internal %s', (name, fn) => {
+  const c: Component = { dir: name, macro: name };
+  const compare = (p: unknown) => expect(fn(p).trim()).toBe(render(original, c, p).slice(1, -1).trim());
+
+  it.each(fixtures(c))('fixture %s renders as the NHS.UK template', (_name, context) => compare(context));
+
+  const r = random(name === 'heading' ? 3 : 4);
+  const cases = Array.from({ length: 300 }, (_, i) => {
+    if (name === 'legend') return [i, legend(r)] as const;
+    const p = r.some(
+      {
+        text: texts,
+        html: htmls,
+        href: ['/x?a=1&b=2', ''],
+        className: ['nhsuk-label', 'nhsuk-fieldset__legend nhsuk-fieldset__legend--m', '', 5],
+        classPrefix: ['nhsuk-label--', 'p-', ''],
+        sizes: [['s', 'm', 'l', 'xl'], ['m']],
+        size: ['xxs', 's', 'm', 'xl', 'xxl', ''],
+        classes: ['nhsuk-heading-m', 'nhsuk-label--s', 'hc', ['a']],
+        caption: captions,
+        element: ['label', 'LEGEND', 'h3', ''],
+        level: [2, 6, 0, ''],
+        id: ['hid', '', true],
+        attributes: attributeSets,
+        visuallyHiddenText: ['hidden', '', null],
+      },
+      0.4,
+    );
+    return [i, p] as const;
+  });
+  it.each(cases)('generated case %i renders as the NHS.UK template', (_i, p) => compare(p));
+});
