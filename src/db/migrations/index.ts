@@ -16,6 +16,7 @@ import * as m0803 from './2026-11-27-0803-region-return-totals.ts';
 import * as m0804 from './2026-11-27-0804-region-members-index.ts';
 import * as m0805 from './2026-11-27-0805-region-profession-index.ts';
 import * as m0806 from './2026-11-27-0806-directory-count-index.ts';
+import * as m0807 from './2026-11-27-0807-review-list-order-index.ts';
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 
 /**
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0804-region-members-index': m0804,
   '2026-11-27-0805-region-profession-index': m0805,
   '2026-11-27-0806-directory-count-index': m0806,
+  '2026-11-27-0807-review-list-order-index': m0807,
 };

@@ -293,4 +293,48 @@ describe('review by the regional lead', () => {
     // A second click changes nothing.
     expect((await applicant.post(`${statusPath}/accept`)).statusCode).toBe(409);
   });
+
+  it('pages the review list newest first, ties by id, each application once, and oldest first on request', async () => {
+    const made = [];
+    for (let i = 0; i < 30; i++) made.push(await recruitment.submitApplication(buildSubmission(), anon));
+    const region = made[0]!.regionCode;
+    // Several submitted in the same instant: the id decides their order.
+    const tie = new Date('2026-10-01T09:00:00Z');
+    await ctx.db
+      .updateTable('applications')
+      .set({ submitted_at: tie })
+      .where(
+        'id',
+        'in',
+        made.slice(10, 16).map((m) => m.id),
+      )
+      .execute();
+    const lead = await signedInAgent(ctx, [{ role: 'regional-lead', regionCode: region }]);
+    const expected = (sort: 'desc' | 'asc') =>
+      ctx.db
+        .selectFrom('applications')
+        .select('id')
+        .where('region_code', '=', region)
+        .orderBy('submitted_at', sort)
+        .orderBy('id')
+        .execute()
+        .then((rows) => rows.map((r) => r.id));
+    const listed = async (sort: string) => {
+      const ids: number[] = [];
+      for (let page = 1; ; page++) {
+        const res = await lead.agent.api(
+          'GET',
+          `/api/v1/regions/${region}/applications?page=${page}&sort=${sort}`,
+        );
+        expect(res.statusCode).toBe(200);
+        const body = res.json() as { applications: { id: number }[]; total: number; pageSize: number };
+        ids.push(...body.applications.map((a) => a.id));
+        if (page * body.pageSize >= body.total) return ids;
+      }
+    };
+    const newest = await expected('desc');
+    expect(newest.length).toBeGreaterThanOrEqual(30);
+    expect(await listed('newest')).toEqual(newest);
+    expect(await listed('oldest')).toEqual(await expected('asc'));
+  });
 });
