@@ -23,6 +23,21 @@ const ours = environment(templateDirs);
 type Component = { dir: string; macro: string };
 const radios: Component = { dir: 'radios', macro: 'radios' };
 const checkboxes: Component = { dir: 'checkboxes', macro: 'checkboxes' };
+const label: Component = { dir: 'label', macro: 'label' };
+const hint: Component = { dir: 'hint', macro: 'hint' };
+const errorMessage: Component = { dir: 'error-message', macro: 'errorMessage' };
+const fieldset: Component = { dir: 'fieldset', macro: 'fieldset' };
+/** Library components that are not ours but use label, hint, error message or fieldset. */
+const users: Component[] = [
+  { dir: 'input', macro: 'input' },
+  { dir: 'textarea', macro: 'textarea' },
+  { dir: 'select', macro: 'select' },
+  { dir: 'date-input', macro: 'dateInput' },
+  { dir: 'character-count', macro: 'characterCount' },
+  { dir: 'file-upload', macro: 'fileUpload' },
+  { dir: 'password-input', macro: 'passwordInput' },
+  { dir: 'search-input', macro: 'searchInput' },
+];
 
 /** The component's output, bracketed so that leading and trailing whitespace count. */
 function render(env: nunjucks.Environment, c: Component, params: unknown, call = `${c.macro}(params)`) {
@@ -49,7 +64,7 @@ describe('the environments compared', () => {
   it('find the library macros in one and ours in the other', () => {
     const where = (env: nunjucks.Environment, name: string) =>
       (env.getTemplate(name) as unknown as { path: string }).path;
-    for (const c of [radios, checkboxes]) {
+    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset]) {
       const name = `nhsuk/components/${c.dir}/macro.njk`;
       expect(where(original, name)).toBe(path.join(nhsukFrontendDir, name));
       expect(where(ours, name)).toBe(path.join(srcDir, name));
@@ -402,6 +417,8 @@ const headings = [
   { text: 'H', level: 2, id: 'hid', attributes: { 'data-h': 1 } },
   { html: '<i>H</i>', caption: 'Cap', size: 'xl' },
   { text: 'H', visuallyHiddenText: 'hidden' },
+  { text: 'H', level: 0, caption: { text: 'C', placement: 'end' } },
+  { html: '<b>H</b>', level: '', id: '' },
   { caption: { text: 'C', placement: 'after' } },
   false,
   '',
@@ -606,4 +623,135 @@ describe.each([
     return [i, p] as const;
   });
   it.each(cases)('generated case %i renders as the NHS.UK template', (_i, p) => compare(p));
+});
+
+// ------------------------------------------------------------------------------------------------
+// Label, hint, error message and fieldset on their own, and the library components that use them.
+
+describe.each([label, hint, errorMessage, fieldset])('$macro in JavaScript', (c) => {
+  const cases = fixtures(c);
+
+  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
+    expectSame(c, context);
+  });
+
+  it('is called as the macro is: no params, keyword params', () => {
+    const params = { text: 'Text', legend: 'Legend' };
+    for (const call of [`${c.macro}()`, `${c.macro}(params=params)`, `${c.macro}(params, "extra")`]) {
+      expect(render(ours, c, params, call)).toBe(render(original, c, params, call));
+    }
+  });
+
+  const r = random(10 + cases.length);
+  const generated = Array.from({ length: 300 }, (_, i) => {
+    const common = {
+      id: ['cid', '', 0, odd],
+      classes: ['cc', '', markSafe('<c>'), ['a']],
+      attributes: attributeSets,
+    };
+    const text = { text: texts, html: htmls };
+    const options: Record<Component['dir'], Record<string, readonly unknown[]>> = {
+      label: {
+        ...common,
+        ...text,
+        heading: headings,
+        isPageHeading: [true, false, 0, 'yes'],
+        caption: captions,
+        size: ['s', 'm', 'l', 'xl', 'xxl', ''],
+        classes: ['nhsuk-label--m', 'lc', ['nhsuk-label--s'], ''],
+        for: ['for-id', odd, true, false, ''],
+        visuallyHiddenText: ['hidden', '', null],
+      },
+      hint: { ...common, ...text },
+      'error-message': { ...common, ...text, visuallyHiddenText: ['Warning', odd, '', null, false] },
+      fieldset: {
+        ...common,
+        legend: [legend(r), legend(r), legend(r)],
+        html: [...htmls, inputHtml],
+        role: ['group', '', true],
+        describedBy: ['described', '', true, 0],
+      },
+    };
+    return [i, r.some(options[c.dir] as Record<string, readonly unknown[]>, 0.45)] as const;
+  });
+  it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
+    expectSame(c, p);
+  });
+});
+
+describe('called with a caller', () => {
+  /** `{% call macro(params) %}...{% endcall %}` both ways; the body uses the calling template's variables. */
+  const called = (env: nunjucks.Environment, c: Component, params: unknown) =>
+    env.renderString(
+      `{% from "nhsuk/components/${c.dir}/macro.njk" import ${c.macro} %}` +
+        `{% from "nhsuk/components/input/macro.njk" import input %}` +
+        `{% set outside = "set outside" %}` +
+        `[{% call ${c.macro}(params) %}\n  <p>Body: {{ odd }} {{ outside }}</p>\n  ` +
+        `{{ input({ label: { text: "Nested" }, id: "nested", name: "nested" }) }}\n{% endcall %}]`,
+      { params, odd },
+    );
+  const cases: [Component, unknown][] = [
+    [label, {}],
+    [label, { text: 'ignored', for: 'f' }],
+    [label, { heading: 'H', isPageHeading: true, caption: { text: 'C', placement: 'start' } }],
+    [label, { heading: { text: 'H', level: 3 }, visuallyHiddenText: 'hidden', caption: 'C', size: 'l' }],
+    [label, { text: 'T', visuallyHiddenText: 'vht', caption: { text: 'C', placement: 'after' } }],
+    [hint, {}],
+    [hint, { text: 'ignored', id: 'h', classes: 'c' }],
+    [errorMessage, {}],
+    [errorMessage, { html: '<b>ignored</b>', visuallyHiddenText: '' }],
+    [fieldset, {}],
+    [fieldset, { legend: { text: 'Set sizes', size: 'm' } }],
+    [fieldset, { legend: { heading: 'H', caption: 'C' }, html: 'ignored', describedBy: 'd', role: 'group' }],
+  ];
+  it.each(cases.map(([c, p], i) => [i, c, p] as const))('case %i: %o', (_i, c, params) => {
+    const expected = called(original, c, params);
+    expect(expected).toContain('set outside');
+    expect(called(ours, c, params)).toBe(expected);
+  });
+});
+
+describe.each(users)('$macro, which uses them', (c) => {
+  it.each(fixtures(c))('fixture %s renders exactly as with the NHS.UK templates', (_name, context) => {
+    expectSame(c, context);
+  });
+});
+
+describe('the app’s forms', () => {
+  const page = (env: nunjucks.Environment) =>
+    env.renderString(
+      `{% from "nhsuk/components/fieldset/macro.njk" import fieldset %}
+{% from "nhsuk/components/input/macro.njk" import input %}
+{% from "nhsuk/components/textarea/macro.njk" import textarea %}
+{% from "nhsuk/components/select/macro.njk" import select %}
+{% from "nhsuk/components/character-count/macro.njk" import characterCount %}
+{% from "nhsuk/components/checkboxes/macro.njk" import checkboxes %}
+{% from "nhsuk/components/radios/macro.njk" import radios %}
+{% call fieldset({ legend: { text: "Set sizes", size: "m" } }) %}
+  {{ input({ label: { text: "Smallest set" }, hint: { text: "Usually 6; between 3 and 10" }, id: "minSize", name: "minSize", inputmode: "numeric", classes: "nhsuk-input--width-2", value: values.minSize, errorMessage: errors | fieldError("minSize") }) }}
+{% endcall %}
+{{ radios({ idPrefix: "sizing", name: "sizing", fieldset: { legend: { text: "Sizes of the sets", size: "s" } }, items: [{ value: "equal", text: "As equal as possible", checked: values.sizing == "equal" }], errorMessage: errors | fieldError("sizing") }) }}
+{% call fieldset({ legend: { text: "Rules", size: "m" } }) %}
+  {{ checkboxes({ idPrefix: "separateOrganisations", name: "separateOrganisations", items: [{ value: "yes", text: "Keep apart", checked: values.separateOrganisations == "yes" }] }) }}
+  {{ textarea({ label: { text: "Keep apart" }, hint: { text: "One pair a line" }, id: "keepApart", name: "keepApart", rows: 3, value: values.keepApart, errorMessage: errors | fieldError("keepApart") }) }}
+{% endcall %}
+{{ select({ label: { text: "Who commits to it" }, id: "ownerUserId", name: "ownerUserId", items: [{ value: "", text: "Choose" }, { value: "7", text: values.name, selected: true }], errorMessage: errors | fieldError("ownerUserId") }) }}
+{{ input({ label: { text: "Registration number", isPageHeading: true, classes: "nhsuk-label--l" }, hint: { text: "For example " ~ values.name }, id: "registrationNumber", name: "registrationNumber", value: values.keepApart, classes: "nhsuk-input--width-10", spellcheck: false, errorMessage: errors | fieldError("registrationNumber") }) }}
+{{ characterCount({ label: { text: "Describe your current role" }, hint: { text: "Your team" }, id: "roleSummary", name: "roleSummary", value: values.keepApart, maxlength: 500, rows: 5, errorMessage: errors | fieldError("roleSummary") }) }}`,
+      {
+        values: { minSize: '4<', sizing: 'equal', separateOrganisations: 'yes', keepApart: odd, name: odd },
+        errors: ['minSize', 'sizing', 'keepApart', 'ownerUserId', 'registrationNumber', 'roleSummary'].map(
+          (field) => ({
+            field,
+            message: `Fix ${field} ${odd}`,
+          }),
+        ),
+      },
+    );
+
+  it('render exactly as with the NHS.UK templates', () => {
+    const expected = page(original);
+    expect(expected).toContain('nhsuk-character-count');
+    expect(page(ours)).toBe(expected);
+  });
 });

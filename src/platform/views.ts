@@ -3,7 +3,14 @@ import nunjucks from 'nunjucks';
 import { projectRoot, srcDir } from '../paths.ts';
 import type { FieldError } from './errors.ts';
 import { nhsukAttributes } from './nhsuk-attributes.ts';
-import { nhsukCheckboxes, nhsukRadios } from './nhsuk-components.ts';
+import {
+  nhsukCheckboxes,
+  nhsukErrorMessage,
+  nhsukFieldset,
+  nhsukHint,
+  nhsukLabel,
+  nhsukRadios,
+} from './nhsuk-components.ts';
 
 export const nhsukFrontendDir = path.join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist');
 /** Templates are found by paths relative to src/ ("views/...", "modules/x/views/...") or to nhsuk-frontend. */
@@ -179,9 +186,13 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   useFrames('map');
   // Used by src/nhsuk/macros/attributes.njk, which shadows the NHS.UK macro of the same name.
   env.addGlobal('clnNhsukAttributes', nhsukAttributes);
-  // Used by src/nhsuk/components/{radios,checkboxes}/macro.njk, which shadow the NHS.UK macros.
+  // Used by src/nhsuk/components/*/macro.njk, which shadow the NHS.UK macros of those components.
   env.addGlobal('clnNhsukRadios', nhsukRadios);
   env.addGlobal('clnNhsukCheckboxes', nhsukCheckboxes);
+  env.addGlobal('clnNhsukLabel', nhsukLabel);
+  env.addGlobal('clnNhsukHint', nhsukHint);
+  env.addGlobal('clnNhsukErrorMessage', nhsukErrorMessage);
+  env.addGlobal('clnNhsukFieldset', nhsukFieldset);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {
