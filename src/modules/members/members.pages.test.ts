@@ -360,6 +360,39 @@ describe('directory and privacy', () => {
     );
   });
 
+  it('counts what each viewer may see, with or without filters, and past the last page', async () => {
+    const outside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q30' }]);
+    const visibleTo = async (region: string, filterRegion?: string) => {
+      let q = ctx.db
+        .selectFrom('member_profiles')
+        .where('erased_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('visibility_profile', '=', 'network'),
+            eb.and([eb('visibility_profile', '=', 'region'), eb('region_code', '=', region)]),
+          ]),
+        );
+      if (filterRegion) q = q.where('region_code', '=', filterRegion);
+      return Number((await q.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    };
+    for (const [query, expected] of [
+      ['', await visibleTo('Q30')],
+      ['region=Q37', await visibleTo('Q30', 'Q37')],
+      ['page=99', await visibleTo('Q30')],
+      ['region=Q37&page=99', await visibleTo('Q30', 'Q37')],
+    ] as const) {
+      const res = await outside.agent.api('GET', `/api/v1/members?${query}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().total).toBe(expected);
+      if (query.includes('page=99')) expect(res.json().members).toEqual([]);
+    }
+    // The member who shares only with Q37 is counted for Q37's members, not for Q30's.
+    const inside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q37' }]);
+    const insideTotal = (await inside.agent.api('GET', '/api/v1/members?region=Q37')).json().total;
+    expect(insideTotal).toBe(await visibleTo('Q37', 'Q37'));
+    expect(insideTotal).toBeGreaterThan(await visibleTo('Q30', 'Q37'));
+  });
+
   it('keeps a partner out of the directory', async () => {
     const { agent } = await signedInAgent(ctx, [{ role: 'partner', regionCode: null }]);
     expect((await agent.get('/directory')).statusCode).toBe(403);

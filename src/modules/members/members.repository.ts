@@ -265,10 +265,18 @@ export async function searchDirectory(
     }
     // A text or name search reads every match anyway (to rank them): count them in the same pass.
     const searching = Boolean(tsQuery || f.name);
+    // Counting every match of a broad listing reads the whole table; past the cap people narrow the
+    // search instead (and the directory cannot be paged through wholesale). Unfiltered (only the two
+    // privacy conditions), in key order, so the count reads an index to the cap; a filter's own
+    // index serves better otherwise. The count rides along in the page's query (one round trip
+    // fewer), and runs on its own only for a page past the end.
+    const cappedCount = sql`(select count(*)::int from
+        (select 1 from member_profiles p where ${where} ${conds.length > privacyConditions ? sql`` : sql`order by p.user_id`}
+        limit ${DIRECTORY_COUNT_CAP + 1}) counted)`;
     // Region and specialty names come from the service's cached lists: two joins fewer to plan
     // (PostgreSQL plans this query on every call, its parameters decide the plan).
     const rows = await sql<DirectoryQueryRow & { matches?: number }>`
-      select ${searching ? sql`count(*) over ()::int as matches,` : sql``} p.user_id, p.name, p.job_title, o.name as organisation_name, o.ods_code as organisation_ods,
+      select ${searching ? sql`count(*) over ()::int` : cappedCount} as matches, p.user_id, p.name, p.job_title, o.name as organisation_name, o.ods_code as organisation_ods,
         p.region_code, p.status, p.joined_on::text as joined_on,
         case when ${professional} then p.profession end as profession,
         case when ${professional} then p.specialty_id end as specialty_id,
@@ -285,15 +293,9 @@ export async function searchDirectory(
       order by ${order}
       limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`.execute(trx);
     let n: number;
-    if (searching && (rows.rows.length > 0 || f.page === 1)) n = rows.rows[0]?.matches ?? 0;
+    if (rows.rows.length > 0 || f.page === 1) n = rows.rows[0]?.matches ?? 0;
     else {
-      // Counting every match of a broad search reads the whole table; past the cap people narrow
-      // the search instead (and the directory cannot be paged through wholesale). Unfiltered (only
-      // the two privacy conditions), in key order, so the count walks the primary key to the cap; a
-      // filter's own index serves better otherwise.
-      const count = await sql<{ n: number }>`select count(*)::int as n from
-        (select 1 from member_profiles p where ${where} ${conds.length > privacyConditions ? sql`` : sql`order by p.user_id`}
-        limit ${DIRECTORY_COUNT_CAP + 1}) matches`.execute(trx);
+      const count = await sql<{ n: number }>`select ${cappedCount} as n`.execute(trx);
       n = Number(count.rows[0]?.n ?? 0);
     }
     return {
