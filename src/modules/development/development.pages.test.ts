@@ -93,6 +93,10 @@ describe('frameworks as data', () => {
     ).toBe(303);
 
     const { agent: national } = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
+    // The profiles open on the network framework's current version (this one, by default).
+    const profilesVersion = async () =>
+      (await national.api('GET', '/api/v1/development/profiles')).json().versionId as number;
+    expect(await profilesVersion()).toBe(v1.version_id);
     const form = await national.get(`/development/frameworks/${v1.framework_id}/versions/new`);
     expect(form.statusCode).toBe(200);
     const bad = await national.post(`/development/frameworks/${v1.framework_id}/versions`, {
@@ -111,6 +115,7 @@ describe('frameworks as data', () => {
     expect(ok.statusCode).toBe(303);
     const v2 = await frameworkVersion('mlcf-2010');
     expect(v2.version_id).not.toBe(v1.version_id);
+    expect(await profilesVersion()).toBe(v2.version_id);
     expect(await elementsOf(v2.version_id)).toHaveLength(2);
     const old = await ctx.db
       .selectFrom('dev_self_assessments')

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../platform/errors.ts';
+import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { toFieldErrors } from '../../platform/forms.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import {
@@ -266,12 +267,23 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     return errors;
   }
 
+  // Read on every profiles view and changed only by the national team: which version the profiles
+  // open on (the network framework's current one) and the regions. Kept for a minute at most,
+  // cleared once this process has created a framework, published a version or changed a choice.
+  const defaultProfileVersion = cachedFor(REFERENCE_TTL_MS, async () => {
+    const choices = await repo.selectChoices(db);
+    const fwId = choices.find((c) => c.scope === 'network')?.framework_id;
+    const frameworks = await listFrameworks();
+    return (frameworks.find((f) => f.id === fwId) ?? frameworks[0])?.currentVersion.id;
+  });
+  const regionsList = cachedFor(REFERENCE_TTL_MS, () => repo.selectRegions(db));
+
   async function createFramework(actor: Actor, raw: NewFrameworkInput | unknown) {
     requireRole(actor, ['national']);
     const input = parseWith(newFrameworkInput, raw);
     const problems = checkStructure(input);
     if (problems.length) throw new ValidationError(problems);
-    return db.transaction().execute(async (trx) => {
+    const created = await db.transaction().execute(async (trx) => {
       if (await repo.selectFrameworkByKey(trx, input.key)) {
         throw new ValidationError([
           { field: 'key', message: `A framework with the key ${input.key} already exists` },
@@ -299,6 +311,8 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       });
       return { frameworkId: fw.id, versionId };
     });
+    defaultProfileVersion.clear();
+    return created;
   }
 
   /** Editing a framework publishes its next version; earlier versions stay as they were. */
@@ -307,7 +321,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     const input = parseWith(frameworkStructureInput, raw);
     const problems = checkStructure(input);
     if (problems.length) throw new ValidationError(problems);
-    return db.transaction().execute(async (trx) => {
+    const published = await db.transaction().execute(async (trx) => {
       const fw = await repo.selectFramework(trx, frameworkId);
       if (!fw) throw new NotFoundError('There is no such framework');
       const latest = await repo.selectLatestVersionOf(trx, frameworkId);
@@ -330,6 +344,8 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       });
       return { versionId, versionNumber };
     });
+    defaultProfileVersion.clear();
+    return published;
   }
 
   async function listChoices(actor: Actor) {
@@ -390,6 +406,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
             : `Set the framework of the ${c.scope} ${c.scopeKey} to framework ${c.frameworkId}`,
       });
     });
+    defaultProfileVersion.clear();
   }
 
   // ---- ratings checks ----
@@ -1226,7 +1243,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
   async function profileFigures(vid: number) {
     const [regions, figures, people] = await Promise.all([
-      repo.selectRegions(db),
+      regionsList.get(),
       totals.selectProfileTotals(db, vid),
       totals.selectProfilePeopleTotals(db, vid),
     ]);
@@ -1246,10 +1263,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     const scope = regionsWhere(actor, 'regional-lead');
     let vid = versionId;
     if (vid === undefined) {
-      const choices = await repo.selectChoices(db);
-      const fwId = choices.find((c) => c.scope === 'network')?.framework_id;
-      const frameworks = await listFrameworks();
-      vid = (frameworks.find((f) => f.id === fwId) ?? frameworks[0])?.currentVersion.id;
+      vid = await defaultProfileVersion.get();
       if (vid === undefined) throw new NotFoundError('No leadership framework has been set up yet');
     }
     const version = await loadVersion(db, vid);
