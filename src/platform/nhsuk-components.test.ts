@@ -27,11 +27,11 @@ const label: Component = { dir: 'label', macro: 'label' };
 const hint: Component = { dir: 'hint', macro: 'hint' };
 const errorMessage: Component = { dir: 'error-message', macro: 'errorMessage' };
 const fieldset: Component = { dir: 'fieldset', macro: 'fieldset' };
+const select: Component = { dir: 'select', macro: 'select' };
 /** Library components that are not ours but use label, hint, error message or fieldset. */
 const users: Component[] = [
   { dir: 'input', macro: 'input' },
   { dir: 'textarea', macro: 'textarea' },
-  { dir: 'select', macro: 'select' },
   { dir: 'date-input', macro: 'dateInput' },
   { dir: 'character-count', macro: 'characterCount' },
   { dir: 'file-upload', macro: 'fileUpload' },
@@ -64,7 +64,7 @@ describe('the environments compared', () => {
   it('find the library macros in one and ours in the other', () => {
     const where = (env: nunjucks.Environment, name: string) =>
       (env.getTemplate(name) as unknown as { path: string }).path;
-    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset]) {
+    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset, select]) {
       const name = `nhsuk/components/${c.dir}/macro.njk`;
       expect(where(original, name)).toBe(path.join(nhsukFrontendDir, name));
       expect(where(ours, name)).toBe(path.join(srcDir, name));
@@ -753,5 +753,213 @@ describe('the app’s forms', () => {
     const expected = page(original);
     expect(expected).toContain('nhsuk-character-count');
     expect(page(ours)).toBe(expected);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Select: the library fixtures, the app's calls (grep src/**/*.njk for `select(`) and generated params.
+
+/** A list of options as the app builds them: a blank choice first, values as strings. */
+const optionList = (count: number, chosen?: number) => [
+  { value: '', text: 'Any' },
+  ...Array.from({ length: count }, (_, i) => ({
+    value: `v${i}`,
+    text: i % 7 === 3 ? `Option ${i} ${odd}` : `Option ${i}`,
+    selected: i === chosen,
+  })),
+];
+
+const appSelects: [string, unknown][] = [
+  [
+    'directory filter: 51 regions, one chosen, no error',
+    {
+      label: { text: 'Region' },
+      id: 'region',
+      name: 'region',
+      items: optionList(50, 7),
+      errorMessage: undefined,
+    },
+  ],
+  [
+    'directory filter with an error from fieldError',
+    {
+      label: { text: 'Region' },
+      id: 'region',
+      name: 'region',
+      items: optionList(5),
+      errorMessage: { text: `Choose a region ${odd}` },
+    },
+  ],
+  [
+    'profile edit: hint, error, selected false on the rest',
+    {
+      label: { text: 'Region' },
+      hint: { text: 'Leave as the region of your employer unless you belong to another region' },
+      id: 'regionCode',
+      name: 'regionCode',
+      items: [
+        { value: '', text: 'Choose a region', selected: false },
+        { value: 'Y56', text: 'London', selected: true },
+        { value: 'Y58', text: 'South West', selected: false },
+      ],
+      errorMessage: { text: 'Choose a region' },
+    },
+  ],
+  [
+    'competency goal: visually hidden label class, no selection',
+    {
+      id: 'status-12',
+      name: 'status',
+      label: { text: `Progress on ${odd}`, classes: 'nhsuk-u-visually-hidden' },
+      items: [
+        { value: 'not_started', text: 'Not started' },
+        { value: 'done', text: 'Done' },
+      ],
+    },
+  ],
+  [
+    'cohort: label size, id from the name, number values',
+    {
+      label: { text: 'Cohort', size: 's' },
+      name: 'intakeId',
+      items: [1, 2, 3].map((n) => ({ value: n, text: `Cohort ${n}`, selected: n === 2 })),
+      errorMessage: undefined,
+    },
+  ],
+  [
+    'outbox: items without values, chosen by params.value',
+    {
+      label: { text: 'Status' },
+      id: 'status',
+      name: 'status',
+      value: 'failed',
+      items: [{ text: 'pending' }, { text: 'failed' }, { value: 'sent', text: 'sent', disabled: true }],
+    },
+  ],
+];
+
+describe('select in JavaScript', () => {
+  const cases = fixtures(select);
+
+  it('has the library fixtures to compare with', () => {
+    expect(cases.length).toBeGreaterThan(15);
+  });
+
+  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
+    expect(expectSame(select, context)).toContain('<select class="nhsuk-select');
+  });
+
+  it('renders the fixtures as nhsuk-frontend recorded them', () => {
+    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', 'select', 'fixtures.json');
+    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      fixtures: (Fixture & { html: string })[];
+    };
+    for (const f of list) expect(render(ours, select, f.context).slice(1, -1).trim()).toBe(f.html.trim());
+  });
+
+  it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
+    const params = { name: 'n', label: 'L', items: [{ value: 'a', text: 'A' }] };
+    for (const call of [
+      'select()',
+      'select(params=params)',
+      'select(params, "extra")',
+      'select(undefined)',
+    ]) {
+      expect(render(ours, select, params, call)).toBe(render(original, select, params, call));
+    }
+    const block = (env: nunjucks.Environment) =>
+      env.renderString(
+        `{% from "nhsuk/components/select/macro.njk" import select %}[{% call select(params) %}ignored{% endcall %}]`,
+        { params },
+      );
+    expect(block(ours)).toBe(block(original));
+  });
+
+  it.each(appSelects)('the app’s %s', (_name, params) => {
+    expectSame(select, params);
+  });
+
+  const r = random(20);
+  const generatedItem = (): unknown => {
+    const kind = r.next();
+    if (kind < 0.08) return r.pick([null, undefined, false, 0, '', 'str']);
+    if (kind < 0.14) return r.some({ divider: [true, 'or', 0, ''], text: ['T'], value: ['v'] }, 0.8);
+    return r.some(
+      {
+        value: ['a', 'b', 2, '2', odd, '', null, 0, false],
+        text: ['a', 'b', 2, odd, '', null, markSafe('<b>safe</b>'), true],
+        selected: [true, false, null, 0, 'yes', ''],
+        disabled: [true, false, null, 1],
+        attributes: attributeSets,
+      },
+      0.5,
+    );
+  };
+  const slots = [
+    { text: 'Before' },
+    { text: odd },
+    { html: '<span>\n  £\n</span>' },
+    { html: markSafe('<b>safe</b>') },
+    { html: '   ' },
+    { html: ['<b>', 'array'] },
+    { html: 5 },
+    { text: '' },
+    {},
+  ];
+  const generated = Array.from({ length: 400 }, (_, i) => {
+    const p = r.some({
+      id: ['sid', '', 0, odd],
+      name: ['n', odd, '', 5],
+      label: [
+        'Label',
+        markSafe('<b>Label</b>'),
+        { text: 'L', for: 'elsewhere' },
+        { text: odd, classes: 'lc', size: 'm', isPageHeading: true },
+        { html: '<i>L</i>', heading: 'H', caption: 'C', id: 'lid', attributes: { x: 'y' } },
+        { text: 'L', visuallyHiddenText: 'vht', caption: { text: 'C', placement: 'after' } },
+        { text: 'L', heading: { text: 'H', level: 2 }, for: null },
+        5,
+        null,
+      ],
+      hint: [
+        'Hint',
+        markSafe('<b>hint</b>'),
+        { text: odd, id: 'hid', classes: 'hc', attributes: { a: 'b' } },
+        { html: '<p>\nh\n</p>', id: null },
+        { id: 'hid' },
+        '',
+      ],
+      errorMessage: [
+        true,
+        false,
+        'Error',
+        markSafe('<i>e</i>'),
+        { text: odd, visuallyHiddenText: '' },
+        { html: '<b>x</b>', id: 'eid', classes: 'ec', attributes: { a: 'b' } },
+        { id: 'eid' },
+        1,
+      ],
+      describedBy: ['outer', '', 0],
+      classes: ['nhsuk-input--width-10', markSafe('s<b>'), ['a', 'b'], ''],
+      disabled: [true, false, 'yes'],
+      attributes: attributeSets,
+      value: ['a', 'b', 2, '', odd, 0, null],
+      formGroup: [
+        { classes: 'fg' },
+        { attributes: { 'data-g': '"q"' } },
+        { beforeInput: r.pick(slots), afterInput: r.pick(slots) },
+        { beforeInput: r.pick(slots), classes: ['a', 'b'] },
+        { afterInput: r.pick(slots) },
+        { beforeInput: 'string slot' },
+        {},
+      ],
+      inputWrapper: [{ classes: 'wc' }, { attributes: { 'data-w': odd } }, { classes: '' }, {}],
+    });
+    if (r.next() < 0.9) p.items = Array.from({ length: Math.floor(r.next() * 7) }, generatedItem);
+    else p.items = r.pick([undefined, null, new Set([{ value: 's', text: 'from a set' }]), 'ab', 3, {}]);
+    return [i, p] as const;
+  });
+  it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
+    expectSame(select, p);
   });
 });

@@ -655,6 +655,140 @@ export const radiosHtml = (params: unknown) => choicesHtml('radios', params);
 /** nhsuk/components/checkboxes/template.njk */
 export const checkboxesHtml = (params: unknown) => choicesHtml('checkboxes', params);
 
+/* ---------------------------------------------------------------------------------------------
+ * Select
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * `{{- v | safe | trim | indent(4, true) }}` for the select's (and input's) before and after
+ * slots: an empty result still gains the spaces (the filters pass a SafeString on).
+ */
+const slotBlock = (v: unknown, spaces: string) => `${spaces}${indent(raw(v).trim(), spaces)}`;
+
+/** `{{- beforeInput.html | safe | trim | indent(4, true) if beforeInput.html else beforeInput.text }}` (or afterInput). */
+function inputSlot(slot: Bag): string {
+  return `${slot?.html ? slotBlock(slot.html, '    ') : out(slot?.text)}\n`;
+}
+
+/** The label, hint and error message the select and input templates render above the field. */
+function fieldTop(p: Bag, id: unknown, describedByParam: unknown): { html: string; describedBy: unknown } {
+  const label = textOrHtml(p?.label);
+  const hint = textOrHtml(p?.hint);
+  const errorMessage = textOrHtml(p?.errorMessage);
+  let describedBy = describedByParam;
+  const labelText = labelHtml({
+    html: label?.html,
+    text: label?.text,
+    visuallyHiddenText: label?.visuallyHiddenText,
+    caption: label?.caption,
+    id: label?.id,
+    for: dflt(label?.for, id),
+    size: label?.size,
+    heading: label?.heading,
+    isPageHeading: label?.isPageHeading,
+    classes: label?.classes,
+    attributes: label?.attributes,
+  });
+  let html = `  ${indent(labelText.trim(), '  ')}\n`;
+  if (hint?.text || hint?.html) {
+    const hintId = dflt(hint.id, cat(id, '-hint'));
+    describedBy = cat(cat(describedBy, ' '), hintId).trim();
+    const hintText = hintHtml({
+      html: hint.html,
+      text: hint.text,
+      id: dflt(hint.id, hintId),
+      classes: hint.classes,
+      attributes: hint.attributes,
+    });
+    html += `  ${indent(hintText.trim(), '  ')}\n`;
+  }
+  if (errorMessage?.text || errorMessage?.html) {
+    const errorId = dflt(errorMessage.id, cat(id, '-error'));
+    describedBy = cat(cat(describedBy, ' '), errorId).trim();
+    const errorText = errorMessageHtml({
+      html: errorMessage.html,
+      text: errorMessage.text,
+      visuallyHiddenText: errorMessage.visuallyHiddenText,
+      id: dflt(errorMessage.id, errorId),
+      classes: errorMessage.classes,
+      attributes: errorMessage.attributes,
+    });
+    html += `  ${indent(errorText.trim(), '  ')}\n`;
+  }
+  return { html, describedBy };
+}
+
+/** Whether the form group's beforeInput or afterInput slot has text or html. */
+const hasSlot = (slot: unknown) => (slot && ((slot as Bag)?.text || (slot as Bag)?.html) ? true : false);
+
+/** The `<option>` and `<hr>` lines of the select template's `_selectElement` macro. */
+function optionsHtml(p: Bag): string {
+  const items = p?.items;
+  if (!items) return '';
+  // Nunjucks' `for`: an iterable object (a Set, a Map) is turned into an array first.
+  const list = (
+    typeof items === 'object' && !Array.isArray(items) && Symbol.iterator in items
+      ? Array.from(items as Iterable<unknown>)
+      : items
+  ) as ArrayLike<unknown>;
+  const chosen = p?.value;
+  let html = '';
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as Bag;
+    if (item?.divider) {
+      html += '    <hr>\n';
+      continue;
+    }
+    if (!item) continue;
+    const value = item.value;
+    const selected = item.selected;
+    // `item.selected | default((effectiveValue == params.value and item.selected != false) if params.value else false, true)`
+    const isSelected = selected
+      ? selected
+      : chosen
+        ? looseEq(dflt(value, item.text), chosen) && !looseEq(selected, false)
+        : false;
+    html += `    <option${value !== undefined ? ` value="${out(value)}"` : ''}${isSelected ? ' selected' : ''}${item.disabled ? ' disabled' : ''}${attributes(item.attributes)}>${out(item.text)}</option>\n`;
+  }
+  return html;
+}
+
+/** nhsuk/components/select/template.njk */
+export function selectHtml(params: unknown): string {
+  const p = params as Bag;
+  const errorMessage = textOrHtml(p?.errorMessage);
+  let classNames = 'nhsuk-select';
+  let classNamesFormGroup = 'nhsuk-form-group';
+  if (errorMessage?.text || errorMessage?.html || looseEq(p?.errorMessage, true)) {
+    classNames += ' nhsuk-select--error';
+    classNamesFormGroup += ' nhsuk-form-group--error';
+  }
+  if (p?.classes) classNames = cat(cat(classNames, ' '), p.classes);
+  const formGroup = p?.formGroup as Bag;
+  if (formGroup?.classes) classNamesFormGroup = cat(cat(classNamesFormGroup, ' '), formGroup.classes);
+  const id = p?.id ? p.id : p?.name;
+  const hasBeforeInput = hasSlot(formGroup?.beforeInput);
+  const hasAfterInput = hasSlot(formGroup?.afterInput);
+  const top = fieldTop(p, id, p?.describedBy ? p.describedBy : '');
+  const describedBy = top.describedBy;
+
+  const select = `<select class="${out(classNames)}" id="${out(id)}" name="${out(p?.name)}"${p?.disabled ? ' disabled' : ''}${describedBy ? ` aria-describedby="${out(describedBy)}"` : ''}${attributes(p?.attributes)}>\n${optionsHtml(p)}  </select>`;
+
+  let html = `<div class="${out(classNamesFormGroup)}"${attributes(formGroup?.attributes)}>\n${top.html}`;
+  const inputWrapper = p?.inputWrapper as Bag;
+  if (hasBeforeInput || hasAfterInput || inputWrapper?.classes || inputWrapper?.attributes) {
+    const wrapperClasses = inputWrapper?.classes;
+    html += `  <div class="nhsuk-input-wrapper${wrapperClasses ? ` ${out(wrapperClasses)}` : ''}"${attributes(inputWrapper?.attributes)}>\n`;
+    if (hasBeforeInput) html += inputSlot(formGroup?.beforeInput as Bag);
+    html += `    ${select}\n`;
+    if (hasAfterInput) html += inputSlot(formGroup?.afterInput as Bag);
+    html += '  </div>\n';
+  } else {
+    html += `  ${select}\n`;
+  }
+  return `${html}</div>\n`;
+}
+
 /*
  * The globals the shadowing macro files export under the NHS.UK macro names, called by templates
  * as the macros were: `radios({...})`, `radios(params={...})`, `{% call fieldset({...}) %}...`.
@@ -680,4 +814,7 @@ export function nhsukErrorMessage(...args: unknown[]): Safe {
 export function nhsukFieldset(...args: unknown[]): Safe {
   const { params, caller } = macroArgs(args);
   return new SafeString(fieldsetHtml(params, caller));
+}
+export function nhsukSelect(...args: unknown[]): Safe {
+  return new SafeString(selectHtml(macroArgs(args).params));
 }

@@ -10,6 +10,7 @@ import {
   nhsukHint,
   nhsukLabel,
   nhsukRadios,
+  nhsukSelect,
 } from './nhsuk-components.ts';
 
 export const nhsukFrontendDir = path.join(projectRoot, 'node_modules', 'nhsuk-frontend', 'dist');
@@ -193,6 +194,7 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   env.addGlobal('clnNhsukHint', nhsukHint);
   env.addGlobal('clnNhsukErrorMessage', nhsukErrorMessage);
   env.addGlobal('clnNhsukFieldset', nhsukFieldset);
+  env.addGlobal('clnNhsukSelect', nhsukSelect);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {
