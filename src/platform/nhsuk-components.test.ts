@@ -28,15 +28,16 @@ const hint: Component = { dir: 'hint', macro: 'hint' };
 const errorMessage: Component = { dir: 'error-message', macro: 'errorMessage' };
 const fieldset: Component = { dir: 'fieldset', macro: 'fieldset' };
 const select: Component = { dir: 'select', macro: 'select' };
-/** Library components that are not ours but use label, hint, error message or fieldset. */
+const input: Component = { dir: 'input', macro: 'input' };
+/** Library components that are not ours but use label, hint, error message, fieldset or input. */
 const users: Component[] = [
-  { dir: 'input', macro: 'input' },
   { dir: 'textarea', macro: 'textarea' },
   { dir: 'date-input', macro: 'dateInput' },
   { dir: 'character-count', macro: 'characterCount' },
   { dir: 'file-upload', macro: 'fileUpload' },
   { dir: 'password-input', macro: 'passwordInput' },
   { dir: 'search-input', macro: 'searchInput' },
+  { dir: 'header', macro: 'header' },
 ];
 
 /** The component's output, bracketed so that leading and trailing whitespace count. */
@@ -64,7 +65,7 @@ describe('the environments compared', () => {
   it('find the library macros in one and ours in the other', () => {
     const where = (env: nunjucks.Environment, name: string) =>
       (env.getTemplate(name) as unknown as { path: string }).path;
-    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset, select]) {
+    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset, select, input]) {
       const name = `nhsuk/components/${c.dir}/macro.njk`;
       expect(where(original, name)).toBe(path.join(nhsukFrontendDir, name));
       expect(where(ours, name)).toBe(path.join(srcDir, name));
@@ -961,5 +962,213 @@ describe('select in JavaScript', () => {
   });
   it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
     expectSame(select, p);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Input: the library fixtures, the app's calls (grep src/**/*.njk for `input(`) and generated
+// params. The date input, password input, search input and header, which embed it, are among the
+// `users` above.
+
+const appInputs: [string, unknown][] = [
+  [
+    'directory filter: label, hint, value, no error',
+    {
+      label: { text: 'Name' },
+      hint: { text: 'Spelling need not be exact' },
+      id: 'name',
+      name: 'name',
+      value: `Ann ${odd}`,
+      errorMessage: undefined,
+    },
+  ],
+  [
+    'directory filter with an error from fieldError, value undefined',
+    {
+      label: { text: 'Employer ODS code' },
+      id: 'organisation',
+      name: 'organisation',
+      value: undefined,
+      errorMessage: { text: `Enter an ODS code ${odd}` },
+    },
+  ],
+  [
+    'set sizes: inputmode, width class, number value',
+    {
+      label: { text: 'Smallest set' },
+      hint: { text: 'Usually 6; between 3 and 10' },
+      id: 'minSize',
+      name: 'minSize',
+      inputmode: 'numeric',
+      classes: 'nhsuk-input--width-2',
+      value: 4,
+      errorMessage: { text: 'Enter a number' },
+    },
+  ],
+  [
+    'feedback round: email type, spellcheck false, autocomplete off',
+    {
+      id: 'email',
+      name: 'email',
+      type: 'email',
+      label: { text: 'Their email address' },
+      hint: { text: 'They do not need an account' },
+      value: '',
+      spellcheck: false,
+      autocomplete: 'off',
+    },
+  ],
+  [
+    'registration number: page heading label, spellcheck true',
+    {
+      label: { text: 'Registration number', isPageHeading: true, classes: 'nhsuk-label--l' },
+      id: 'registrationNumber',
+      name: 'registrationNumber',
+      classes: 'nhsuk-input--width-10',
+      spellcheck: true,
+      value: null,
+    },
+  ],
+  [
+    'meeting date: date type, label size, no id',
+    {
+      name: 'metOn',
+      type: 'date',
+      label: { text: 'Date of the meeting', size: 's' },
+      value: '2027-01-15',
+      classes: 'nhsuk-input--width-10',
+    },
+  ],
+];
+
+describe('input in JavaScript', () => {
+  const cases = fixtures(input);
+
+  it('has the library fixtures to compare with', () => {
+    expect(cases.length).toBeGreaterThan(40);
+  });
+
+  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
+    expect(expectSame(input, context)).toContain('<input');
+  });
+
+  it('renders the fixtures as nhsuk-frontend recorded them', () => {
+    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', 'input', 'fixtures.json');
+    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      fixtures: (Fixture & { html: string })[];
+    };
+    for (const f of list) expect(render(ours, input, f.context).slice(1, -1).trim()).toBe(f.html.trim());
+  });
+
+  it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
+    const params = { name: 'n', label: 'L', value: 'v' };
+    for (const call of ['input()', 'input(params=params)', 'input(params, "extra")', 'input(undefined)']) {
+      expect(render(ours, input, params, call)).toBe(render(original, input, params, call));
+    }
+    const block = (env: nunjucks.Environment) =>
+      env.renderString(
+        `{% from "nhsuk/components/input/macro.njk" import input %}[{% call input(params) %}ignored{% endcall %}]`,
+        { params },
+      );
+    expect(block(ours)).toBe(block(original));
+  });
+
+  it('throws where the template throws', () => {
+    const params = { name: 'n', large: true, classes: 5 };
+    expect(() => render(original, input, params)).toThrow(/Cannot use "in" operator/);
+    expect(() => render(ours, input, params)).toThrow(/Cannot use "in" operator/);
+  });
+
+  it.each(appInputs)('the app’s %s', (_name, params) => {
+    expectSame(input, params);
+  });
+
+  const r = random(30);
+  const slots = [
+    { text: 'Before' },
+    { text: odd },
+    { html: '<span>\n  £\n</span>' },
+    { html: markSafe('<b>safe</b>') },
+    { html: '   ' },
+    { html: ['<b>', 'array'] },
+    { text: '' },
+    {},
+  ];
+  const affixes = [
+    '£',
+    odd,
+    markSafe('<b>£</b>'),
+    { text: 'per item', classes: 'ac', attributes: { 'data-a': odd } },
+    { html: '<span>\n  kg\n</span>' },
+    { html: markSafe('  ') },
+    { text: 'two\nlines' },
+    { text: '' },
+    {},
+    5,
+  ];
+  const scalar = ['v', odd, '', 0, 7, true, false, null, markSafe('<b>s</b>')];
+  const generated = Array.from({ length: 500 }, (_, i) => {
+    const p = r.some({
+      id: ['iid', '', 0, odd],
+      name: ['n', odd, '', 5, null],
+      type: ['text', 'email', '', null, 'number'],
+      label: [
+        'Label',
+        markSafe('<b>Label</b>'),
+        { text: 'L', for: 'elsewhere' },
+        { text: odd, classes: 'lc', size: 'm', isPageHeading: true },
+        { html: '<i>L</i>', heading: 'H', caption: 'C', id: 'lid', attributes: { x: 'y' } },
+        { text: 'L', heading: { text: 'H', level: 2 }, for: null },
+        null,
+      ],
+      hint: ['Hint', markSafe('<b>hint</b>'), { text: odd, id: 'hid', classes: 'hc' }, { id: 'hid' }, ''],
+      errorMessage: [
+        true,
+        false,
+        'Error',
+        markSafe('<i>e</i>'),
+        { text: odd, visuallyHiddenText: '' },
+        { html: '<b>x</b>', id: 'eid', classes: 'ec', attributes: { a: 'b' } },
+        { id: 'eid' },
+      ],
+      describedBy: ['outer', '', 0],
+      classes: [
+        'nhsuk-input--width-10',
+        'nhsuk-input--large nhsuk-input--code',
+        'other',
+        markSafe('s<b>'),
+        ['nhsuk-input--width-2', 'b'],
+        { 'nhsuk-input--width-3': 1 },
+        '',
+      ],
+      large: [true, false, 'yes'],
+      code: [true, false],
+      width: [2, '3', 4, 5, 10, '20', 30, 7, 'full', markSafe('10'), 0, ''],
+      spellcheck: [true, false, 'true', 0, null],
+      value: scalar,
+      disabled: [true, false, 'yes', null, ''],
+      autocomplete: scalar,
+      autocapitalize: ['none', '', null],
+      pattern: ['[0-9]*', odd],
+      placeholder: scalar,
+      inputmode: ['numeric', '', true],
+      attributes: attributeSets,
+      prefix: affixes,
+      suffix: affixes,
+      formGroup: [
+        { classes: 'fg' },
+        { attributes: { 'data-g': '"q"' } },
+        { beforeInput: r.pick(slots), afterInput: r.pick(slots) },
+        { beforeInput: r.pick(slots), classes: ['a', 'b'] },
+        { afterInput: r.pick(slots) },
+        { beforeInput: 'string slot' },
+        {},
+      ],
+      inputWrapper: [{ classes: 'wc' }, { attributes: { 'data-w': odd } }, { classes: '' }, {}],
+    });
+    return [i, p] as const;
+  });
+  it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
+    expectSame(input, p);
   });
 });

@@ -3,8 +3,8 @@ import { nhsukAttributes } from './nhsuk-attributes.ts';
 
 /*
  * NHS.UK frontend (v10) form components rendered in TypeScript instead of through their Nunjucks
- * templates: radios, checkboxes, and the label, hint, error message and fieldset they are built
- * from (with the legend, heading and caption those use inside). Rendering radios and checkboxes
+ * templates: radios, checkboxes, select and input, and the label, hint, error message and fieldset
+ * they are built from (with the legend, heading and caption those use inside). Rendering radios and checkboxes
  * through the templates was the largest share of a form page's CPU: every item went through a
  * macro, the label component, its heading component, several `trim` and `indent` filters and
  * nhsukAttributes.
@@ -789,6 +789,115 @@ export function selectHtml(params: unknown): string {
   return `${html}</div>\n`;
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Input
+ * ------------------------------------------------------------------------------------------- */
+
+const INPUT_WIDTHS = ['2', '3', '4', '4', '5', '10', '20', '30'];
+const TRUE_FALSE = [true, false];
+/** A looked-up param as the template holds it: a function as the wrapper, printing as its text. */
+const lookedUp = (v: unknown): unknown => (typeof v === 'function' ? functionText : v);
+
+/** The input template's `_affixItem` macro, `| indent(2, true)` as the template uses it. */
+function affixHtml(affix: Bag, type: string): string {
+  const classes = affix?.classes;
+  const content = affix?.html ? indent(raw(affix.html).trim(), '    ') : out(affix?.text);
+  const html = `  <div class="nhsuk-input-wrapper__${type}${classes ? ` ${out(classes)}` : ''}" aria-hidden="true"${attributes(affix?.attributes)}>${content}</div>`;
+  return `  ${indent(html, '  ')}\n`;
+}
+
+/** nhsuk/components/input/template.njk */
+export function inputHtml(params: unknown): string {
+  const p = params as Bag;
+  const errorMessage = textOrHtml(p?.errorMessage);
+  const classes = p?.classes;
+  let classNames = 'nhsuk-input';
+  let classNamesInputWrapper = 'nhsuk-input-wrapper';
+  let classNamesFormGroup = 'nhsuk-form-group';
+  if (p?.large && (!classes || !inOp('nhsuk-input--large', classes))) {
+    classNames += ' nhsuk-input--large';
+    classNamesInputWrapper += ' nhsuk-input-wrapper--large';
+  }
+  if (p?.code && (!classes || !inOp('nhsuk-input--code', classes))) classNames += ' nhsuk-input--code';
+  if (errorMessage?.text || errorMessage?.html || looseEq(p?.errorMessage, true)) {
+    classNames += ' nhsuk-input--error';
+    classNamesFormGroup += ' nhsuk-form-group--error';
+  }
+  const width = p?.width;
+  if (
+    width &&
+    // `params.width | string in [...]`: the `string` filter keeps a SafeString one, never in the list.
+    !isSafe(width) &&
+    INPUT_WIDTHS.includes(str(width)) &&
+    (!classes ||
+      (!inOp('nhsuk-input--width-2', classes) &&
+        !inOp('nhsuk-input--width-3', classes) &&
+        !inOp('nhsuk-input--width-4', classes) &&
+        !inOp('nhsuk-input--width-5', classes) &&
+        !inOp('nhsuk-input--width-10', classes) &&
+        !inOp('nhsuk-input--width-20', classes) &&
+        !inOp('nhsuk-input--width-30', classes)))
+  ) {
+    classNames = cat(cat(classNames, ' nhsuk-input--width-'), width);
+  }
+  if (classes) classNames = cat(cat(classNames, ' '), classes);
+  const inputWrapper = p?.inputWrapper as Bag;
+  if (inputWrapper?.classes) {
+    classNamesInputWrapper = cat(cat(classNamesInputWrapper, ' '), inputWrapper.classes);
+  }
+  const formGroup = p?.formGroup as Bag;
+  if (formGroup?.classes) classNamesFormGroup = cat(cat(classNamesFormGroup, ' '), formGroup.classes);
+  const id = p?.id ? p.id : p?.name;
+  const prefix = textOrHtml(p?.prefix);
+  const suffix = textOrHtml(p?.suffix);
+  const hasPrefix = prefix?.text || prefix?.html ? true : false;
+  const hasSuffix = suffix?.text || suffix?.html ? true : false;
+  const hasBeforeInput = hasSlot(formGroup?.beforeInput);
+  const hasAfterInput = hasSlot(formGroup?.afterInput);
+  const top = fieldTop(p, id, p?.describedBy ? p.describedBy : '');
+  const describedBy = top.describedBy;
+
+  // The `_inputElement` macro: the same mapping, through the same nhsukAttributes.
+  const spellcheck = p?.spellcheck;
+  const optional = (value: unknown) => ({ value: lookedUp(value), optional: true });
+  const input = `<input${attributes({
+    class: classNames,
+    id: lookedUp(id),
+    name: lookedUp(p?.name),
+    type: lookedUp(p?.type || 'text'),
+    spellcheck: { value: inOp(spellcheck, TRUE_FALSE) ? String(spellcheck) : false, optional: true },
+    value: optional(p?.value),
+    disabled: optional(p?.disabled),
+    'aria-describedby': { value: describedBy ? describedBy : false, optional: true },
+    autocomplete: optional(p?.autocomplete),
+    autocapitalize: optional(p?.autocapitalize),
+    pattern: optional(p?.pattern),
+    placeholder: optional(p?.placeholder),
+    inputmode: optional(p?.inputmode),
+  })}${attributes(p?.attributes)}>`;
+
+  let html = `<div class="${out(classNamesFormGroup)}"${attributes(formGroup?.attributes)}>\n${top.html}`;
+  if (
+    hasPrefix ||
+    hasSuffix ||
+    hasBeforeInput ||
+    hasAfterInput ||
+    inputWrapper?.classes ||
+    inputWrapper?.attributes
+  ) {
+    html += `  <div class="${out(classNamesInputWrapper)}"${attributes(inputWrapper?.attributes)}>\n`;
+    if (hasBeforeInput) html += inputSlot(formGroup?.beforeInput as Bag);
+    if (hasPrefix) html += affixHtml(prefix, 'prefix');
+    html += `    ${input}\n`;
+    if (hasSuffix) html += affixHtml(suffix, 'suffix');
+    if (hasAfterInput) html += inputSlot(formGroup?.afterInput as Bag);
+    html += '  </div>\n';
+  } else {
+    html += `  ${input}\n`;
+  }
+  return `${html}</div>\n`;
+}
+
 /*
  * The globals the shadowing macro files export under the NHS.UK macro names, called by templates
  * as the macros were: `radios({...})`, `radios(params={...})`, `{% call fieldset({...}) %}...`.
@@ -817,4 +926,7 @@ export function nhsukFieldset(...args: unknown[]): Safe {
 }
 export function nhsukSelect(...args: unknown[]): Safe {
   return new SafeString(selectHtml(macroArgs(args).params));
+}
+export function nhsukInput(...args: unknown[]): Safe {
+  return new SafeString(inputHtml(macroArgs(args).params));
 }

@@ -8,6 +8,7 @@ import {
   nhsukErrorMessage,
   nhsukFieldset,
   nhsukHint,
+  nhsukInput,
   nhsukLabel,
   nhsukRadios,
   nhsukSelect,
@@ -195,6 +196,7 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   env.addGlobal('clnNhsukErrorMessage', nhsukErrorMessage);
   env.addGlobal('clnNhsukFieldset', nhsukFieldset);
   env.addGlobal('clnNhsukSelect', nhsukSelect);
+  env.addGlobal('clnNhsukInput', nhsukInput);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {
