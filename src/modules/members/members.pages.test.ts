@@ -314,6 +314,30 @@ describe('directory and privacy', () => {
     );
   });
 
+  it('applies the same privacy to a text search narrowed by region and profession', async () => {
+    // Narrowed searches match the text on the filtered candidates (members.repository.ts): the
+    // vector each viewer may search must still be the one used.
+    const path = '/directory?q=anticoagulation&region=Q37&profession=nurse';
+    const outside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q30' }]);
+    const inside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q37' }]);
+    const lead = await signedInAgent(ctx, [{ role: 'regional-lead', regionCode: 'Q37' }]);
+    expect(visibleText((await outside.agent.get(path)).body)).not.toContain('Philippa Wolstenholme');
+    expect(visibleText((await inside.agent.get(path)).body)).toContain('Philippa Wolstenholme');
+    expect(visibleText((await lead.agent.get(path)).body)).toContain('Philippa Wolstenholme');
+    // Text only staff may read (this biography) is found by staff alone, narrowed or not.
+    for (const q of [
+      '/directory?q=sepsis+emergency',
+      '/directory?q=sepsis+emergency&region=Q37&profession=nurse',
+    ]) {
+      expect(visibleText((await inside.agent.get(q)).body)).not.toContain('Featherstonehaugh');
+    }
+    const api = await inside.agent.api(
+      'GET',
+      '/api/v1/members?q=anticoagulation&region=Q37&profession=nurse',
+    );
+    expect(api.json().members.map((m: { name: string }) => m.name)).toContain('Philippa Wolstenholme');
+  });
+
   it('filters by region, profession and interest, and rejects a bad filter with a message', async () => {
     const { agent } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q37' }]);
     const page = visibleText(

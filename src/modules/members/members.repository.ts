@@ -163,14 +163,25 @@ export function visibleSql(viewer: Viewer, column: string): RawBuilder<boolean> 
   return sql<boolean>`(${col} = 'network' or (${col} = 'region' and ${inList(viewer.ownRegions)}) or ${inList(viewer.staffRegions)} or ${self})`;
 }
 
-function textMatchSql(viewer: Viewer, query: RawBuilder<unknown>, region?: string): RawBuilder<boolean> {
-  if (viewer.national) return sql<boolean>`p.search_staff @@ ${query}`;
+function textMatchSql(
+  viewer: Viewer,
+  query: RawBuilder<unknown>,
+  region?: string,
+  narrowed = false,
+): RawBuilder<boolean> {
+  // Narrowed (a region and a profession or specialty): PostgreSQL's estimate of a text index scan
+  // is far too low for common words (two of them matched 7,000 profiles at 100,000 members, 3-4 ms
+  // to read from the index), so it read the text index when the region and profession index finds
+  // the 1,300 candidates in 0.3 ms; matching the text on those candidates instead took a third
+  // less database time. A vector written as an expression (`|| ''`) is one no index serves.
+  const vec = (column: string) => (narrowed ? sql`(${sql.ref(column)} || ''::tsvector)` : sql.ref(column));
+  if (viewer.national) return sql<boolean>`${vec('p.search_staff')} @@ ${query}`;
   const self = viewer.userId === null ? sql`false` : sql`p.user_id = ${viewer.userId}`;
   // Filtered to one region, one vector applies to everybody in it (each vector holds the previous
   // one's text): one index to search instead of an OR of three.
   if (region !== undefined) {
-    if (viewer.staffRegions.includes(region)) return sql<boolean>`p.search_staff @@ ${query}`;
-    const vector = viewer.ownRegions.includes(region) ? sql`p.search_region` : sql`p.search_network`;
+    if (viewer.staffRegions.includes(region)) return sql<boolean>`${vec('p.search_staff')} @@ ${query}`;
+    const vector = vec(viewer.ownRegions.includes(region) ? 'p.search_region' : 'p.search_network');
     return sql<boolean>`(${vector} @@ ${query} or (${self} and p.search_staff @@ ${query}))`;
   }
   return sql<boolean>`(p.search_network @@ ${query}
@@ -244,7 +255,15 @@ export async function searchDirectory(
   if (f.role) conds.push(sql<boolean>`p.leadership_roles @> array[${f.role}]::text[]`, interests);
   if (f.name) conds.push(sql<boolean>`${f.name} <% p.name`);
   const tsQuery = f.q ? sql`websearch_to_tsquery('english', ${f.q})` : null;
-  if (tsQuery) conds.push(textMatchSql(viewer, tsQuery, f.region || undefined));
+  if (tsQuery)
+    conds.push(
+      textMatchSql(
+        viewer,
+        tsQuery,
+        f.region || undefined,
+        Boolean(f.region && (f.profession || f.specialty)),
+      ),
+    );
   const where = sql.join(conds, sql` and `);
 
   let order: RawBuilder<unknown>;
