@@ -272,7 +272,8 @@ async function main() {
     for (const a of BENCH_ACCOUNTS) cookies.set(a.role, await signIn(base, a.email));
     for (const connections of CONNECTIONS) {
       log(`-- ${connections} connections, ${duration} s each --`);
-      if (connections === CONNECTIONS[0] && warmup > 0) await drive(base, FLOOR, undefined, connections, warmup);
+      if (connections === CONNECTIONS[0] && warmup > 0)
+        await drive(base, FLOOR, undefined, connections, warmup);
       const floor = await measure(FLOOR, undefined, connections);
       rows.push(floor);
       log(`  ${FLOOR.name}: p95 ${floor.p95} ms`);

@@ -61,6 +61,46 @@ function fixtures(c: Component): [string, Record<string, unknown>][] {
   return list.map((f, i) => [`${i} ${f.name}`, f.context]);
 }
 
+/**
+ * The checks every component rendered in JavaScript gets: each of the library's fixtures renders
+ * the same both ways (and contains `marker`), each renders as the library recorded it, and the
+ * macro is called as the library's is (no params, keyword params, extra arguments, a call block).
+ */
+function componentChecks(c: Component, opts: { atLeast: number; marker: string; params: unknown }) {
+  const cases = fixtures(c);
+
+  it('has the library fixtures to compare with', () => {
+    expect(cases.length).toBeGreaterThan(opts.atLeast);
+  });
+
+  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
+    expect(expectSame(c, context)).toContain(opts.marker);
+  });
+
+  it('renders the fixtures as nhsuk-frontend recorded them', () => {
+    // The fixture files also hold the library's expected HTML (trimmed): a check on the comparison.
+    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', c.dir, 'fixtures.json');
+    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      fixtures: (Fixture & { html: string })[];
+    };
+    for (const f of list) expect(render(ours, c, f.context).slice(1, -1).trim()).toBe(f.html.trim());
+  });
+
+  it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
+    const { params } = opts;
+    const m = c.macro;
+    for (const call of [`${m}()`, `${m}(params=params)`, `${m}(params, "extra")`, `${m}(undefined)`]) {
+      expect(render(ours, c, params, call)).toBe(render(original, c, params, call));
+    }
+    const block = (env: nunjucks.Environment) =>
+      env.renderString(
+        `{% from "nhsuk/components/${c.dir}/macro.njk" import ${m} %}[{% call ${m}(params) %}ignored{% endcall %}]`,
+        { params },
+      );
+    expect(block(ours)).toBe(block(original));
+  });
+}
+
 describe('the environments compared', () => {
   it('find the library macros in one and ours in the other', () => {
     const where = (env: nunjucks.Environment, name: string) =>
@@ -77,37 +117,10 @@ describe('the environments compared', () => {
 });
 
 describe.each([radios, checkboxes])('$macro in JavaScript', (c) => {
-  const cases = fixtures(c);
-
-  it('has the library fixtures to compare with', () => {
-    expect(cases.length).toBeGreaterThan(40);
-  });
-
-  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
-    const html = expectSame(c, context);
-    expect(html).toContain(`data-module="nhsuk-${c.dir}"`);
-  });
-
-  it('renders the fixtures as nhsuk-frontend recorded them', () => {
-    // The fixture files also hold the library's expected HTML (trimmed): a check on the comparison.
-    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', c.dir, 'fixtures.json');
-    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      fixtures: (Fixture & { html: string })[];
-    };
-    for (const f of list) expect(render(ours, c, f.context).slice(1, -1).trim()).toBe(f.html.trim());
-  });
-
-  it('is called as the macro is: no params, keyword params, a call block', () => {
-    const params = { name: 'n', items: [{ value: 'a', text: 'A' }] };
-    for (const call of [`${c.macro}()`, `${c.macro}(params=params)`, `${c.macro}(params, "extra")`]) {
-      expect(render(ours, c, params, call)).toBe(render(original, c, params, call));
-    }
-    const block = (env: nunjucks.Environment) =>
-      env.renderString(
-        `{% from "nhsuk/components/${c.dir}/macro.njk" import ${c.macro} %}[{% call ${c.macro}(params) %}ignored{% endcall %}]`,
-        { params },
-      );
-    expect(block(ours)).toBe(block(original));
+  componentChecks(c, {
+    atLeast: 40,
+    marker: `data-module="nhsuk-${c.dir}"`,
+    params: { name: 'n', items: [{ value: 'a', text: 'A' }] },
   });
 
   it('throws where the template throws', () => {
@@ -840,40 +853,10 @@ const appSelects: [string, unknown][] = [
 ];
 
 describe('select in JavaScript', () => {
-  const cases = fixtures(select);
-
-  it('has the library fixtures to compare with', () => {
-    expect(cases.length).toBeGreaterThan(15);
-  });
-
-  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
-    expect(expectSame(select, context)).toContain('<select class="nhsuk-select');
-  });
-
-  it('renders the fixtures as nhsuk-frontend recorded them', () => {
-    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', 'select', 'fixtures.json');
-    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      fixtures: (Fixture & { html: string })[];
-    };
-    for (const f of list) expect(render(ours, select, f.context).slice(1, -1).trim()).toBe(f.html.trim());
-  });
-
-  it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
-    const params = { name: 'n', label: 'L', items: [{ value: 'a', text: 'A' }] };
-    for (const call of [
-      'select()',
-      'select(params=params)',
-      'select(params, "extra")',
-      'select(undefined)',
-    ]) {
-      expect(render(ours, select, params, call)).toBe(render(original, select, params, call));
-    }
-    const block = (env: nunjucks.Environment) =>
-      env.renderString(
-        `{% from "nhsuk/components/select/macro.njk" import select %}[{% call select(params) %}ignored{% endcall %}]`,
-        { params },
-      );
-    expect(block(ours)).toBe(block(original));
+  componentChecks(select, {
+    atLeast: 15,
+    marker: '<select class="nhsuk-select',
+    params: { name: 'n', label: 'L', items: [{ value: 'a', text: 'A' }] },
   });
 
   it.each(appSelects)('the app’s %s', (_name, params) => {
@@ -1042,36 +1025,7 @@ const appInputs: [string, unknown][] = [
 ];
 
 describe('input in JavaScript', () => {
-  const cases = fixtures(input);
-
-  it('has the library fixtures to compare with', () => {
-    expect(cases.length).toBeGreaterThan(40);
-  });
-
-  it.each(cases)('fixture %s renders exactly as the NHS.UK template', (_name, context) => {
-    expect(expectSame(input, context)).toContain('<input');
-  });
-
-  it('renders the fixtures as nhsuk-frontend recorded them', () => {
-    const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', 'input', 'fixtures.json');
-    const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      fixtures: (Fixture & { html: string })[];
-    };
-    for (const f of list) expect(render(ours, input, f.context).slice(1, -1).trim()).toBe(f.html.trim());
-  });
-
-  it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
-    const params = { name: 'n', label: 'L', value: 'v' };
-    for (const call of ['input()', 'input(params=params)', 'input(params, "extra")', 'input(undefined)']) {
-      expect(render(ours, input, params, call)).toBe(render(original, input, params, call));
-    }
-    const block = (env: nunjucks.Environment) =>
-      env.renderString(
-        `{% from "nhsuk/components/input/macro.njk" import input %}[{% call input(params) %}ignored{% endcall %}]`,
-        { params },
-      );
-    expect(block(ours)).toBe(block(original));
-  });
+  componentChecks(input, { atLeast: 40, marker: '<input', params: { name: 'n', label: 'L', value: 'v' } });
 
   it('throws where the template throws', () => {
     const params = { name: 'n', large: true, classes: 5 };
