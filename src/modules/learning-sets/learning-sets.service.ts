@@ -896,7 +896,6 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         status: m.status ?? null,
         presented: m.presented ?? false,
       })),
-      attendanceRecorded: members.some((m) => m.status !== null),
       committed: actions.filter((a) => a.session_id === sessionId),
       toReview: actions.filter(
         (a) =>

@@ -543,7 +543,6 @@ export function createMembersService(deps: { db: DB }) {
     actor: Actor | 'system',
     query: Omit<DirectoryQuery, 'organisation'> & { organisation?: string },
     pageSize = DIRECTORY_PAGE_SIZE,
-    listsReread = false,
   ): Promise<{ rows: DirectoryRow[]; total: number; capped: boolean; viewer: Viewer }> {
     const viewer = await viewerOf(actor);
     let organisationId: number | undefined;
@@ -553,14 +552,18 @@ export function createMembersService(deps: { db: DB }) {
       organisationId = org.id;
     }
     const { organisation: _ignored, ...rest } = query;
-    const [result, regionNames, specialtyNames] = await Promise.all([
+    const readNames = () =>
+      Promise.all([
+        namesOf(regionsList, (r) => [r.code, r.name]),
+        namesOf(specialtiesList, (s) => [s.id, s.name]),
+      ]);
+    const [result, names] = await Promise.all([
       repo.searchDirectory(db, viewer, { ...rest, organisationId, pageSize }),
-      namesOf(regionsList, (r) => [r.code, r.name]),
-      namesOf(specialtiesList, (s) => [s.id, s.name]),
+      readNames(),
     ]);
+    let [regionNames, specialtyNames] = names;
     // A specialty or region added by another process since the lists were read: read them again.
     if (
-      !listsReread &&
       result.rows.some(
         (r) =>
           !regionNames.has(r.region_code) || (r.specialty_id !== null && !specialtyNames.has(r.specialty_id)),
@@ -568,7 +571,7 @@ export function createMembersService(deps: { db: DB }) {
     ) {
       regionsList.clear();
       specialtiesList.clear();
-      return searchDirectory(actor, query, pageSize, true);
+      [regionNames, specialtyNames] = await readNames();
     }
     const rows: DirectoryRow[] = result.rows.map(({ specialty_id, ...row }) => ({
       ...row,
