@@ -35,6 +35,13 @@ export function pageNumber(value: unknown): number {
 /** NHS pagination component parameters for a list. */
 export function paginationFor(page: number, pageSize: number, total: number, hrefFor: (p: number) => string) {
   const last = Math.max(1, Math.ceil(total / pageSize));
+  // A page past the end (an old link, a list that shrank): say so, and lead back to the last page.
+  if (total > 0 && page > last)
+    return {
+      previous: { href: hrefFor(last), labelText: `${last} of ${last}` },
+      next: undefined,
+      summary: `Page ${page} is past the end: there are ${last} pages of ${total}`,
+    };
   return {
     previous: page > 1 ? { href: hrefFor(page - 1), labelText: `${page - 1} of ${last}` } : undefined,
     next: page < last ? { href: hrefFor(page + 1), labelText: `${page + 1} of ${last}` } : undefined,
