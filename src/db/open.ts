@@ -47,13 +47,17 @@ export async function openPglite(dataDirOrUrl: string, loadDataDir?: Blob | File
 
 type PoolClient = pg.PoolClient;
 
+const READ_QUERY = /^\s*(select|with)\b/i;
+
 /**
  * Makes every query a named (prepared) statement on its connection, so PostgreSQL parses and
  * plans each distinct query once per connection instead of on every call. Most pages run five to
  * fifteen small queries whose execution takes microseconds: parsing and planning them again was
  * the larger part of the database's work (issue 8). The name is a hash of the SQL text, so the same
- * text always maps to the same statement. Queries without parameters or holding a semicolon (a
- * script, as migrations run) and very long parameter lists (bulk inserts) stay unnamed.
+ * text always maps to the same statement. A query without parameters is named only when it reads
+ * (select or with): planning the dashboard's one query cost as much as running it. Other statements
+ * without parameters (DDL, VACUUM), those holding a semicolon (a script, as migrations run) and very
+ * long parameter lists (bulk inserts) stay unnamed.
  */
 /**
  * With `yieldToIo` (PGlite) each query waits for the event loop to go round first. PGlite runs in
@@ -84,7 +88,7 @@ export function withPreparedStatements(pool: pg.Pool, opts: { yieldToIo?: boolea
           if (
             typeof text === 'string' &&
             Array.isArray(values) &&
-            values.length > 0 &&
+            (values.length > 0 || READ_QUERY.test(text)) &&
             values.length <= 100 &&
             !text.includes(';')
           )

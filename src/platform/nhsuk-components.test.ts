@@ -29,6 +29,7 @@ const errorMessage: Component = { dir: 'error-message', macro: 'errorMessage' };
 const fieldset: Component = { dir: 'fieldset', macro: 'fieldset' };
 const select: Component = { dir: 'select', macro: 'select' };
 const input: Component = { dir: 'input', macro: 'input' };
+const tag: Component = { dir: 'tag', macro: 'tag' };
 /** Library components that are not ours but use label, hint, error message, fieldset or input. */
 const users: Component[] = [
   { dir: 'textarea', macro: 'textarea' },
@@ -81,9 +82,17 @@ function componentChecks(c: Component, opts: { atLeast: number; marker: string; 
     // The fixture files also hold the library's expected HTML (trimmed): a check on the comparison.
     const file = path.join(nhsukFrontendDir, 'nhsuk', 'components', c.dir, 'fixtures.json');
     const { fixtures: list } = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      fixtures: (Fixture & { html: string })[];
+      fixtures: (Fixture & { html: string; callBlock?: string })[];
     };
-    for (const f of list) expect(render(ours, c, f.context).slice(1, -1).trim()).toBe(f.html.trim());
+    for (const f of list) {
+      const rendered = f.callBlock
+        ? ours.renderString(
+            `{% from "nhsuk/components/${c.dir}/macro.njk" import ${c.macro} %}[{% call ${c.macro}(params) %}${f.callBlock}{% endcall %}]`,
+            { params: f.context },
+          )
+        : render(ours, c, f.context);
+      expect(rendered.slice(1, -1).trim()).toBe(f.html.trim());
+    }
   });
 
   it('is called as the macro is: no params, keyword params, extra arguments, a call block', () => {
@@ -105,7 +114,7 @@ describe('the environments compared', () => {
   it('find the library macros in one and ours in the other', () => {
     const where = (env: nunjucks.Environment, name: string) =>
       (env.getTemplate(name) as unknown as { path: string }).path;
-    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset, select, input]) {
+    for (const c of [radios, checkboxes, label, hint, errorMessage, fieldset, select, input, tag]) {
       const name = `nhsuk/components/${c.dir}/macro.njk`;
       expect(where(original, name)).toBe(path.join(nhsukFrontendDir, name));
       expect(where(ours, name)).toBe(path.join(srcDir, name));
@@ -712,6 +721,8 @@ describe('called with a caller', () => {
     [label, { text: 'T', visuallyHiddenText: 'vht', caption: { text: 'C', placement: 'after' } }],
     [hint, {}],
     [hint, { text: 'ignored', id: 'h', classes: 'c' }],
+    [tag, {}],
+    [tag, { text: 'ignored', colour: 'red', border: false, id: 't' }],
     [errorMessage, {}],
     [errorMessage, { html: '<b>ignored</b>', visuallyHiddenText: '' }],
     [fieldset, {}],
@@ -1124,5 +1135,52 @@ describe('input in JavaScript', () => {
   });
   it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
     expectSame(input, p);
+  });
+});
+
+describe('tag in JavaScript', () => {
+  componentChecks(tag, { atLeast: 20, marker: '<strong class="nhsuk-tag', params: { text: 'Active' } });
+
+  it('throws where the template throws', () => {
+    const params = { text: 'T', colour: 'red', classes: 5 };
+    expect(() => render(original, tag, params)).toThrow(/Cannot use "in" operator/);
+    expect(() => render(ours, tag, params)).toThrow(/Cannot use "in" operator/);
+  });
+
+  it.each([
+    ['a state tag, as the dashboard has it', { text: 'Go-live: Late', classes: 'nhsuk-tag--red' }],
+    ['a colour', { text: 'Open', colour: 'green' }],
+    ['a colour the classes already give', { text: 'Open', colour: 'green', classes: 'nhsuk-tag--blue' }],
+    ['no colour, no border', { text: 'Plain', colour: false, border: false }],
+  ])('the app’s %s', (_name, params) => {
+    expect(expectSame(tag, params)).toContain('<strong class="nhsuk-tag');
+  });
+
+  const r = random(40);
+  const generated = Array.from({ length: 400 }, (_, i) => {
+    const p = r.some(
+      {
+        text: texts,
+        html: htmls,
+        id: ['tid', '', 0, odd],
+        colour: ['red', 'aqua-green', 'yellow', 'teal', '', false, true, 0, null, markSafe('blue'), ['red']],
+        border: [false, true, 0, '', null],
+        classes: [
+          'nhsuk-tag--grey',
+          'nhsuk-tag--no-colour nhsuk-tag--no-border',
+          'tc',
+          markSafe('<c>'),
+          ['nhsuk-tag--red', 'x'],
+          { 'nhsuk-tag--white': 1 },
+          '',
+        ],
+        attributes: attributeSets,
+      },
+      0.5,
+    );
+    return [i, p] as const;
+  });
+  it.each(generated)('generated case %i renders exactly as the NHS.UK template', (_i, p) => {
+    expectSame(tag, p);
   });
 });

@@ -4,7 +4,8 @@ import { nhsukAttributes } from './nhsuk-attributes.ts';
 /*
  * NHS.UK frontend (v10) form components rendered in TypeScript instead of through their Nunjucks
  * templates: radios, checkboxes, select and input, and the label, hint, error message and fieldset
- * they are built from (with the legend, heading and caption those use inside). Rendering radios and checkboxes
+ * they are built from (with the legend, heading and caption those use inside); and the tag, which
+ * status columns and dashboards render once per row (20 times on the national dashboard). Rendering radios and checkboxes
  * through the templates was the largest share of a form page's CPU: every item went through a
  * macro, the label component, its heading component, several `trim` and `indent` filters and
  * nhsukAttributes.
@@ -413,6 +414,41 @@ export function hintHtml(params: unknown, caller?: Caller): string {
   else if (p?.html) html += `  ${htmlBlock(p.html, '  ')}\n`;
   else if (p?.text) html += `  ${textBlock(p.text, '  ')}\n`;
   return `${html}</div>\n`;
+}
+
+const TAG_COLOURS = [
+  'white',
+  'grey',
+  'green',
+  'aqua-green',
+  'blue',
+  'purple',
+  'pink',
+  'red',
+  'orange',
+  'yellow',
+];
+const TAG_COLOUR_CLASSES = TAG_COLOURS.map((c) => `nhsuk-tag--${c}`);
+
+/** nhsuk/components/tag/template.njk */
+export function tagHtml(params: unknown, caller?: Caller): string {
+  const p = params as Bag;
+  const colour = p?.colour;
+  const classes = p?.classes;
+  let classNames = 'nhsuk-tag';
+  if (colour && inOp(colour, TAG_COLOURS) && (!classes || TAG_COLOUR_CLASSES.every((c) => !inOp(c, classes))))
+    classNames = cat(cat(classNames, ' nhsuk-tag--'), colour);
+  if (colour === false && (!classes || !inOp('nhsuk-tag--no-colour', classes)))
+    classNames += ' nhsuk-tag--no-colour';
+  if (p?.border === false && (!classes || !inOp('nhsuk-tag--no-border', classes)))
+    classNames += ' nhsuk-tag--no-border';
+  if (classes) classNames = cat(cat(classNames, ' '), classes);
+  const id = p?.id;
+  let html = `<strong class="${out(classNames)}"${id ? ` id="${out(id)}"` : ''}${attributes(p?.attributes)}>\n`;
+  if (caller) html += `${out(caller())}\n`;
+  else if (p?.html) html += `  ${htmlBlock(p.html, '  ')}\n`;
+  else if (p?.text) html += `  ${textBlock(p.text, '  ')}\n`;
+  return `${html}</strong>\n`;
 }
 
 /** nhsuk/components/error-message/template.njk */
@@ -915,6 +951,10 @@ export function nhsukLabel(...args: unknown[]): Safe {
 export function nhsukHint(...args: unknown[]): Safe {
   const { params, caller } = macroArgs(args);
   return new SafeString(hintHtml(params, caller));
+}
+export function nhsukTag(...args: unknown[]): Safe {
+  const { params, caller } = macroArgs(args);
+  return new SafeString(tagHtml(params, caller));
 }
 export function nhsukErrorMessage(...args: unknown[]): Safe {
   const { params, caller } = macroArgs(args);

@@ -9,6 +9,7 @@ import {
   nhsukFieldset,
   nhsukHint,
   nhsukInput,
+  nhsukTag,
   nhsukLabel,
   nhsukRadios,
   nhsukSelect,
@@ -197,6 +198,7 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   env.addGlobal('clnNhsukFieldset', nhsukFieldset);
   env.addGlobal('clnNhsukSelect', nhsukSelect);
   env.addGlobal('clnNhsukInput', nhsukInput);
+  env.addGlobal('clnNhsukTag', nhsukTag);
   // The stock trim filter uses a regex that is quadratic on long whitespace and slows NHS.UK
   // macros several times over; String#trim is linear. Keep the input's safeness.
   env.addFilter('trim', (value: unknown) => {

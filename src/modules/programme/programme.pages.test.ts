@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, signedInAgent, type TestContext, visibleText } from '../../../test/app.ts';
+import { buildSubmission, createRecruitmentService } from '../recruitment/index.ts';
 import { milestone } from './programme.service.ts';
 
 let ctx: TestContext;
@@ -147,5 +148,62 @@ describe('the national dashboard', () => {
     expect(actions.map((a) => a.action)).toEqual(
       expect.arrayContaining(['region.target', 'region.plan', 'region.contract']),
     );
+  });
+
+  it("sums each region's recruitment, funding, readiness and contract, and the nation's", async () => {
+    const { agent } = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
+    const before = (await agent.api('GET', '/api/v1/dashboard')).json();
+    const sc = (d: typeof before) => d.regions.find((r: { code: string }) => r.code === 'Q38');
+    // Three applications to South Central (Royal Berkshire is RHW): one accepted, one offered.
+    const recruitment = createRecruitmentService({ db: ctx.db, config: { baseUrl: 'http://cln.test' } });
+    const anon = { userId: null, label: 'test', ip: null, requestId: null };
+    const ids: number[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push((await recruitment.submitApplication(buildSubmission({ employerOds: 'RHW' }), anon)).id);
+    await ctx.db.updateTable('applications').set({ status: 'accepted' }).where('id', '=', ids[0]!).execute();
+    await ctx.db.updateTable('applications').set({ status: 'offered' }).where('id', '=', ids[1]!).execute();
+    await agent.get('/programme/regions/Q38');
+    const posts: [string, Record<string, string>][] = [
+      ['funding', { amount: '10000.25', allocatedOn: '2026-09-01', receivedOn: '2026-09-10' }],
+      ['funding', { amount: '5000', allocatedOn: '2026-10-01', receivedOn: '' }],
+      ['spend', { amount: '99.99', spentOn: '2026-10-02', description: 'Room' }],
+      ['spend', { amount: '0.01', spentOn: '2026-10-03', description: 'Pens' }],
+      ['readiness', { done: 'lead-appointed' }],
+      [
+        'contract',
+        {
+          'training.promised': '2',
+          'training.delivered': '1',
+          'action-learning.promised': '5',
+          'action-learning.delivered': '0',
+          'leadership-development.promised': '0',
+          'leadership-development.delivered': '0',
+        },
+      ],
+    ];
+    for (const [path, body] of posts)
+      expect([path, (await agent.post(`/programme/regions/Q38/${path}`, body)).statusCode]).toEqual([
+        path,
+        303,
+      ]);
+    const after = (await agent.api('GET', '/api/v1/dashboard')).json();
+    expect(sc(after)).toMatchObject({
+      recruited: sc(before).recruited + 1,
+      offered: sc(before).offered + 1,
+      funding: { allocated: 15000.25, received: 10000.25, spent: 100 },
+      readiness: { done: 1, total: sc(before).readiness.total },
+      contract: { promised: 7, delivered: 1 },
+    });
+    expect(after.national).toMatchObject({
+      recruited: before.national.recruited + 1,
+      fundingAllocated: before.national.fundingAllocated + 15000.25,
+      fundingReceived: before.national.fundingReceived + 10000.25,
+      fundingSpent: before.national.fundingSpent + 100,
+    });
+    // A regional lead's dashboard shows the same line for their region.
+    const lead = (await signedInAgent(ctx, [{ role: 'regional-lead', regionCode: 'Q38' }])).agent;
+    const own = (await lead.api('GET', '/api/v1/dashboard')).json();
+    expect(own.regions).toEqual([sc(after)]);
+    expect(own.national).toMatchObject({ regionsTotal: 10, fundingAllocated: sc(after).funding.allocated });
   });
 });

@@ -53,10 +53,12 @@ export async function programmePages(
   });
 
   app.get('/programme', { config: viewers }, async (request, reply) => {
-    const d = await programme.dashboard(request.actor!);
     const scope = programme.visibleRegions(request.actor!);
     // Action learning session returns (counts and themes, no names), for the regions in view.
-    const returns = await opts.sessionReturns(scope === 'all' || scope.length !== 1 ? 'all' : scope[0]!);
+    const [d, returns] = await Promise.all([
+      programme.dashboard(request.actor!),
+      opts.sessionReturns(scope === 'all' || scope.length !== 1 ? 'all' : scope[0]!),
+    ]);
     const learning = {
       ...returns,
       byRegion: returns.byRegion

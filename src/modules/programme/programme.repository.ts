@@ -80,10 +80,71 @@ export async function selectRecruitmentCounts(x: Executor) {
       coalesce(sum(c.n) filter (where c.status = 'offered'), 0)::int as offered,
       coalesce(sum(c.n), 0)::int as applied
     from (select distinct on (region_code) id, region_code from intakes
-          order by region_code, (status = 'open') desc, opens_on desc) i
+          order by region_code, (status = 'open') desc, opens_on desc, id desc) i
     left join application_counts c on c.intake_id = i.id
     group by i.region_code`.execute(x);
   return new Map(rows.rows.map((r) => [r.region_code, r]));
+}
+
+/**
+ * Every region's dashboard line in one query: its programme dates, its current intake's counts
+ * (as selectRecruitmentCounts), and its funding, readiness and contract totals summed here rather
+ * than read row by row (issue 8: the national dashboard ran nine queries; each costs a round trip).
+ */
+export async function selectDashboardLines(x: Executor) {
+  const rows = await sql<{
+    code: string;
+    name: string;
+    status: string;
+    recruitment_target: number;
+    phase_key: string;
+    phase_name: string;
+    phase_first_event_target: string | null;
+    phase_go_live_target: string | null;
+    first_event_target: string | null;
+    go_live_target: string | null;
+    first_event_actual: string | null;
+    go_live_actual: string | null;
+    accepted: number;
+    offered: number;
+    allocated: number;
+    received: number;
+    spent: number;
+    readiness_done: number;
+    readiness_total: number;
+    promised: number;
+    delivered: number;
+  }>`
+    select r.code, r.name, r.status, r.recruitment_target, r.phase_key,
+      p.name as phase_name, p.first_event_target as phase_first_event_target,
+      p.go_live_target as phase_go_live_target,
+      r.first_event_target, r.go_live_target, r.first_event_actual, r.go_live_actual,
+      coalesce(c.accepted, 0)::int as accepted, coalesce(c.offered, 0)::int as offered,
+      coalesce(f.allocated, 0) as allocated, coalesce(f.received, 0) as received,
+      coalesce((select sum(s.amount) from funding_spend s where s.region_code = r.code), 0) as spent,
+      (select count(*) from region_readiness d where d.region_code = r.code)::int as readiness_done,
+      (select count(*) from readiness_items)::int as readiness_total,
+      coalesce(k.promised, 0)::int as promised, coalesce(k.delivered, 0)::int as delivered
+    from network_regions r
+    join rollout_phases p on p.key = r.phase_key
+    left join lateral (
+      select sum(n) filter (where ac.status = 'accepted') as accepted,
+        sum(n) filter (where ac.status = 'offered') as offered
+      from application_counts ac
+      where ac.intake_id = (select i.id from intakes i where i.region_code = r.code
+                            order by (i.status = 'open') desc, i.opens_on desc, i.id desc limit 1)
+    ) c on true
+    left join lateral (
+      select sum(a.amount) as allocated,
+        sum(a.amount) filter (where a.received_on is not null) as received
+      from funding_allocations a where a.region_code = r.code
+    ) f on true
+    left join lateral (
+      select sum(l.promised) as promised, sum(l.delivered) as delivered
+      from contract_lines l where l.region_code = r.code
+    ) k on true
+    order by p.sort_order, r.name`.execute(x);
+  return rows.rows;
 }
 
 export async function selectRegionLeads(x: Executor, codes: string[]) {

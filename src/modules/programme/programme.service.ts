@@ -88,52 +88,29 @@ export function createProgrammeService(deps: { db: DB }) {
   async function dashboard(actor: Actor, now = new Date()) {
     const scope = visibleRegions(actor);
     if (scope !== 'all' && scope.length === 0) throw new ForbiddenError();
-    const rows = await repo.selectRegionProgramme(db, scope === 'all' ? undefined : scope);
-    const codes = rows.map((r) => r.code);
-    const [counts, funding, readiness, contract, phases, allRegions] = await Promise.all([
-      repo.selectRecruitmentCounts(db),
-      repo.selectFunding(db, codes),
-      repo.selectReadiness(db, codes),
-      repo.selectContractLines(db, codes),
-      repo.selectPhases(db),
-      scope === 'all' ? rows : repo.selectRegionProgramme(db),
-    ]);
+    const [lines, phases] = await Promise.all([repo.selectDashboardLines(db), repo.selectPhases(db)]);
     const today = londonDate(now);
-    const regions = rows.map((r) => {
-      const c = counts.get(r.code);
-      const recruited = c?.accepted ?? 0;
-      const allocations = funding.allocations.filter((a) => a.region_code === r.code);
-      const lines = contract.filter((l) => l.region_code === r.code);
-      return {
+    const regions = lines
+      .filter((r) => scope === 'all' || scope.includes(r.code))
+      .map((r) => ({
         code: r.code,
         name: r.name,
         phase: { key: r.phase_key, name: r.phase_name },
         status: r.status,
         target: r.recruitment_target,
-        recruited,
-        offered: c?.offered ?? 0,
-        recruitedPercent: r.recruitment_target ? recruited / r.recruitment_target : 0,
+        recruited: r.accepted,
+        offered: r.offered,
+        recruitedPercent: r.recruitment_target ? r.accepted / r.recruitment_target : 0,
         firstEvent: milestone(
           r.first_event_target ?? r.phase_first_event_target,
           r.first_event_actual,
           today,
         ),
         goLive: milestone(r.go_live_target ?? r.phase_go_live_target, r.go_live_actual, today),
-        readiness: {
-          done: readiness.done.filter((d) => d.region_code === r.code).length,
-          total: readiness.items.length,
-        },
-        funding: {
-          allocated: sum(allocations.map((a) => a.amount)),
-          received: sum(allocations.filter((a) => a.received_on).map((a) => a.amount)),
-          spent: sum(funding.spend.filter((s) => s.region_code === r.code).map((s) => s.amount)),
-        },
-        contract: {
-          promised: sum(lines.map((l) => l.promised)),
-          delivered: sum(lines.map((l) => l.delivered)),
-        },
-      };
-    });
+        readiness: { done: r.readiness_done, total: r.readiness_total },
+        funding: { allocated: r.allocated, received: r.received, spent: r.spent },
+        contract: { promised: r.promised, delivered: r.delivered },
+      }));
     const rollout = regions.filter((r) => r.phase.key !== 'pilot');
     const target = rollout.reduce((a, r) => a + r.target, 0);
     const recruited = rollout.reduce((a, r) => a + r.recruited, 0);
@@ -150,8 +127,8 @@ export function createProgrammeService(deps: { db: DB }) {
         recruited,
         recruitedPercent: target ? recruited / target : 0,
         // Launch counts are public knowledge (the home page shows each region's status).
-        regionsLaunched: allRegions.filter((r) => r.status === 'launched').length,
-        regionsTotal: allRegions.length,
+        regionsLaunched: lines.filter((r) => r.status === 'launched').length,
+        regionsTotal: lines.length,
         fundingAllocated: sum(regions.map((r) => r.funding.allocated)),
         fundingReceived: sum(regions.map((r) => r.funding.received)),
         fundingSpent: sum(regions.map((r) => r.funding.spent)),
