@@ -324,3 +324,39 @@ describe('application_counts (kept by triggers)', () => {
     expect(await kept()).toEqual(await counted());
   });
 });
+
+describe('a region summary', () => {
+  it('counts the current intake by status, and its profession mix without the withdrawn and declined', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q38' }]);
+    const ids = await submitMany(4, 'RHW');
+    const set = (id: number, v: { status?: 'accepted' | 'withdrawn' | 'declined'; profession?: string }) =>
+      ctx.db.updateTable('applications').set(v).where('id', '=', id).execute();
+    await set(ids[0]!, { status: 'accepted', profession: 'nurse' });
+    await set(ids[1]!, { status: 'withdrawn', profession: 'nurse' });
+    await set(ids[2]!, { status: 'declined', profession: 'pharmacist' });
+    const summary = await recruitment.regionSummary(lead, 'Q38');
+    // The same figures counted from the applications themselves.
+    const rows = await ctx.db
+      .selectFrom('applications')
+      .select(['status', 'profession'])
+      .where('intake_id', '=', summary.intake!.id)
+      .execute();
+    const count = (keep: (r: (typeof rows)[number]) => boolean) => rows.filter(keep).length;
+    for (const [status, n] of Object.entries(summary.counts))
+      expect([status, n]).toEqual([status, count((r) => r.status === status)]);
+    const active = rows.filter((r) => r.status !== 'withdrawn' && r.status !== 'declined');
+    const professions = [...new Set(active.map((r) => r.profession))].sort();
+    expect(summary.professionMix.map((m) => [m.profession, m.n])).toEqual(
+      professions.map((p) => [p, active.filter((r) => r.profession === p).length]),
+    );
+    expect(professions).toContain('nurse');
+    expect(professions).not.toContain('pharmacist');
+    expect(summary.professionMix.find((m) => m.profession === 'nurse')?.label).toBe('Nurse');
+    expect(summary.taken).toBe(summary.counts.offered + summary.counts.accepted);
+    // The overview gives the same line for the region.
+    const national = await actorWith([{ role: 'national', regionCode: null }]);
+    const all = await recruitment.regionSummaries(national, ['Q36', 'Q38']);
+    expect(all.map((s) => s.region.code)).toEqual(['Q36', 'Q38']);
+    expect(all[1]).toEqual(summary);
+  });
+});
