@@ -229,6 +229,10 @@ describe('forming, publishing and running sets', () => {
 
     const hub = visibleText((await member.get('/learning-sets')).body);
     expect(hub).toContain('Your sets');
+    // The region page counts the facilitator's published sets against their capacity.
+    const region = visibleText((await lead.get('/learning-sets/regions/Q35')).body);
+    expect(region).toContain(`${fac.user.name} (lead facilitator)`);
+    expect(region).toContain('2 of 3');
   });
 
   it('runs sessions: attendance, actions, review, private notes, return; scopes every read', async () => {
