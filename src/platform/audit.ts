@@ -19,6 +19,16 @@ export async function recordAudit(
   actor: Actor | AnonymousActor | 'system',
   entry: AuditEntry,
 ): Promise<void> {
+  await recordAudits(executor, actor, [entry]);
+}
+
+/** Several audit entries by one actor in one statement (a scheduled task's batch). */
+export async function recordAudits(
+  executor: Executor,
+  actor: Actor | AnonymousActor | 'system',
+  entries: AuditEntry[],
+): Promise<void> {
+  if (!entries.length) return;
   const who =
     actor === 'system'
       ? { actor_user_id: null, actor_label: 'system', ip: null, request_id: null }
@@ -32,14 +42,16 @@ export async function recordAudit(
           };
   await executor
     .insertInto('audit_log')
-    .values({
-      ...who,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId == null ? null : String(entry.entityId),
-      summary: entry.summary,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
+    .values(
+      entries.map((entry) => ({
+        ...who,
+        action: entry.action,
+        entity_type: entry.entityType,
+        entity_id: entry.entityId == null ? null : String(entry.entityId),
+        summary: entry.summary,
+        details: entry.details ? JSON.stringify(entry.details) : null,
+      })),
+    )
     .execute();
 }
 

@@ -9,9 +9,15 @@ export type OutgoingEmail = { to: string; subject: string; text: string; kind: s
  * rolled-back change never sends mail and a committed one always does.
  */
 export async function enqueueEmail(executor: Executor, email: OutgoingEmail): Promise<void> {
+  await enqueueEmails(executor, [email]);
+}
+
+/** Queues several emails in one statement (a scheduled task's batch), as enqueueEmail does one. */
+export async function enqueueEmails(executor: Executor, emails: OutgoingEmail[]): Promise<void> {
+  if (!emails.length) return;
   await executor
     .insertInto('outbox')
-    .values({ to_address: email.to, subject: email.subject, body_text: email.text, kind: email.kind })
+    .values(emails.map((e) => ({ to_address: e.to, subject: e.subject, body_text: e.text, kind: e.kind })))
     .execute();
 }
 

@@ -231,7 +231,12 @@ describe('forming, publishing and running sets', () => {
     expect(hub).toContain('Your sets');
     // The region page counts the facilitator's published sets against their capacity.
     const region = visibleText((await lead.get('/learning-sets/regions/Q35')).body);
-    expect(region).toContain(`${fac.user.name} (lead facilitator)`);
+    const { name } = await ctx.db
+      .selectFrom('users')
+      .select('name')
+      .where('id', '=', fac.user.id)
+      .executeTakeFirstOrThrow();
+    expect(region).toContain(`${name} (lead facilitator)`);
     expect(region).toContain('2 of 3');
   });
 

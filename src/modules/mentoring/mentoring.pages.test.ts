@@ -339,20 +339,23 @@ describe('matching runs, relationships and privacy', () => {
     const mentee = await person(region);
     const national = await staff([{ role: 'national', regionCode: null }]);
     const service = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test' });
-    await mentor.agent.get('/mentoring/offer');
-    await mentor.agent.post('/mentoring/offer', { capacity: '1', areas: 'digital', format: 'online' });
-    await mentee.agent.get('/mentoring/request');
-    await mentee.agent.post('/mentoring/request', {
-      goals: 'Digital',
-      goalAreas: 'digital',
-      format: 'online',
-    });
+    // Two pairs, so that a batch of one pair leaves a second batch.
+    for (const [m, e] of [
+      [mentor, mentee],
+      [await person(region, { mentor: true }), await person(region)],
+    ] as const) {
+      await m.agent.get('/mentoring/offer');
+      await m.agent.post('/mentoring/offer', { capacity: '1', areas: 'digital', format: 'online' });
+      await e.agent.get('/mentoring/request');
+      await e.agent.post('/mentoring/request', { goals: 'Digital', goalAreas: 'digital', format: 'online' });
+    }
     await national.agent.get('/mentoring/admin');
     const created = await national.agent.post('/mentoring/runs', { regionCode: region });
     await national.agent.post(`${created.headers.location}/approve`);
     const later = new Date(Date.now() + 8 * 7 * 86_400_000);
-    const sent = await service.sendReminders(later);
-    expect(sent).toBeGreaterThanOrEqual(1);
+    // One pair to a transaction, so that the pairs of this file cross batches.
+    const sent = await service.sendReminders(later, 1);
+    expect(sent).toBeGreaterThanOrEqual(2);
     const reminders = await ctx.db
       .selectFrom('outbox')
       .select('to_address')
@@ -361,6 +364,20 @@ describe('matching runs, relationships and privacy', () => {
     expect(reminders.map((r) => r.to_address)).toEqual(
       expect.arrayContaining([mentor.user.email, mentee.user.email]),
     );
+    // Each reminded pair: two emails, one audit entry, and the reminder time recorded.
+    expect(reminders).toHaveLength(2 * sent);
+    const audited = await ctx.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('action', '=', 'mentoring.reminder')
+      .execute();
+    const marked = await ctx.db
+      .selectFrom('mentoring_relationships')
+      .select('id')
+      .where('last_reminder_at', '=', later)
+      .execute();
+    expect(marked).toHaveLength(sent);
+    expect(audited.map((a) => Number(a.entity_id)).sort()).toEqual(marked.map((m) => m.id).sort());
     expect(await service.sendReminders(later)).toBe(0);
     const health = await service.health(
       {

@@ -413,6 +413,16 @@ export async function updateRelationship(
   await db.updateTable('mentoring_relationships').set(set).where('id', '=', id).execute();
 }
 
+/** Marks pairs as reminded now (at most one reminder per window). */
+export async function markReminded(db: Executor, ids: number[], at: Date) {
+  if (ids.length)
+    await db
+      .updateTable('mentoring_relationships')
+      .set({ last_reminder_at: at })
+      .where('id', 'in', ids)
+      .execute();
+}
+
 export async function insertGoals(db: Executor, relationshipId: number, titles: string[]) {
   if (titles.length)
     await db

@@ -1,7 +1,7 @@
 import type { DB, Executor } from '../../db/database.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { recordAudit, recordAudits } from '../../platform/audit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { enqueueEmail } from '../../platform/outbox.ts';
+import { enqueueEmail, enqueueEmails } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { listOpenPlanGoals } from '../development/index.ts';
 import { findMentoringFacts, type MentoringFacts } from '../members/index.ts';
@@ -811,30 +811,49 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
   }
 
   /** Emails both people of each pair with no meeting logged for `reminderWeeks`; once per window. */
-  async function sendReminders(now = new Date()): Promise<number> {
+  /**
+   * Reminds quiet pairs, `batchSize` pairs to a transaction: one update, one insert of their emails
+   * and one of their audit entries each, so a backlog (the first start after importing a network)
+   * is a few statements per hundred pairs rather than four per pair.
+   */
+  async function sendReminders(now = new Date(), batchSize = 200): Promise<number> {
     const since = new Date(now.getTime() - reminderWeeks * 7 * 86_400_000);
     const quiet = await repo.selectQuietRelationships(db, since);
-    for (const r of quiet)
+    for (let i = 0; i < quiet.length; i += batchSize) {
+      const batch = quiet.slice(i, i + batchSize);
       await db.transaction().execute(async (trx) => {
-        await repo.updateRelationship(trx, r.id, { last_reminder_at: now });
-        const url = link(`/mentoring/pairs/${r.id}`);
-        for (const [to, name] of [
-          [r.mentee_email, r.mentee_name],
-          [r.mentor_email, r.mentor_name],
-        ] as const)
-          await enqueueEmail(trx, {
-            to,
-            kind: 'mentoring.reminder',
-            subject: 'Time for a mentoring meeting?',
-            text: `Dear ${name},\n\nNo mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks. When you next meet, log it here: ${url}\n`,
-          });
-        await recordAudit(trx, 'system', {
-          action: 'mentoring.reminder',
-          entityType: 'mentoring_relationship',
-          entityId: r.id,
-          summary: `Reminded the pair: no meeting logged for ${reminderWeeks} weeks`,
-        });
+        await repo.markReminded(
+          trx,
+          batch.map((r) => r.id),
+          now,
+        );
+        await enqueueEmails(
+          trx,
+          batch.flatMap((r) => {
+            const url = link(`/mentoring/pairs/${r.id}`);
+            return [
+              [r.mentee_email, r.mentee_name],
+              [r.mentor_email, r.mentor_name],
+            ].map(([to, name]) => ({
+              to: to!,
+              kind: 'mentoring.reminder',
+              subject: 'Time for a mentoring meeting?',
+              text: `Dear ${name},\n\nNo mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks. When you next meet, log it here: ${url}\n`,
+            }));
+          }),
+        );
+        await recordAudits(
+          trx,
+          'system',
+          batch.map((r) => ({
+            action: 'mentoring.reminder',
+            entityType: 'mentoring_relationship',
+            entityId: r.id,
+            summary: `Reminded the pair: no meeting logged for ${reminderWeeks} weeks`,
+          })),
+        );
       });
+    }
     return quiet.length;
   }
 
