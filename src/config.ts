@@ -16,6 +16,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Clinical Leaders Network <no-reply@cln.nhs.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  OFFER_REPLY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -34,6 +35,8 @@ export type Config = Readonly<{
   logLevel: string;
   trustProxy: boolean;
   rateLimitPerMinute: number;
+  /** Days an applicant has to accept an offer of a place before it lapses. */
+  offerReplyDays: number;
   version: string;
 }>;
 
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    offerReplyDays: e.OFFER_REPLY_DAYS,
     version,
   });
 }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { DB } from '../../src/db/database.ts';
+import { londonDateAfter } from '../../src/platform/dates.ts';
 import { PROFESSIONS } from '../../src/platform/registration.ts';
 import { FIRST_NAMES, LAST_NAMES } from '../../src/seed/demo-people.ts';
 import { BENCH_DOMAIN, bulkInsert, progress, type Rng, run } from './bulk.ts';
@@ -82,6 +83,7 @@ export async function insertRecruitment(db: DB, ref: Reference, r: Rng, members:
   const c: Record<string, unknown[]> = {};
   const col = (k: string) => (c[k] ??= []);
   const waitRank = new Map<number, number>();
+  const replyBy = londonDateAfter(14);
   for (let i = 0; i < openCount + pastCount; i++) {
     const open = i < openCount;
     const region = r.pick(ref.regions);
@@ -133,6 +135,9 @@ export async function insertRecruitment(db: DB, ref: Reference, r: Rng, members:
     col('submitted_at').push(submitted.toISOString());
     col('decided_at').push(decided?.toISOString() ?? null);
     col('offered_at').push(status === 'offered' ? decided!.toISOString() : null);
+    // Outstanding offers are within their reply period, as in a live network (older ones would have
+    // lapsed); a date in the past would have the server's first start lapse them all at once.
+    col('offer_expires_on').push(status === 'offered' ? replyBy : null);
     col('withdrawn_at').push(status === 'withdrawn' ? decided!.toISOString() : null);
     col('updated_at').push((decided ?? submitted).toISOString());
   }
@@ -144,6 +149,7 @@ export async function insertRecruitment(db: DB, ref: Reference, r: Rng, members:
     submitted_at: 'timestamptz',
     decided_at: 'timestamptz',
     offered_at: 'timestamptz',
+    offer_expires_on: 'date',
     withdrawn_at: 'timestamptz',
     updated_at: 'timestamptz',
   };

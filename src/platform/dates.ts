@@ -5,3 +5,20 @@ const londonDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Lo
 export function londonDate(at: Date = new Date()): string {
   return londonDateFormat.format(at);
 }
+
+const longDateFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A calendar date (YYYY-MM-DD) as people write it in letters: "11 December 2026". */
+export function longDate(ymd: string): string {
+  return longDateFormat.format(new Date(`${ymd}T00:00:00Z`));
+}
+
+/** The calendar date in England `days` days after that instant (a reply-by date). */
+export function londonDateAfter(days: number, at: Date = new Date()): string {
+  return londonDate(new Date(at.getTime() + days * 86_400_000));
+}

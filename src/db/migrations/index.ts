@@ -17,6 +17,7 @@ import * as m0804 from './2026-11-27-0804-region-members-index.ts';
 import * as m0805 from './2026-11-27-0805-region-profession-index.ts';
 import * as m0806 from './2026-11-27-0806-directory-count-index.ts';
 import * as m0807 from './2026-11-27-0807-review-list-order-index.ts';
+import * as m0808 from './2026-11-27-0808-offer-expiry.ts';
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 
 /**
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0805-region-profession-index': m0805,
   '2026-11-27-0806-directory-count-index': m0806,
   '2026-11-27-0807-review-list-order-index': m0807,
+  '2026-11-27-0808-offer-expiry': m0808,
 };

@@ -14,7 +14,10 @@ export { createRecruitmentService, type RecruitmentService } from './recruitment
 
 /** Quotas, the public application, sponsor endorsement, review, waitlist, offers and onboarding. */
 export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
-  const recruitment = createRecruitmentService({ db: opts.db, config: opts.config });
+  const recruitment = createRecruitmentService({
+    db: opts.db,
+    config: { baseUrl: opts.config.baseUrl, offerReplyDays: opts.config.offerReplyDays },
+  });
   const secureCookies = opts.config.baseUrl.startsWith('https://');
   app.navItems.push({ href: '/recruitment', text: 'Recruitment', roles: ['national', 'regional-lead'] });
   app.scheduledTasks.push(
@@ -24,6 +27,8 @@ export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; co
       run: () => recruitment.sendSponsorReminders(),
     },
     { name: 'recruitment.drafts-housekeeping', everyMinutes: 60, run: () => recruitment.housekeeping() },
+    // Lapses offers not accepted by their reply-by date and offers the places to the waitlist.
+    { name: 'recruitment.expire-offers', everyMinutes: 60, run: () => recruitment.expireOffers() },
   );
   app.get('/apply/employer-search.js', { config: { access: 'public' } }, async (_request, reply) =>
     reply

@@ -55,6 +55,7 @@ function presentApi(a: ApplicationDetail) {
     sponsor: a.sponsor,
     endorsementComment: a.endorsementComment,
     decisionReason: a.decisionReason,
+    offerExpiresOn: a.offerExpiresOn,
     intakeId: a.intakeId,
     userId: a.userId,
   };

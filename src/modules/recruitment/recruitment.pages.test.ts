@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, buildTestApp, signedInAgent, type TestContext, visibleText } from '../../../test/app.ts';
+import { londonDateAfter, longDate } from '../../platform/dates.ts';
 import { buildSubmission } from './recruitment.factories.ts';
 import { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
 
@@ -260,13 +261,19 @@ describe('review by the regional lead', () => {
     expect(res.statusCode).toBe(303);
     const after = await lead.agent.get(`/recruitment/applications/${created.id}`);
     expect(visibleText(after.body)).toContain('has been offered a place (1 of 120)');
+    // The lead and the applicant both see the reply-by date (14 days by default).
+    const replyBy = longDate(londonDateAfter(14));
+    expect(visibleText(after.body)).toContain(`the offer lapses if it is not accepted by ${replyBy}`);
     const offerEmail = await latestEmailTo(input.email);
     expect(offerEmail.subject).toContain('offered a place');
+    expect(offerEmail.body_text).toContain(`Please reply by ${replyBy}`);
+    const detail = await lead.agent.api('GET', `/api/v1/applications/${created.id}`);
+    expect(detail.json().offerExpiresOn).toBe(londonDateAfter(14));
 
     // The applicant accepts with the link in the offer email and becomes a member.
     const applicant = new Agent(ctx.app);
     const statusPath = linkIn(offerEmail.body_text, 'application');
-    await applicant.get(statusPath);
+    expect(visibleText((await applicant.get(statusPath)).body)).toContain(`Accept by ${replyBy}.`);
     res = await applicant.post(`${statusPath}/accept`);
     expect(res.statusCode).toBe(303);
     expect(visibleText((await applicant.get(statusPath)).body)).toContain('You are a member of the network');

@@ -247,6 +247,7 @@ const detailColumns = [
   'a.submitted_at',
   'a.decided_at',
   'a.offered_at',
+  'a.offer_expires_on',
   'a.accepted_at',
   'a.withdrawn_at',
   'a.user_id',
@@ -280,7 +281,7 @@ export async function findApplicationByStatusToken(x: Executor, tokenHash: strin
 export async function lockApplication(x: Executor, id: number) {
   return x
     .selectFrom('applications')
-    .select(['id', 'status', 'intake_id', 'region_code', 'waitlist_rank'])
+    .select(['id', 'status', 'intake_id', 'region_code', 'waitlist_rank', 'offer_expires_on'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -295,6 +296,7 @@ export async function updateApplication(
     decision_reason: string | null;
     decided_at: Date;
     offered_at: Date | null;
+    offer_expires_on: string | null;
     accepted_at: Date;
     withdrawn_at: Date;
     user_id: number;
@@ -683,4 +685,16 @@ export async function regionLeadEmails(x: Executor, regionCode: string) {
     .where('u.disabled_at', 'is', null)
     .execute();
   return rows.map((r) => r.email);
+}
+
+/** Offers whose reply-by date is before `today`, oldest first: the ones to lapse. */
+export async function findLapsedOffers(x: Executor, today: string) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'region_code'])
+    .where('status', '=', 'offered')
+    .where('offer_expires_on', '<', today)
+    .orderBy('offer_expires_on')
+    .orderBy('id')
+    .execute();
 }

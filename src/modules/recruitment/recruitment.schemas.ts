@@ -230,6 +230,10 @@ export const applicationDetailOut = applicationSummaryOut.extend({
   sponsor: z.object({ name: z.string(), email: z.string() }),
   endorsementComment: z.string().nullable(),
   decisionReason: z.string().nullable(),
+  offerExpiresOn: z
+    .string()
+    .nullable()
+    .describe('The last day to accept an offer (YYYY-MM-DD, London); the offer lapses after it'),
   intakeId: z.number().int(),
   userId: z.number().int().nullable(),
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import { londonDateAfter, longDate } from '../../platform/dates.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import { buildSubmission } from './recruitment.factories.ts';
 import { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
@@ -358,5 +359,81 @@ describe('a region summary', () => {
     const all = await recruitment.regionSummaries(national, ['Q36', 'Q38']);
     expect(all.map((s) => s.region.code)).toEqual(['Q36', 'Q38']);
     expect(all[1]).toEqual(summary);
+  });
+});
+
+describe('offers that are not accepted in time', () => {
+  it('carry a reply-by date, lapse after it, and free the place for the waitlist', async () => {
+    // Q33: Chesterfield Royal is RFS. One place, two applicants.
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q33' }]);
+    await setTarget('Q33', 1);
+    const [first, second] = await submitMany(2, 'RFS');
+    expect((await recruitment.decide(lead, first!, { decision: 'offer' })).status).toBe('offered');
+    expect((await recruitment.decide(lead, second!, { decision: 'offer' })).status).toBe('waitlisted');
+    const offered = await recruitment.getApplication(lead, first!);
+    expect(offered.offerExpiresOn).toBe(londonDateAfter(14));
+    const email = await ctx.db
+      .selectFrom('outbox')
+      .select('body_text')
+      .where('to_address', '=', offered.email)
+      .where('kind', '=', 'application.offer')
+      .executeTakeFirstOrThrow();
+    expect(email.body_text).toContain(`Please reply by ${longDate(londonDateAfter(14))}`);
+
+    // Before the date nothing lapses; the day after it, the offer does.
+    // (Offers made by the tests above lapse too: every test in this file shares the database.)
+    await recruitment.expireOffers(new Date(Date.now() + 13 * 86_400_000));
+    expect((await recruitment.getApplication(lead, first!)).status).toBe('offered');
+    const later = new Date(Date.now() + 15 * 86_400_000);
+    expect(await recruitment.expireOffers(later)).toBeGreaterThanOrEqual(1);
+    const lapsed = await recruitment.getApplication(lead, first!);
+    expect(lapsed.status).toBe('withdrawn');
+    expect(lapsed.decisionReason).toBe(
+      `The offer lapsed: it was not accepted by ${longDate(londonDateAfter(14))}`,
+    );
+    const audit = await ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_label', 'entity_id'])
+      .where('action', '=', 'application.offer-lapse')
+      .where('entity_id', '=', String(first))
+      .execute();
+    expect(audit).toEqual([{ actor_label: 'system', entity_id: String(first) }]);
+    const told = await ctx.db
+      .selectFrom('outbox')
+      .select('body_text')
+      .where('kind', '=', 'application.offer-lapse')
+      .where('to_address', '=', offered.email)
+      .execute();
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body_text).toContain('the offer has lapsed');
+    // The freed place goes to the top of the waitlist, with its own reply-by date.
+    const next = await recruitment.getApplication(lead, second!);
+    expect(next.status).toBe('offered');
+    expect(next.offerExpiresOn).toBe(londonDateAfter(14, later));
+    expect(await recruitment.expireOffers(later)).toBe(0);
+  });
+
+  it('cannot be accepted once the reply-by date has passed', async () => {
+    const lead = await actorWith([{ role: 'regional-lead', regionCode: 'Q33' }]);
+    await setTarget('Q33', 10);
+    const [id] = await submitMany(1, 'RFS');
+    await recruitment.decide(lead, id!, { decision: 'offer' });
+    const { email } = await recruitment.getApplication(lead, id!);
+    const body = (
+      await ctx.db
+        .selectFrom('outbox')
+        .select('body_text')
+        .where('to_address', '=', email)
+        .where('kind', '=', 'application.offer')
+        .executeTakeFirstOrThrow()
+    ).body_text;
+    const token = /\/application\/([\w-]+)/.exec(body)![1]!;
+    await ctx.db
+      .updateTable('applications')
+      .set({ offer_expires_on: londonDateAfter(-1) })
+      .where('id', '=', id!)
+      .execute();
+    await expect(recruitment.acceptOffer(token, anon)).rejects.toThrow(/This offer lapsed/);
+    expect((await recruitment.getApplication(lead, id!)).status).toBe('offered');
   });
 });

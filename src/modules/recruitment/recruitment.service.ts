@@ -3,6 +3,7 @@ import type { DB, Executor } from '../../db/database.ts';
 import * as accountsRepo from '../../platform/accounts/accounts.repository.ts';
 import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonDate, londonDateAfter, longDate } from '../../platform/dates.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, type AnonymousActor, requireRole } from '../../platform/permissions.ts';
@@ -30,7 +31,8 @@ const DRAFT_TTL_DAYS = 7;
 const PAGE_SIZE = 25;
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-export type RecruitmentConfig = { baseUrl: string };
+/** offerReplyDays: how long an applicant has to accept an offer (14 days unless configured). */
+export type RecruitmentConfig = { baseUrl: string; offerReplyDays?: number };
 type Who = Actor | AnonymousActor | 'system';
 
 /** Which decisions may follow which status. */
@@ -60,6 +62,12 @@ export type DecisionOutcome = { id: number; reference: string; status: Applicati
 
 export function createRecruitmentService(deps: { db: DB; config: RecruitmentConfig }) {
   const { db, config } = deps;
+  const replyDays = config.offerReplyDays ?? 14;
+  /** The offer's reply-by date and the sentence the offer email gives it. */
+  const replyBy = (now: Date) => {
+    const on = londonDateAfter(replyDays, now);
+    return { on, sentence: `Please reply by ${longDate(on)}: after that day the offer lapses.` };
+  };
   const statusLink = (token: string) => `${config.baseUrl}/application/${token}`;
   const endorseLink = (token: string) => `${config.baseUrl}/endorse/${token}`;
 
@@ -316,6 +324,10 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           `There is no offer to accept: your application is ${statusLabels[a.status].toLowerCase()}.`,
         );
       }
+      if (a.offer_expires_on && a.offer_expires_on < londonDate())
+        throw new ConflictError(
+          `This offer lapsed: it had to be accepted by ${longDate(a.offer_expires_on)}. Contact the regional team if you would still like to join.`,
+        );
       const name = `${found.given_name} ${found.family_name}`;
       let user = await accountsRepo.findUserByEmail(trx, found.email);
       const isNew = !user;
@@ -499,6 +511,51 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
   }
 
   /** Regions' quota meters and profession mixes, for their leads and the national team. */
+  /**
+   * Lapses every offer not accepted by the end of its reply-by date (the hourly
+   * recruitment.expire-offers task): the application is withdrawn with the reason, audited and the
+   * applicant told, and each region's freed places go to its waitlist (when it offers
+   * automatically). One transaction per region, behind the region's lock, as decisions are.
+   */
+  async function expireOffers(now = new Date()): Promise<number> {
+    const today = londonDate(now);
+    const due = await repo.findLapsedOffers(db, today);
+    let lapsed = 0;
+    for (const code of new Set(due.map((d) => d.region_code)))
+      await db.transaction().execute(async (trx) => {
+        await repo.lockRegion(trx, code);
+        for (const { id } of due.filter((d) => d.region_code === code)) {
+          const a = (await repo.lockApplication(trx, id))!;
+          // Accepted or withdrawn since it was listed: nothing to lapse.
+          if (a.status !== 'offered' || !a.offer_expires_on || a.offer_expires_on >= today) continue;
+          const found = (await repo.findApplication(trx, id))!;
+          const by = longDate(a.offer_expires_on);
+          await repo.updateApplication(trx, id, {
+            status: 'withdrawn',
+            withdrawn_at: now,
+            decision_reason: `The offer lapsed: it was not accepted by ${by}`,
+          });
+          await recordAudit(trx, 'system', {
+            action: 'application.offer-lapse',
+            entityType: 'application',
+            entityId: id,
+            summary: `The offer to ${found.reference} lapsed: not accepted by ${by}`,
+            details: { from: 'offered', replyBy: a.offer_expires_on },
+          });
+          await notify(
+            trx,
+            id,
+            'Your offer of a place has lapsed',
+            `The place offered to you in ${found.region_name} had to be accepted by ${by}. As it was not, the offer has lapsed and the place can go to someone else. If you would still like to join, contact the regional team or apply to a later intake.`,
+            'application.offer-lapse',
+          );
+          lapsed++;
+        }
+        await fillFreePlaces(trx, code, 'system', now);
+      });
+    return lapsed;
+  }
+
   async function regionSummaries(actor: Actor, regionCodes: string[]) {
     for (const code of regionCodes) requireRole(actor, ['regional-lead'], code);
     const [regions, pending] = await Promise.all([
@@ -564,6 +621,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
       waitlist_rank: at,
       decided_at: new Date(),
       offered_at: null,
+      offer_expires_on: null,
     });
     return at;
   }
@@ -582,7 +640,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
   }
 
   /** Offers every free place to the top of the waitlist, when the region offers automatically. */
-  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who) {
+  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date) {
     const region = (await repo.lockRegion(trx, regionCode))!;
     if (!region.auto_offer_waitlist) return;
     const intake = await repo.findCurrentIntake(trx, regionCode);
@@ -593,11 +651,14 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
       const top = await repo.topOfWaitlist(trx, intake.id);
       if (!top) return;
       await repo.closeWaitlistGap(trx, intake.id, top.waitlist_rank ?? 0);
+      const now = at ?? new Date();
+      const reply = replyBy(now);
       await repo.updateApplication(trx, top.id, {
         status: 'offered',
         waitlist_rank: null,
-        offered_at: new Date(),
-        decided_at: new Date(),
+        offered_at: now,
+        offer_expires_on: reply.on,
+        decided_at: now,
       });
       const a = (await repo.findApplication(trx, top.id))!;
       await recordAudit(trx, actor, {
@@ -611,7 +672,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         trx,
         top.id,
         'You have been offered a place in the Clinical Leaders Network',
-        `A place has become available in ${region.name} and it is offered to you. Accept it, or tell us you no longer want it, with the link below.`,
+        `A place has become available in ${region.name} and it is offered to you. Accept it, or tell us you no longer want it, with the link below. ${reply.sentence}`,
         'application.offer',
       );
     }
@@ -701,10 +762,12 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           );
         } else {
           await leaveStatus(trx, a);
+          const reply = replyBy(now);
           await repo.updateApplication(trx, id, {
             status: 'offered',
             waitlist_rank: null,
             offered_at: now,
+            offer_expires_on: reply.on,
             decided_at: now,
           });
           status = 'offered';
@@ -717,7 +780,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
             trx,
             id,
             'You have been offered a place in the Clinical Leaders Network',
-            `We are delighted to offer you a place in the Clinical Leaders Network in ${region.name}. Accept it, or tell us you no longer want it, with the link below.`,
+            `We are delighted to offer you a place in the Clinical Leaders Network in ${region.name}. Accept it, or tell us you no longer want it, with the link below. ${reply.sentence}`,
             'application.offer',
           );
         }
@@ -931,6 +994,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
   }
 
   return {
+    expireOffers,
     loadDraft,
     saveDraft,
     discardDraft,
@@ -1002,6 +1066,7 @@ export function presentDetail(a: repo.ApplicationRow) {
     submittedAt: a.submitted_at,
     decidedAt: a.decided_at,
     offeredAt: a.offered_at,
+    offerExpiresOn: a.offer_expires_on,
     acceptedAt: a.accepted_at,
     withdrawnAt: a.withdrawn_at,
     userId: a.user_id,

@@ -51,6 +51,8 @@ export interface ApplicationsTable {
   submitted_at: Generated<Date>;
   decided_at: NullableTimestamp;
   offered_at: NullableTimestamp;
+  /** The last day to accept an offer (YYYY-MM-DD, London); the offer lapses after it. */
+  offer_expires_on: ColumnType<string | null, string | null | undefined, string | null>;
   accepted_at: NullableTimestamp;
   withdrawn_at: NullableTimestamp;
   user_id: number | null;
