@@ -91,6 +91,9 @@ describe('the server as a process on the embedded database', () => {
     );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
+    const expired = await run(['bin/cln.js', 'recruitment', 'expire-offers']);
+    expect(expired.code).toBe(0);
+    expect(expired.stdout).toContain('0 offers lapsed');
 
     const first = await startServer();
     const health = await (await fetch(`${first.url}/healthz`)).json();
@@ -104,6 +107,9 @@ describe('the server as a process on the embedded database', () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('held by another process');
     expect(cli.stderr).toContain('Stop the server');
+    const remind = await run(['bin/cln.js', 'recruitment', 'remind']);
+    expect(remind.code).toBe(1);
+    expect(remind.stderr).toContain('held by another process');
 
     const session = await signIn(first.url, 'ada@nhs.test', password);
     expect(session.status).toBe(303);

@@ -2,24 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from '../../config.ts';
-import type { DB } from '../../db/database.ts';
-import { migrateToLatest } from '../../db/migrate.ts';
-import { openDatabase } from '../../db/open.ts';
-import { version } from '../../version.ts';
+import { withDatabase } from '../../platform/cli-support.ts';
 import { exportApplicationsCsv, importApplicationsCsv } from './recruitment.csv.ts';
 import { createRecruitmentService } from './recruitment.service.ts';
-
-async function withDatabase<T>(fn: (db: DB, baseUrl: string) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env, version);
-  const handle = await openDatabase(config.database);
-  try {
-    await migrateToLatest(handle.db);
-    return await fn(handle.db, config.baseUrl);
-  } finally {
-    await handle.close();
-  }
-}
 
 function regionCode(value: string): string {
   const v = value.trim().toUpperCase();
@@ -27,11 +12,11 @@ function regionCode(value: string): string {
   return v;
 }
 
-/** `cln recruitment import|export|remind`. */
+/** `cln recruitment import|export|remind|expire-offers`. */
 export function registerRecruitmentCli(program: Command): void {
   const recruitment = program
     .command('recruitment')
-    .description('Recruitment: CSV import and export, sponsor reminders');
+    .description('Recruitment: CSV import and export, sponsor reminders, lapsed offers');
 
   recruitment
     .command('import')
@@ -53,7 +38,7 @@ export function registerRecruitmentCli(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      await withDatabase(async (db, baseUrl) => {
+      await withDatabase(async (db, { baseUrl }) => {
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
               {
@@ -119,9 +104,22 @@ export function registerRecruitmentCli(program: Command): void {
     .command('remind')
     .description('Email a reminder to every sponsor who has not answered (the server also does this hourly)')
     .action(async () => {
-      await withDatabase(async (db, baseUrl) => {
+      await withDatabase(async (db, { baseUrl }) => {
         const n = await createRecruitmentService({ db, config: { baseUrl } }).sendSponsorReminders();
         console.log(`${n} reminder${n === 1 ? '' : 's'} queued in the email outbox.`);
+      });
+    });
+
+  recruitment
+    .command('expire-offers')
+    .description(
+      'Withdraw every offer not accepted by its reply-by date and offer the freed places to the waitlist ' +
+        '(the server also does this hourly)',
+    )
+    .action(async () => {
+      await withDatabase(async (db, { baseUrl, offerReplyDays }) => {
+        const n = await createRecruitmentService({ db, config: { baseUrl, offerReplyDays } }).expireOffers();
+        console.log(`${n} offer${n === 1 ? '' : 's'} lapsed; the applicants are told in the email outbox.`);
       });
     });
 }
