@@ -87,12 +87,19 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
         'Enter a GMC number in the correct format',
       );
       await expectNoAxeViolations(page);
+      // The employer picker's script arrives late (a slow connection): words typed before it runs
+      // are still searched once it does.
+      await page.route('**/apply/employer-search.js', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
       await page.getByLabel('What is your professional registration number?').fill('1234567');
       await continueButton();
 
       // The employer picker, enhanced: results appear while typing.
       await page.getByLabel('Employer name, town or ODS code').fill('walsall');
       await page.getByLabel('Walsall Healthcare NHS Trust').waitFor();
+      await page.unroute('**/apply/employer-search.js');
       await expectNoAxeViolations(page);
       await page.getByLabel('Walsall Healthcare NHS Trust').check();
       await continueButton();

@@ -7,7 +7,8 @@ const input = document.querySelector('[data-app-employer-search]');
 const results = document.getElementById('employer-results');
 if (input && results && window.fetch) {
   let timer;
-  let last = '';
+  // The server has already shown the results (and any error) for the value it rendered.
+  let last = input.defaultValue.trim();
   const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
   const change = new URLSearchParams(location.search).get('change') === '1';
   const render = (employers, q) => {
@@ -55,15 +56,20 @@ if (input && results && window.fetch) {
     form.append(group, button);
     results.append(form);
   };
+  const search = async () => {
+    const q = input.value.trim();
+    if (q.length < 2 || q === last) return;
+    try {
+      const res = await fetch('/api/v1/employers?q=' + encodeURIComponent(q), { headers: { accept: 'application/json' } });
+      // Only a shown result counts: after a failed request the same words are searched again.
+      if (res.ok && input.value.trim() === q) { render((await res.json()).employers, q); last = q; }
+    } catch {}
+  };
   input.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = input.value.trim();
-      if (q.length < 2 || q === last) return;
-      last = q;
-      const res = await fetch('/api/v1/employers?q=' + encodeURIComponent(q), { headers: { accept: 'application/json' } });
-      if (res.ok && input.value.trim() === q) render((await res.json()).employers, q);
-    }, 250);
+    timer = setTimeout(search, 250);
   });
+  // Words typed before this script ran (a slow connection) are searched at once.
+  search();
 }
 `;
