@@ -12,5 +12,6 @@ describe('configuration', () => {
     for (const bad of ['0', '-3', '1.5', 'two weeks', '366'])
       expect(() => loadConfig({ OFFER_REPLY_DAYS: bad })).toThrow(ConfigError);
     expect(() => loadConfig({ OFFER_REPLY_DAYS: 'x' })).toThrow(/OFFER_REPLY_DAYS/);
+    expect(() => loadConfig({ OFFER_REPLY_DAYS: '0' })).toThrow(/whole number of days from 1 to 365/);
   });
 });

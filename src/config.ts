@@ -16,7 +16,12 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Clinical Leaders Network <no-reply@cln.nhs.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  OFFER_REPLY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  OFFER_REPLY_DAYS: z.coerce
+    .number({ error: 'expected a whole number of days from 1 to 365' })
+    .int('expected a whole number of days from 1 to 365')
+    .min(1, 'expected a whole number of days from 1 to 365')
+    .max(365, 'expected a whole number of days from 1 to 365')
+    .default(14),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')

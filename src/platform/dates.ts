@@ -10,12 +10,18 @@ const longDateFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'long',
   year: 'numeric',
-  timeZone: 'UTC',
+  timeZone: 'Europe/London',
 });
 
-/** A calendar date (YYYY-MM-DD) as people write it in letters: "11 December 2026". */
+/** The day of that instant in England, as people write it: "11 December 2026" (the `date` filter). */
+export function formatLongDate(at: Date): string {
+  return longDateFormat.format(at);
+}
+
+/** A calendar date (YYYY-MM-DD) as people write it: "11 December 2026". */
 export function longDate(ymd: string): string {
-  return longDateFormat.format(new Date(`${ymd}T00:00:00Z`));
+  // Noon UTC is the same calendar day in London all year round.
+  return longDateFormat.format(new Date(`${ymd}T12:00:00Z`));
 }
 
 /** The calendar date in England `days` days after that instant (a reply-by date). */

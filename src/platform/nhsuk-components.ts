@@ -404,16 +404,24 @@ export function labelHtml(params: unknown, caller?: Caller): string {
   return html;
 }
 
+/**
+ * The body the hint and tag templates share: `{{- caller() }}`, else
+ * `  {{ params.html | safe | trim | indent(2) }}`, else `  {{ params.text | trim | indent(2) }}`.
+ */
+function callerHtmlOrText(p: Bag, caller?: Caller): string {
+  if (caller) return `${out(caller())}\n`;
+  if (p?.html) return `  ${htmlBlock(p.html, '  ')}\n`;
+  if (p?.text) return `  ${textBlock(p.text, '  ')}\n`;
+  return '';
+}
+
 /** nhsuk/components/hint/template.njk */
 export function hintHtml(params: unknown, caller?: Caller): string {
   const p = params as Bag;
   const classes = p?.classes;
   const id = p?.id;
-  let html = `<div class="${out(classes ? cat('nhsuk-hint ', classes) : 'nhsuk-hint')}"${id ? ` id="${out(id)}"` : ''}${attributes(p?.attributes)}>\n`;
-  if (caller) html += `${out(caller())}\n`;
-  else if (p?.html) html += `  ${htmlBlock(p.html, '  ')}\n`;
-  else if (p?.text) html += `  ${textBlock(p.text, '  ')}\n`;
-  return `${html}</div>\n`;
+  const open = `<div class="${out(classes ? cat('nhsuk-hint ', classes) : 'nhsuk-hint')}"${id ? ` id="${out(id)}"` : ''}${attributes(p?.attributes)}>\n`;
+  return `${open}${callerHtmlOrText(p, caller)}</div>\n`;
 }
 
 const TAG_COLOURS = [
@@ -444,11 +452,8 @@ export function tagHtml(params: unknown, caller?: Caller): string {
     classNames += ' nhsuk-tag--no-border';
   if (classes) classNames = cat(cat(classNames, ' '), classes);
   const id = p?.id;
-  let html = `<strong class="${out(classNames)}"${id ? ` id="${out(id)}"` : ''}${attributes(p?.attributes)}>\n`;
-  if (caller) html += `${out(caller())}\n`;
-  else if (p?.html) html += `  ${htmlBlock(p.html, '  ')}\n`;
-  else if (p?.text) html += `  ${textBlock(p.text, '  ')}\n`;
-  return `${html}</strong>\n`;
+  const open = `<strong class="${out(classNames)}"${id ? ` id="${out(id)}"` : ''}${attributes(p?.attributes)}>\n`;
+  return `${open}${callerHtmlOrText(p, caller)}</strong>\n`;
 }
 
 /** nhsuk/components/error-message/template.njk */

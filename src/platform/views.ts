@@ -1,6 +1,7 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { projectRoot, srcDir } from '../paths.ts';
+import { formatLongDate } from './dates.ts';
 import type { FieldError } from './errors.ts';
 import { nhsukAttributes } from './nhsuk-attributes.ts';
 import {
@@ -19,12 +20,6 @@ export const nhsukFrontendDir = path.join(projectRoot, 'node_modules', 'nhsuk-fr
 /** Templates are found by paths relative to src/ ("views/...", "modules/x/views/...") or to nhsuk-frontend. */
 export const templateDirs = [srcDir, nhsukFrontendDir];
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-});
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',
@@ -210,7 +205,7 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   env.addFilter('indent', indentFilter);
   env.addFilter('date', (v: unknown) => {
     const d = toDate(v);
-    return d ? dateFormat.format(d) : '';
+    return d ? formatLongDate(d) : '';
   });
   env.addFilter('datetime', (v: unknown) => {
     const d = toDate(v);

@@ -810,11 +810,11 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     };
   }
 
-  /** Emails both people of each pair with no meeting logged for `reminderWeeks`; once per window. */
   /**
-   * Reminds quiet pairs, `batchSize` pairs to a transaction: one update, one insert of their emails
-   * and one of their audit entries each, so a backlog (the first start after importing a network)
-   * is a few statements per hundred pairs rather than four per pair.
+   * Emails both people of each pair with no meeting logged for `reminderWeeks`; once per window.
+   * `batchSize` pairs to a transaction: one update, one insert of their emails and one of their
+   * audit entries each, so a backlog (the first start after importing a network) is a few
+   * statements per hundred pairs rather than four per pair.
    */
   async function sendReminders(now = new Date(), batchSize = 200): Promise<number> {
     const since = new Date(now.getTime() - reminderWeeks * 7 * 86_400_000);
@@ -831,11 +831,12 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
           trx,
           batch.flatMap((r) => {
             const url = link(`/mentoring/pairs/${r.id}`);
-            return [
+            const people = [
               [r.mentee_email, r.mentee_name],
               [r.mentor_email, r.mentor_name],
-            ].map(([to, name]) => ({
-              to: to!,
+            ] as const;
+            return people.map(([to, name]) => ({
+              to,
               kind: 'mentoring.reminder',
               subject: 'Time for a mentoring meeting?',
               text: `Dear ${name},\n\nNo mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks. When you next meet, log it here: ${url}\n`,

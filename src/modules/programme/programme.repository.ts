@@ -38,9 +38,9 @@ export async function selectPartners(x: Executor) {
     .execute();
 }
 
-/** Every region's programme record with its phase's dates, for the dashboard and the region page. */
-export async function selectRegionProgramme(x: Executor, codes?: string[]) {
-  let q = x
+/** A region's programme record with its phase's dates and its people, for the region page. */
+export async function selectRegionProgramme(x: Executor, code: string) {
+  return x
     .selectFrom('network_regions as r')
     .innerJoin('rollout_phases as p', 'p.key', 'r.phase_key')
     .leftJoin('users as f', 'f.id', 'r.lead_facilitator_user_id')
@@ -63,33 +63,15 @@ export async function selectRegionProgramme(x: Executor, codes?: string[]) {
       'r.senior_manager_name',
       'r.senior_manager_email',
     ])
-    .orderBy('p.sort_order')
-    .orderBy('r.name');
-  if (codes) q = q.where('r.code', 'in', codes.length ? codes : ['-']);
-  return q.execute();
+    .where('r.code', '=', code)
+    .executeTakeFirst();
 }
 
 /**
- * Applications joined and offered in each region's current intake (the open one, else the latest),
- * from application_counts (kept by triggers on applications), not by counting applications.
- */
-export async function selectRecruitmentCounts(x: Executor) {
-  const rows = await sql<{ region_code: string; accepted: number; offered: number; applied: number }>`
-    select i.region_code,
-      coalesce(sum(c.n) filter (where c.status = 'accepted'), 0)::int as accepted,
-      coalesce(sum(c.n) filter (where c.status = 'offered'), 0)::int as offered,
-      coalesce(sum(c.n), 0)::int as applied
-    from (select distinct on (region_code) id, region_code from intakes
-          order by region_code, (status = 'open') desc, opens_on desc, id desc) i
-    left join application_counts c on c.intake_id = i.id
-    group by i.region_code`.execute(x);
-  return new Map(rows.rows.map((r) => [r.region_code, r]));
-}
-
-/**
- * Every region's dashboard line in one query: its programme dates, its current intake's counts
- * (as selectRecruitmentCounts), and its funding, readiness and contract totals summed here rather
- * than read row by row (issue 8: the national dashboard ran nine queries; each costs a round trip).
+ * Every region's dashboard line in one query: its programme dates, the applications joined and
+ * offered in its current intake (the open one, else the latest; from application_counts, kept by
+ * triggers), and its funding, readiness and contract totals summed here rather than read row by row
+ * (issue 8: the national dashboard ran nine queries; each costs a round trip).
  */
 export async function selectDashboardLines(x: Executor) {
   const rows = await sql<{

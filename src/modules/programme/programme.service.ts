@@ -147,16 +147,18 @@ export function createProgrammeService(deps: { db: DB }) {
 
   /** One region's programme in full: dates, people, funding lines, readiness and the contract. */
   async function regionDetail(actor: Actor, code: string, now = new Date()) {
-    const [r] = await repo.selectRegionProgramme(db, [code]);
+    const r = await repo.selectRegionProgramme(db, code);
     if (!r) throw new NotFoundError('Region not found');
     requireRegionVisible(actor, code);
-    const [counts, people, funding, readiness, contract] = await Promise.all([
-      repo.selectRecruitmentCounts(db),
+    // The dashboard's lines hold the current intake's counts (a few rows per region, summed there).
+    const [lines, people, funding, readiness, contract] = await Promise.all([
+      repo.selectDashboardLines(db),
       repo.selectRegionLeads(db, [code]),
       repo.selectFunding(db, [code]),
       repo.selectReadiness(db, [code]),
       repo.selectContractLines(db, [code]),
     ]);
+    const line = lines.find((l) => l.code === code);
     const today = londonDate(now);
     return {
       code: r.code,
@@ -169,8 +171,8 @@ export function createProgrammeService(deps: { db: DB }) {
         goLiveTarget: r.phase_go_live_target,
       },
       target: r.recruitment_target,
-      recruited: counts.get(code)?.accepted ?? 0,
-      offered: counts.get(code)?.offered ?? 0,
+      recruited: line?.accepted ?? 0,
+      offered: line?.offered ?? 0,
       regionDates: {
         firstEventTarget: r.first_event_target,
         goLiveTarget: r.go_live_target,

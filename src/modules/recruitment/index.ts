@@ -14,10 +14,7 @@ export { createRecruitmentService, type RecruitmentService } from './recruitment
 
 /** Quotas, the public application, sponsor endorsement, review, waitlist, offers and onboarding. */
 export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
-  const recruitment = createRecruitmentService({
-    db: opts.db,
-    config: { baseUrl: opts.config.baseUrl, offerReplyDays: opts.config.offerReplyDays },
-  });
+  const recruitment = createRecruitmentService({ db: opts.db, config: opts.config });
   const secureCookies = opts.config.baseUrl.startsWith('https://');
   app.navItems.push({ href: '/recruitment', text: 'Recruitment', roles: ['national', 'regional-lead'] });
   app.scheduledTasks.push(

@@ -104,8 +104,8 @@ export function registerRecruitmentCli(program: Command): void {
     .command('remind')
     .description('Email a reminder to every sponsor who has not answered (the server also does this hourly)')
     .action(async () => {
-      await withDatabase(async (db, { baseUrl }) => {
-        const n = await createRecruitmentService({ db, config: { baseUrl } }).sendSponsorReminders();
+      await withDatabase(async (db, config) => {
+        const n = await createRecruitmentService({ db, config }).sendSponsorReminders();
         console.log(`${n} reminder${n === 1 ? '' : 's'} queued in the email outbox.`);
       });
     });
@@ -117,8 +117,8 @@ export function registerRecruitmentCli(program: Command): void {
         '(the server also does this hourly)',
     )
     .action(async () => {
-      await withDatabase(async (db, { baseUrl, offerReplyDays }) => {
-        const n = await createRecruitmentService({ db, config: { baseUrl, offerReplyDays } }).expireOffers();
+      await withDatabase(async (db, config) => {
+        const n = await createRecruitmentService({ db, config }).expireOffers();
         console.log(`${n} offer${n === 1 ? '' : 's'} lapsed; the applicants are told in the email outbox.`);
       });
     });

@@ -510,7 +510,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     };
   }
 
-  /** Regions' quota meters and profession mixes, for their leads and the national team. */
   /**
    * Lapses every offer not accepted by the end of its reply-by date (the hourly
    * recruitment.expire-offers task): the application is withdrawn with the reason, audited and the
@@ -556,6 +555,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     return lapsed;
   }
 
+  /** Regions' quota meters and profession mixes, for their leads and the national team. */
   async function regionSummaries(actor: Actor, regionCodes: string[]) {
     for (const code of regionCodes) requireRole(actor, ['regional-lead'], code);
     const [regions, pending] = await Promise.all([
