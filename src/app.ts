@@ -17,6 +17,7 @@ import { accountsPages } from './platform/accounts/accounts.pages.ts';
 import { ensureSetting } from './platform/accounts/accounts.repository.ts';
 import { type AccountsService, createAccountsService } from './platform/accounts/accounts.service.ts';
 import { adminPages } from './platform/admin/admin.pages.ts';
+import { createAdminService } from './platform/admin/admin.service.ts';
 import { platformApi } from './platform/api.ts';
 import { registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
@@ -123,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await accountsPages(app, { accounts, secureCookies, sessionHours: config.session.absoluteHours });
   await platformApi(app, { db, accounts });
   await homeModule(app);
-  await adminPages(app, { db, accounts });
+  await adminPages(app, { admin: createAdminService({ db }), accounts });
   await programmeModule(app, { db, config });
   await recruitmentModule(app, { db, config });
   await membersModule(app, { db, config });

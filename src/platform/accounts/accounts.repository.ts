@@ -347,3 +347,16 @@ export async function ensureSetting(x: Executor, key: string, value: string): Pr
   );
   return (await readSetting(x, key))!;
 }
+
+/** The network's regions, for choosing a regional role's scope. */
+export function listRegions(executor: Executor) {
+  return executor.selectFrom('network_regions').select(['code', 'name']).orderBy('code').execute();
+}
+
+export async function regionExists(executor: Executor, code: string): Promise<boolean> {
+  return !!(await executor
+    .selectFrom('network_regions')
+    .select('code')
+    .where('code', '=', code)
+    .executeTakeFirst());
+}

@@ -77,12 +77,7 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
         ]);
       }
       if (g.regionCode) {
-        const region = await db
-          .selectFrom('network_regions')
-          .select('code')
-          .where('code', '=', g.regionCode)
-          .executeTakeFirst();
-        if (!region) {
+        if (!(await repo.regionExists(db, g.regionCode))) {
           throw new ValidationError([
             {
               field: 'region',

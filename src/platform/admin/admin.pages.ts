@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { DB } from '../../db/database.ts';
 import { createUserSchema, roleGrantSchema, userListQuery } from '../accounts/accounts.schemas.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
-import { listAudit, listAuditActions } from '../audit.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import { paginationFor, parseForm } from '../forms.ts';
-import { findOutboxMessage, listOutbox } from '../outbox.ts';
+import { paginationFor, parseForm, parsePathParams, queryString } from '../forms.ts';
 import { ROLE_LABELS, ROLES } from '../permissions.ts';
 import { idParam } from '../schemas.ts';
+import type { AdminService } from './admin.service.ts';
 
 const V = 'platform/admin/views';
 const PAGE_SIZE = 25;
@@ -41,22 +39,14 @@ export const outboxQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
-function queryString(params: Record<string, unknown>, page: number): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== '' && k !== 'page') qs.set(k, String(v));
-  qs.set('page', String(page));
-  return `?${qs}`;
-}
-
-async function regionOptions(db: DB) {
-  const regions = await db.selectFrom('network_regions').select(['code', 'name']).orderBy('code').execute();
-  return regions.map((r) => ({ value: r.code, text: `${r.name} (${r.code})` }));
-}
-
 /** The national team's pages for accounts, the audit log and the email outbox. */
-export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts: AccountsService }) {
-  const { db, accounts } = opts;
+export async function adminPages(
+  app: FastifyInstance,
+  opts: { admin: AdminService; accounts: AccountsService },
+) {
+  const { admin, accounts } = opts;
+  const regionOptions = async () =>
+    (await admin.listRegions()).map((r) => ({ value: r.code, text: `${r.name} (${r.code})` }));
   const roleItems = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }));
 
   app.navItems.push(
@@ -98,7 +88,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       pageTitle: 'Create an account',
       backHref: '/admin/users',
       roleItems,
-      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions())],
       values: {},
     }),
   );
@@ -128,7 +118,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
         pageTitle: 'Create an account',
         backHref: '/admin/users',
         roleItems,
-        regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+        regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions())],
         values: request.body,
         errors,
       });
@@ -136,7 +126,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
   });
 
   app.get('/admin/users/:id', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const user = await accounts.findUser(id);
     return reply.page(`${V}/user.njk`, {
       pageTitle: user.name,
@@ -144,27 +134,27 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       user,
       roles: user.roles.map((g) => ({ ...g, label: ROLE_LABELS[g.role] })),
       roleItems,
-      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions(db))],
+      regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions())],
       isSelf: request.actor!.userId === id,
     });
   });
 
   app.post('/admin/users/:id/disable', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     await accounts.setDisabled(id, true, request.actor!);
     reply.flash('The account has been disabled and signed out everywhere');
     return reply.redirect(`/admin/users/${id}`, 303);
   });
 
   app.post('/admin/users/:id/enable', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     await accounts.setDisabled(id, false, request.actor!);
     reply.flash('The account has been enabled');
     return reply.redirect(`/admin/users/${id}`, 303);
   });
 
   app.post('/admin/users/:id/roles', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const grant = parseForm(roleGrantSchema, request.body);
     await accounts.grantRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
     reply.flash(`${ROLE_LABELS[grant.role]} role added`);
@@ -172,7 +162,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
   });
 
   app.post('/admin/users/:id/roles/remove', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const grant = parseForm(roleGrantSchema, request.body);
     await accounts.revokeRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
     reply.flash(`${ROLE_LABELS[grant.role]} role removed`);
@@ -186,8 +176,8 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       ? []
       : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'from'), message: i.message }));
     const [{ rows, total, capped }, actions] = await Promise.all([
-      listAudit(db, { ...q, pageSize: PAGE_SIZE }),
-      listAuditActions(db),
+      admin.listAudit({ ...q, pageSize: PAGE_SIZE }),
+      admin.listAuditActions(),
     ]);
     if (errors.length) reply.status(400);
     return reply.page(`${V}/audit.njk`, {
@@ -210,7 +200,7 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
   app.get('/admin/outbox', { config: national }, async (request, reply) => {
     const parsed = outboxQuery.safeParse(request.query);
     const q = parsed.success ? parsed.data : { page: 1 };
-    const { rows, total } = await listOutbox(db, { ...q, pageSize: PAGE_SIZE });
+    const { rows, total } = await admin.listOutbox({ ...q, pageSize: PAGE_SIZE });
     return reply.page(`${V}/outbox.njk`, {
       pageTitle: 'Email outbox',
       gridClass: 'nhsuk-grid-column-full',
@@ -222,8 +212,8 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
   });
 
   app.get('/admin/outbox/:id', { config: national }, async (request, reply) => {
-    const { id } = parseParams(request.params);
-    const message = await findOutboxMessage(db, id);
+    const { id } = parsePathParams(idParam, request.params);
+    const message = await admin.findOutboxMessage(id);
     if (!message) throw new NotFoundError('Message not found');
     return reply.page(`${V}/outbox-message.njk`, {
       pageTitle: message.subject,
@@ -231,10 +221,4 @@ export async function adminPages(app: FastifyInstance, opts: { db: DB; accounts:
       message,
     });
   });
-}
-
-function parseParams(params: unknown) {
-  const parsed = idParam.safeParse(params);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data;
 }
