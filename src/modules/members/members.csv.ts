@@ -1,4 +1,7 @@
-import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
+import {
+  ensureMemberAccountInTransaction,
+  sendInvitationInTransaction,
+} from '../../platform/accounts/accounts.service.ts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DB } from '../../db/database.ts';
@@ -14,7 +17,7 @@ import {
 import { emailField, nameField } from '../../platform/schemas.ts';
 import * as repo from './members.repository.ts';
 import { type DirectoryQuery, STATUSES } from './members.schemas.ts';
-import { type MembersService, professionLabel } from './members.service.ts';
+import { createMemberProfile, type MembersService, professionLabel } from './members.service.ts';
 
 export const IMPORT_COLUMNS = [
   { name: 'email', required: true, hint: 'the member’s work email address (their sign-in name)' },
@@ -253,31 +256,31 @@ export async function importMembersCsv(
   await db.transaction().execute(async (trx) => {
     const ids: number[] = [];
     for (const [i, v] of valid.entries()) {
-      const user = await trx
-        .insertInto('users')
-        .values({ email: v.email, name: v.name, password_hash: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      // The one path into the network: accounts make the account and the role, members the profile.
+      const { user } = await ensureMemberAccountInTransaction(
+        trx,
+        { email: v.email, name: v.name, regionCode: v.region, reason: 'from a members CSV file' },
+        opts.actor,
+      );
       ids.push(user.id);
-      await trx
-        .insertInto('role_assignments')
-        .values({ user_id: user.id, role: 'member', region_code: v.region })
-        .execute();
-      await repo.insertProfile(trx, {
-        userId: user.id,
-        name: v.name,
-        profession: v.profession,
-        registrationNumber: v.registrationNumber,
-        organisationId: v.organisationId,
-        jobTitle: v.jobTitle,
-        regionCode: v.region,
-        intakeId: v.intakeId,
-        specialtyId: v.specialtyId,
-        interests: v.interests,
-        expertise: v.expertise,
-        status: v.status,
-      });
-      if (v.organisationId !== null) await repo.recordEmployment(trx, user.id, v.organisationId, v.jobTitle);
+      await createMemberProfile(
+        trx,
+        {
+          userId: user.id,
+          name: v.name,
+          profession: v.profession,
+          registrationNumber: v.registrationNumber,
+          organisationId: v.organisationId,
+          jobTitle: v.jobTitle,
+          regionCode: v.region,
+          intakeId: v.intakeId,
+          specialtyId: v.specialtyId,
+          interests: v.interests,
+          expertise: v.expertise,
+          status: v.status,
+        },
+        opts.actor,
+      );
       await sendInvitationInTransaction(
         trx,
         opts.baseUrl,
@@ -292,7 +295,6 @@ export async function importMembersCsv(
       });
       opts.onProgress?.(records.length + i + 1, records.length * 2);
     }
-    await repo.refreshSearchVectors(trx, ids);
     await recordAudit(trx, opts.actor, {
       action: 'member.import.file',
       entityType: 'member',

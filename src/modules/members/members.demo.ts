@@ -131,20 +131,24 @@ export const membersDemoStep: DemoStep = {
       const organisationId = trusts.length ? pick(random, trusts).id : null;
       const jobTitle = pick(random, JOB_TITLES[profession.key]!);
       await db.transaction().execute(async (trx) => {
-        await createMemberProfile(
-          trx,
-          {
-            userId: person.userId,
-            regionCode: region,
-            intakeId: intake?.id ?? null,
-            profession: profession.key,
-            registrationNumber: registrationFor(profession.register, random),
-            organisationId,
-            jobTitle,
-          },
-          'system',
-        );
-        const specialties = await repo.listSpecialties(trx, profession.key);
+        // Members recruited by the recruitment step already have the profile their application
+        // made; the others are created here, by the same function.
+        const joined = await repo.findProfile(trx, person.userId);
+        if (!joined)
+          await createMemberProfile(
+            trx,
+            {
+              userId: person.userId,
+              regionCode: region,
+              intakeId: intake?.id ?? null,
+              profession: profession.key,
+              registrationNumber: registrationFor(profession.register, random),
+              organisationId,
+              jobTitle,
+            },
+            'system',
+          );
+        const specialties = await repo.listSpecialties(trx, joined?.profession ?? profession.key);
         const interests = [
           ...new Set([pick(random, INTERESTS), pick(random, INTERESTS), pick(random, INTERESTS)]),
         ];
@@ -155,7 +159,7 @@ export const membersDemoStep: DemoStep = {
           expertise: [pick(random, INTERESTS)],
           leadership_roles: random() < 0.5 ? [pick(random, LEADERSHIP)] : [],
           biography:
-            `${jobTitle} with a particular interest in ${interests[0]}.\n\n` +
+            `${joined?.job_title ?? jobTitle} with a particular interest in ${interests[0]}.\n\n` +
             `I joined the Clinical Leaders Network to learn from peers and to help **${interests[1] ?? interests[0]}** work spread across the region.`,
           contact_email: person.email,
           visibility_contact: random() < 0.3 ? 'staff' : 'region',

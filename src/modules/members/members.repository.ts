@@ -85,6 +85,7 @@ export type ProfileChanges = Partial<
     | 'organisation_id'
     | 'job_title'
     | 'region_code'
+    | 'intake_id'
     | 'biography'
     | 'contact_email'
     | 'contact_phone'

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { londonDate } from '../../platform/dates.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { type Actor, type AnonymousActor, isNational, requireRole } from '../../platform/permissions.ts';
@@ -42,6 +43,12 @@ export type CreateMemberProfileInput = {
   registrationNumber?: string | null;
   organisationId?: number | null;
   jobTitle?: string | null;
+  /** The name on the profile; the account's name when not given. */
+  name?: string;
+  specialtyId?: number | null;
+  interests?: string[];
+  expertise?: string[];
+  status?: MembershipStatus;
 };
 
 export function professionLabel(key: string | null): string | null {
@@ -61,14 +68,16 @@ function checkRegistration(profession: string | null, number: string | null): st
 }
 
 /**
- * Creates a member's profile inside the caller's transaction: recruitment calls this when an
- * applicant accepts an offer, the CSV import for each row. Audited in the same transaction.
+ * Creates a member's profile inside the caller's transaction, or brings an existing one up to date
+ * (an existing member accepting a place in a new intake): recruitment calls this when an applicant
+ * accepts an offer, the CSV imports for each member row, the demo seed for each demo member. The
+ * one way a profile is made. Audited in the same transaction.
  */
 export async function createMemberProfile(
   trx: Executor,
   input: CreateMemberProfileInput,
   actor: Actor | AnonymousActor | 'system',
-): Promise<void> {
+): Promise<{ created: boolean }> {
   const user = await trx
     .selectFrom('users')
     .select(['id', 'name'])
@@ -85,33 +94,67 @@ export async function createMemberProfile(
   }
   if (input.organisationId != null && !(await repo.findOrganisationById(trx, input.organisationId)))
     fail('odsCode', 'The employer organisation was not found');
+  if (input.specialtyId != null) {
+    const specialty = await repo.findSpecialty(trx, input.specialtyId);
+    if (!specialty || specialty.profession !== input.profession)
+      fail('specialtyId', 'The specialty is not one of this profession');
+  }
+  const registrationNumber = checkRegistration(input.profession, input.registrationNumber ?? null);
   const existing = await trx
     .selectFrom('member_profiles')
-    .select('user_id')
+    .select(['user_id', 'organisation_id', 'job_title', 'status', 'erased_at'])
     .where('user_id', '=', input.userId)
+    .forUpdate()
     .executeTakeFirst();
-  if (existing) throw new ConflictError('This member already has a profile');
-  const registrationNumber = checkRegistration(input.profession, input.registrationNumber ?? null);
-  await repo.insertProfile(trx, {
-    userId: input.userId,
-    name: user.name,
-    profession: input.profession,
-    registrationNumber,
-    organisationId: input.organisationId ?? null,
-    jobTitle: input.jobTitle ?? null,
-    regionCode: input.regionCode,
-    intakeId: input.intakeId ?? null,
-  });
-  if (input.organisationId != null)
-    await repo.recordEmployment(trx, input.userId, input.organisationId, input.jobTitle ?? null);
+  if (existing?.erased_at) throw new ConflictError("This member's profile has been erased");
+  const organisationId = input.organisationId ?? null;
+  const jobTitle = input.jobTitle ?? null;
+  if (existing) {
+    await repo.updateProfile(trx, input.userId, {
+      ...(input.name ? { name: input.name } : {}),
+      profession: input.profession,
+      registration_number: registrationNumber,
+      organisation_id: organisationId,
+      job_title: jobTitle,
+      region_code: input.regionCode,
+      ...(input.specialtyId !== undefined ? { specialty_id: input.specialtyId } : {}),
+      ...(input.interests ? { interests: input.interests } : {}),
+      ...(input.expertise ? { expertise: input.expertise } : {}),
+      ...(input.status && input.status !== existing.status
+        ? { status: input.status, status_since: londonDate() }
+        : {}),
+      ...(input.intakeId != null ? { intake_id: input.intakeId } : {}),
+    });
+    if (existing.organisation_id !== organisationId)
+      await repo.recordEmployment(trx, input.userId, organisationId, jobTitle);
+    else if (existing.job_title !== jobTitle)
+      await repo.updateOpenEmploymentTitle(trx, input.userId, jobTitle);
+  } else {
+    await repo.insertProfile(trx, {
+      userId: input.userId,
+      name: input.name ?? user.name,
+      profession: input.profession,
+      registrationNumber,
+      organisationId,
+      jobTitle,
+      regionCode: input.regionCode,
+      intakeId: input.intakeId ?? null,
+      specialtyId: input.specialtyId ?? null,
+      interests: input.interests,
+      expertise: input.expertise,
+      status: input.status,
+    });
+    if (organisationId !== null) await repo.recordEmployment(trx, input.userId, organisationId, jobTitle);
+  }
   await repo.refreshSearchVectors(trx, [input.userId]);
   await recordAudit(trx, actor, {
-    action: 'member.profile.create',
+    action: existing ? 'member.profile.update' : 'member.profile.create',
     entityType: 'member',
     entityId: input.userId,
-    summary: `Created the member profile of user #${input.userId} in ${input.regionCode}`,
+    summary: `${existing ? 'Updated' : 'Created'} the member profile of user #${input.userId} in ${input.regionCode}`,
     details: { regionCode: input.regionCode, intakeId: input.intakeId ?? null, profession: input.profession },
   });
+  return { created: !existing };
 }
 
 type ProjectRow = Awaited<ReturnType<typeof repo.listProjects>>[number];

@@ -2,8 +2,6 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { DB, Executor } from '../../db/database.ts';
-import * as accountsRepo from '../../platform/accounts/accounts.repository.ts';
-import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import {
@@ -15,6 +13,7 @@ import {
 } from '../../platform/registration.ts';
 import { emailField, regionCodeField } from '../../platform/schemas.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import { LIMITS, odsCodeField } from './recruitment.schemas.ts';
 import { newReference } from './recruitment.service.ts';
@@ -244,20 +243,37 @@ async function importOne(
   const statusToken = createToken();
   const member = r.status === 'member';
   const fullName = `${r.given_name} ${r.family_name}`;
+  const reference = newReference();
   let userId: number | undefined;
-  let invite = false;
   if (member) {
-    let user = await accountsRepo.findUserByEmail(trx, r.email);
-    if (!user) {
-      user = await accountsRepo.insertUser(trx, { email: r.email, name: fullName, passwordHash: null });
-      invite = true;
-    }
-    await accountsRepo.insertRole(trx, user.id, { role: 'member', regionCode: v.regionCode });
-    userId = user.id;
-    if (!user.password_hash) invite = true;
+    // The same path as accepting an offer: account and Member role, then the full profile.
+    const joined = await joinNetworkInTransaction(
+      trx,
+      {
+        reference,
+        email: r.email,
+        givenName: r.given_name,
+        familyName: r.family_name,
+        regionCode: v.regionCode,
+        intakeId: v.intakeId,
+        profession: r.profession,
+        registrationNumber: v.number,
+        employerOrganisationId: v.employer.id,
+        jobTitle: r.job_title,
+      },
+      'system',
+      {
+        baseUrl,
+        welcome: {
+          invite: 'Your membership of the Clinical Leaders Network has been moved to the new platform.',
+          signIn: 'Your membership of the Clinical Leaders Network has been moved to the new platform.',
+        },
+      },
+    );
+    userId = joined.userId;
   }
   const app = await repo.insertApplication(trx, {
-    reference: newReference(),
+    reference,
     intake_id: v.intakeId,
     region_code: v.regionCode,
     given_name: r.given_name,
@@ -296,14 +312,7 @@ async function importOne(
     entityId: app.id,
     summary: `Imported ${member ? 'member' : 'applicant'} ${fullName} (${app.reference}) into ${v.regionCode}`,
   });
-  if (member && invite && userId) {
-    await sendInvitationInTransaction(
-      trx,
-      baseUrl,
-      { userId, email: r.email, name: fullName },
-      'Your membership of the Clinical Leaders Network has been moved to the new platform.',
-    );
-  } else if (!member) {
+  if (!member) {
     await enqueueEmail(trx, {
       to: r.email,
       kind: 'application.acknowledgement',

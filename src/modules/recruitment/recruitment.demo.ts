@@ -92,11 +92,7 @@ export const recruitmentDemoStep: DemoStep = {
         const created = await submit(person);
         await db.transaction().execute(async (trx) => {
           await recruitment.decideInTransaction(trx, 'system', created.id, { decision: 'offer' });
-          await trx
-            .updateTable('applications')
-            .set({ status: 'accepted', accepted_at: new Date(), user_id: person.userId })
-            .where('id', '=', created.id)
-            .execute();
+          await recruitment.acceptInTransaction(trx, created.id, 'system', { welcome: false });
           await trx
             .updateTable('endorsements')
             .set({ status: 'endorsed', responded_at: new Date() })

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { DB, Executor } from '../../db/database.ts';
-import * as accountsRepo from '../../platform/accounts/accounts.repository.ts';
-import { sendInvitationInTransaction } from '../../platform/accounts/accounts.service.ts';
+import { findAccountById } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonDate, londonDateAfter, longDate } from '../../platform/dates.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -15,6 +14,7 @@ import {
   type Profession,
 } from '../../platform/registration.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { joiningOf, joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import {
   type ApplicationSubmission,
@@ -318,60 +318,62 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         throw new NotFoundError(
           'This link is not valid. Use the link in the most recent email about your application.',
         );
-      const a = (await repo.lockApplication(trx, found.id))!;
-      if (a.status !== 'offered') {
-        throw new ConflictError(
-          `There is no offer to accept: your application is ${statusLabels[a.status].toLowerCase()}.`,
-        );
-      }
-      if (a.offer_expires_on && a.offer_expires_on < londonDate())
-        throw new ConflictError(
-          `This offer lapsed: it had to be accepted by ${longDate(a.offer_expires_on)}. Contact the regional team if you would still like to join.`,
-        );
-      const name = `${found.given_name} ${found.family_name}`;
-      let user = await accountsRepo.findUserByEmail(trx, found.email);
-      const isNew = !user;
-      if (!user) user = await accountsRepo.insertUser(trx, { email: found.email, name, passwordHash: null });
-      await accountsRepo.insertRole(trx, user.id, { role: 'member', regionCode: found.region_code });
-      await repo.updateApplication(trx, a.id, {
-        status: 'accepted',
-        accepted_at: new Date(),
-        user_id: user.id,
-      });
-      await recordAudit(trx, actor, {
-        action: 'application.accept',
-        entityType: 'application',
-        entityId: a.id,
-        summary: `${name} accepted the offer (${found.reference}) and joined ${found.region_name} as a member`,
-        details: { userId: user.id, intakeId: found.intake_id, newAccount: isNew },
-      });
-      await recordAudit(trx, actor, {
-        action: isNew ? 'user.create' : 'user.role.grant',
-        entityType: 'user',
-        entityId: user.id,
-        summary: `${isNew ? 'Created account' : 'Granted Member'} ${found.email} (member, ${found.region_code}) on accepting application ${found.reference}`,
-        details: { role: 'member', regionCode: found.region_code },
-      });
-      const intro =
-        `Welcome to the Clinical Leaders Network in ${found.region_name}. You have accepted your place in the ` +
-        `${found.intake_name} intake, and an account has been created for you.`;
-      if (isNew || !user.password_hash) {
-        await sendInvitationInTransaction(
-          trx,
-          config.baseUrl,
-          { userId: user.id, email: user.email, name: user.name },
-          intro,
-        );
-      } else {
-        await enqueueEmail(trx, {
-          to: user.email,
-          kind: 'application.joined',
-          subject: 'Welcome to the Clinical Leaders Network',
-          text: `Dear ${user.name},\n\n${intro.replace(', and an account has been created for you', '')} Sign in with your existing account:\n${config.baseUrl}/sign-in\n\nClinical Leaders Network`,
-        });
-      }
-      return { userId: user.id, newAccount: isNew };
+      return acceptInTransaction(trx, found.id, actor);
     });
+  }
+
+  /**
+   * Accepts an offered place inside the caller's transaction: the account, the Member role and the
+   * full member profile of the intake (one path with the CSV import and the demo seed), audited.
+   * `welcome: false` (the demo seed) sends no email.
+   */
+  async function acceptInTransaction(
+    trx: Executor,
+    id: number,
+    actor: AnonymousActor | 'system',
+    opts: { welcome?: boolean } = {},
+  ) {
+    const a = await repo.lockApplication(trx, id);
+    const found = await repo.findApplication(trx, id);
+    if (!a || !found) throw new NotFoundError('Application not found');
+    if (a.status !== 'offered') {
+      throw new ConflictError(
+        `There is no offer to accept: your application is ${statusLabels[a.status].toLowerCase()}.`,
+      );
+    }
+    if (a.offer_expires_on && a.offer_expires_on < londonDate())
+      throw new ConflictError(
+        `This offer lapsed: it had to be accepted by ${longDate(a.offer_expires_on)}. Contact the regional team if you would still like to join.`,
+      );
+    const name = `${found.given_name} ${found.family_name}`;
+    const intro =
+      `Welcome to the Clinical Leaders Network in ${found.region_name}. You have accepted your place in the ` +
+      `${found.intake_name} intake`;
+    const joined = await joinNetworkInTransaction(trx, joiningOf(found), actor, {
+      baseUrl: config.baseUrl,
+      welcome:
+        opts.welcome === false
+          ? null
+          : { invite: `${intro}, and an account has been created for you.`, signIn: `${intro}.` },
+    });
+    await repo.updateApplication(trx, id, {
+      status: 'accepted',
+      accepted_at: new Date(),
+      user_id: joined.userId,
+    });
+    await recordAudit(trx, actor, {
+      action: 'application.accept',
+      entityType: 'application',
+      entityId: id,
+      summary: `${name} accepted the offer (${found.reference}) and joined ${found.region_name} as a member`,
+      details: {
+        userId: joined.userId,
+        intakeId: found.intake_id,
+        newAccount: joined.newAccount,
+        newProfile: joined.profileCreated,
+      },
+    });
+    return { userId: joined.userId, newAccount: joined.newAccount };
   }
 
   // ---------------------------------------------------------------- sponsor endorsement
@@ -979,7 +981,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         });
       }
       if (r0.requested_by_user_id) {
-        const requester = await accountsRepo.findUserById(trx, r0.requested_by_user_id);
+        const requester = await findAccountById(trx, r0.requested_by_user_id);
         if (requester) {
           await enqueueEmail(trx, {
             to: requester.email,
@@ -1007,6 +1009,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     findByStatusToken,
     withdrawByApplicant,
     acceptOffer,
+    acceptInTransaction,
     findEndorsement,
     respondToEndorsement,
     sendSponsorReminders,

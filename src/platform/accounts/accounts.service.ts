@@ -63,6 +63,48 @@ export async function sendInvitationInTransaction(
   });
 }
 
+/** An account's name and email, for modules that write to a person (inside their transaction). */
+export async function findAccountById(x: Executor, userId: number) {
+  const user = await repo.findUserById(x, userId);
+  return user ? { id: user.id, email: user.email, name: user.name } : undefined;
+}
+
+/**
+ * Makes sure a person has an account holding the Member role of a region, inside the caller's
+ * transaction: creates the account (no password) when there is none, adds the role when it is
+ * missing, and audits what changed. Recruitment (accepting an offer, importing members) and the
+ * members import enter the network this way; the caller sends the invitation or welcome.
+ */
+export async function ensureMemberAccountInTransaction(
+  trx: Executor,
+  input: { email: string; name: string; regionCode: string; reason: string },
+  actor: Actor | AnonymousActor | 'system',
+): Promise<{
+  user: { id: number; email: string; name: string; hasPassword: boolean };
+  newAccount: boolean;
+  roleAdded: boolean;
+}> {
+  const existing = await repo.findUserByEmail(trx, input.email);
+  const user =
+    existing ?? (await repo.insertUser(trx, { email: input.email, name: input.name, passwordHash: null }));
+  const grant: RoleGrant = { role: 'member', regionCode: input.regionCode };
+  const roleAdded = await repo.insertRole(trx, user.id, grant);
+  if (!existing || roleAdded) {
+    await recordAudit(trx, actor, {
+      action: existing ? 'user.role.grant' : 'user.create',
+      entityType: 'user',
+      entityId: user.id,
+      summary: `${existing ? 'Granted Member' : 'Created account'} ${user.email} (member, ${input.regionCode}) ${input.reason}`,
+      details: { role: 'member', regionCode: input.regionCode },
+    });
+  }
+  return {
+    user: { id: user.id, email: user.email, name: user.name, hasPassword: user.password_hash !== null },
+    newAccount: !existing,
+    roleAdded,
+  };
+}
+
 export function createAccountsService(deps: { db: DB; config: AccountsConfig }) {
   const { db, config } = deps;
 
