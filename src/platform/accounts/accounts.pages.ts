@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TooManyRequestsError, ValidationError } from '../errors.ts';
-import { parseForm } from '../forms.ts';
+import { ValidationError } from '../errors.ts';
+import { withFormErrors as handleFormErrors, parseForm } from '../forms.ts';
 import { SESSION_COOKIE } from '../http.ts';
 import { landingPathFor, safeNextPath } from '../landing.ts';
 import { type AnonymousActor, ROLE_LABELS } from '../permissions.ts';
@@ -27,25 +27,17 @@ function anonymous(request: FastifyRequest, label = 'anonymous'): AnonymousActor
   return { userId: null, label, ip: request.ip, requestId: request.id };
 }
 
-/**
- * Renders a form page, runs the action on POST and, when the input breaks a rule, renders the same
- * page again with the NHS error summary (status 400, or 429 when throttled).
- */
-async function withFormErrors(
-  reply: FastifyReply,
-  render: { template: string; data: Record<string, unknown>; values: unknown },
-  action: () => Promise<unknown>,
-): Promise<unknown> {
-  try {
-    return await action();
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof TooManyRequestsError) {
-      const errors = err instanceof ValidationError ? err.errors : [{ field: 'email', message: err.message }];
-      reply.status(err.status);
-      return reply.page(render.template, { ...render.data, errors, values: render.values });
-    }
-    throw err;
-  }
+/** A form page of these pages: its template, view data and the values to show again after an error. */
+type FormPage = { template: string; data: Record<string, unknown>; values: unknown };
+
+/** Runs a form's action; a broken rule (or throttling) renders the page again with the NHS error summary. */
+function withFormErrors(reply: FastifyReply, form: FormPage, action: () => Promise<unknown>) {
+  return handleFormErrors(
+    reply,
+    (errors) => reply.page(form.template, { ...form.data, errors, values: form.values }),
+    action,
+    { messageField: 'email' },
+  );
 }
 
 export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOptions): Promise<void> {
