@@ -7,6 +7,7 @@ import {
   TooManyRequestsError,
   ValidationError,
 } from './errors.ts';
+import { idParam } from './schemas.ts';
 
 /**
  * Messages a person understands for the checks a schema leaves to Zod's defaults ("expected number,
@@ -146,4 +147,9 @@ export function paginationFor(page: number, pageSize: number, total: number, hre
         ? 'No results'
         : `Showing ${(page - 1) * pageSize + 1} to ${Math.min(page * pageSize, total)} of ${total}`,
   };
+}
+
+/** The `:id` of a route's path; anything but a positive whole number is a 404. */
+export function pathId(params: unknown): number {
+  return parsePathParams(idParam, params).id;
 }

@@ -4,6 +4,9 @@ import type { ScheduledTask } from './scheduler.ts';
 /** Who may reach a route. Every route declares one; the app refuses to start otherwise. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
+/** One route as declared: the generated access and bad-input tests walk this table. */
+export type DeclaredRoute = { method: string; url: string; access: Access };
+
 export type NavItem = { href: string; text: string; roles: readonly Role[] | 'signed-in' };
 
 declare module 'fastify' {
@@ -26,5 +29,7 @@ declare module 'fastify' {
     navItems: NavItem[];
     /** Periodic work modules register (reminders...); the server runs them, tests call them directly. */
     scheduledTasks: ScheduledTask[];
+    /** Every route with its declared access rule, in the order the modules registered them. */
+    declaredRoutes: DeclaredRoute[];
   }
 }

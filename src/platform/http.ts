@@ -45,12 +45,15 @@ export function isApiRequest(request: FastifyRequest): boolean {
 export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions): Promise<void> {
   app.decorate('navItems', []);
   app.decorate('scheduledTasks', []);
+  app.decorate('declaredRoutes', []);
 
   app.addHook('onRoute', (route) => {
     if (UNDECLARED_PREFIXES.some((p) => route.url.startsWith(p)) || route.method === 'HEAD') return;
     if (!route.config?.access) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
     }
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, access: route.config.access });
   });
 
   await app.register(helmet, {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm } from '../../platform/forms.ts';
+import { pageNumber, paginationFor, parseForm, parsePathParams, parseQuery } from '../../platform/forms.ts';
 import type { AnonymousActor } from '../../platform/permissions.ts';
 import { idParam } from '../../platform/schemas.ts';
 import {
@@ -148,7 +148,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     }
   });
   app.get('/development/self-assessments/:id', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const a = await dev.getSelfAssessment(request.actor!, id);
     return reply.page(`${V}/self-show.njk`, {
       pageTitle: 'Your self-assessment',
@@ -201,10 +201,10 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   };
   app.get('/development/feedback/:id', { config: { access: ['member'] } }, async (request, reply) =>
-    renderRound(request, reply, idParam.parse(request.params).id),
+    renderRound(request, reply, parsePathParams(idParam, request.params).id),
   );
   app.post('/development/feedback/:id/raters', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
     try {
       const raterFields = { name: str(body, 'name'), email: str(body, 'email'), group: str(body, 'group') };
@@ -219,13 +219,13 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     }
   });
   app.post('/development/feedback/:id/close', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     await dev.closeRound(request.actor!, id);
     reply.flash('Feedback has closed: your report is ready');
     return reply.redirect(`/development/feedback/${id}/report`, 303);
   });
   app.post('/development/feedback/:id/remind', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const { reminded } = await dev.remindNow(request.actor!, id);
     reply.flash(
       reminded
@@ -235,7 +235,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     return reply.redirect(`/development/feedback/${id}`, 303);
   });
   app.get('/development/feedback/:id/report', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const report = await dev.getReport(request.actor!, id);
     return reply.page(`${V}/report.njk`, {
       pageTitle: `360-degree feedback report: ${report.title}`,
@@ -350,10 +350,10 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   };
   const planAccess = { access: ['member', 'mentor', 'facilitator'] as const };
   app.get('/development/plans/:id', { config: planAccess }, async (request, reply) =>
-    renderPlan(request, reply, idParam.parse(request.params).id),
+    renderPlan(request, reply, parsePathParams(idParam, request.params).id),
   );
   app.post('/development/plans/:id/sharing', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
     const share = ([] as unknown[]).concat(body.share ?? []);
     await dev.updateSharing(request.actor!, id, {
@@ -364,7 +364,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     return reply.redirect(`/development/plans/${id}`, 303);
   });
   app.post('/development/plans/:id/reviews', { config: planAccess }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     try {
       await dev.addReview(request.actor!, id, parseForm(reviewForm, request.body));
       reply.flash('Your review has been added');
@@ -409,12 +409,12 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   };
   app.get('/development/plans/:id/goals/new', { config: { access: ['member'] } }, async (request, reply) => {
-    const plan = await dev.getPlan(request.actor!, idParam.parse(request.params).id);
+    const plan = await dev.getPlan(request.actor!, parsePathParams(idParam, request.params).id);
     if (!plan.isOwner) return reply.callNotFound();
     return renderGoalForm(reply, plan, { values: { status: 'not-started' } });
   });
   app.post('/development/plans/:id/goals', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
     try {
       await dev.addGoal(request.actor!, id, goalFromForm(body));
@@ -427,7 +427,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     }
   });
   app.get('/development/goals/:id/edit', { config: { access: ['member'] } }, async (request, reply) => {
-    const { goal, plan } = await dev.getGoal(request.actor!, idParam.parse(request.params).id);
+    const { goal, plan } = await dev.getGoal(request.actor!, parsePathParams(idParam, request.params).id);
     const d = partsFromDate(goal.target_date);
     return renderGoalForm(reply, plan, {
       goalId: goal.id,
@@ -444,7 +444,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   });
   app.post('/development/goals/:id', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
     try {
       const { planId } = await dev.updateGoal(request.actor!, id, goalFromForm(body));
@@ -475,7 +475,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
 
   // ---- regional and national profiles ----
   app.get('/development/profiles', { config: { access: ['regional-lead'] } }, async (request, reply) => {
-    const { version } = versionQuery.parse(request.query);
+    const { version } = parseQuery(versionQuery, request.query);
     const [profiles, frameworks] = await Promise.all([
       dev.getProfiles(request.actor!, version),
       dev.listFrameworks(),
@@ -493,7 +493,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   });
   app.get('/development/profiles.csv', { config: { access: ['regional-lead'] } }, async (request, reply) => {
-    const { version } = versionQuery.parse(request.query);
+    const { version } = parseQuery(versionQuery, request.query);
     const profiles = await dev.getProfiles(request.actor!, version);
     const records: (string | number)[][] = [];
     const cell = (c: { people: number | null; mean: number | null; suppressed: boolean }) =>
@@ -547,8 +547,8 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   });
   app.get('/development/frameworks/:id', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const framework = await dev.getFramework(idParam.parse(request.params).id);
-    const { version: wanted } = versionQuery.parse(request.query);
+    const framework = await dev.getFramework(parsePathParams(idParam, request.params).id);
+    const { version: wanted } = parseQuery(versionQuery, request.query);
     const chosen = framework.versions.find((v) => v.id === wanted) ?? framework.versions[0]!;
     const version = await dev.getVersion(chosen.id);
     return reply.page(`${V}/framework.njk`, {
@@ -599,7 +599,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     '/development/frameworks/:id/versions/new',
     { config: { access: ['national'] } },
     async (request, reply) => {
-      const framework = await dev.getFramework(idParam.parse(request.params).id);
+      const framework = await dev.getFramework(parsePathParams(idParam, request.params).id);
       const version = await dev.getVersion(framework.versions[0]!.id);
       return renderFrameworkForm(reply, {
         frameworkId: framework.id,
@@ -612,7 +612,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     '/development/frameworks/:id/versions',
     { config: { access: ['national'] } },
     async (request, reply) => {
-      const { id } = idParam.parse(request.params);
+      const { id } = parsePathParams(idParam, request.params);
       const body = (request.body ?? {}) as Body;
       try {
         const { versionNumber } = await dev.publishVersion(request.actor!, id, structureFromForm(body));

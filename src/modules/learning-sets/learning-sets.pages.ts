@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm } from '../../platform/forms.ts';
+import { pageNumber, paginationFor, parseForm, parsePathParams } from '../../platform/forms.ts';
 import type { Actor, Role } from '../../platform/permissions.ts';
 import { idParam, regionCodeField } from '../../platform/schemas.ts';
 import { renderCalendar } from './learning-sets.calendar.ts';
@@ -48,12 +48,6 @@ async function withFormErrors(
     }
     throw err;
   }
-}
-
-function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
-  const r = schema.safeParse(params);
-  if (!r.success) throw new NotFoundError();
-  return r.data;
 }
 
 export async function learningSetsPages(
@@ -110,7 +104,7 @@ export async function learningSetsPages(
   };
 
   app.get('/learning-sets/regions/:code', { config: { access: STAFF_ROLES } }, async (request, reply) => {
-    const { code } = parseParams(regionParams, request.params);
+    const { code } = parsePathParams(regionParams, request.params);
     return regionPage(reply, code, pageNumber((request.query as { page?: string }).page));
   });
 
@@ -118,7 +112,7 @@ export async function learningSetsPages(
     '/learning-sets/regions/:code/facilitators',
     { config: { access: LEAD_ROLES } },
     async (request, reply) => {
-      const { code } = parseParams(regionParams, request.params);
+      const { code } = parsePathParams(regionParams, request.params);
       return withFormErrors(
         reply,
         (errors) => regionPage(reply, code, 1, { errors, values: request.body }),
@@ -173,7 +167,7 @@ export async function learningSetsPages(
   };
 
   app.get('/learning-sets/regions/:code/form', { config: { access: LEAD_ROLES } }, async (request, reply) => {
-    const { code } = parseParams(regionParams, request.params);
+    const { code } = parsePathParams(regionParams, request.params);
     return formPage(reply, code, {});
   });
 
@@ -181,7 +175,7 @@ export async function learningSetsPages(
     '/learning-sets/regions/:code/form',
     { config: { access: LEAD_ROLES } },
     async (request, reply) => {
-      const { code } = parseParams(regionParams, request.params);
+      const { code } = parsePathParams(regionParams, request.params);
       const body = (request.body ?? {}) as Record<string, unknown>;
       return withFormErrors(
         reply,
@@ -228,7 +222,7 @@ export async function learningSetsPages(
   };
 
   app.get('/learning-sets/formations/:id', { config: { access: LEAD_ROLES } }, async (request, reply) => {
-    const { id } = parseParams(idParam, request.params);
+    const { id } = parsePathParams(idParam, request.params);
     return formationPage(reply, id);
   });
 
@@ -237,7 +231,7 @@ export async function learningSetsPages(
       `/learning-sets/formations/:id/${path}`,
       { config: { access: LEAD_ROLES } },
       async (request, reply) => {
-        const { id } = parseParams(idParam, request.params);
+        const { id } = parsePathParams(idParam, request.params);
         return withFormErrors(
           reply,
           (errors) => formationPage(reply, id, errors, request.body),
@@ -287,7 +281,7 @@ export async function learningSetsPages(
   };
 
   app.get('/learning-sets/sets/:id', { config: { access: SET_ROLES } }, async (request, reply) => {
-    const { id } = parseParams(idParam, request.params);
+    const { id } = parsePathParams(idParam, request.params);
     return setPage(reply, id);
   });
 
@@ -295,7 +289,7 @@ export async function learningSetsPages(
     '/learning-sets/sets/:id/sessions',
     { config: { access: STAFF_ROLES } },
     async (request, reply) => {
-      const { id } = parseParams(idParam, request.params);
+      const { id } = parsePathParams(idParam, request.params);
       return withFormErrors(
         reply,
         (errors) => setPage(reply, id, errors, request.body),
@@ -333,7 +327,7 @@ export async function learningSetsPages(
   };
 
   app.get('/learning-sets/sessions/:id', { config: { access: SET_ROLES } }, async (request, reply) => {
-    const { id } = parseParams(idParam, request.params);
+    const { id } = parsePathParams(idParam, request.params);
     return sessionPage(reply, id);
   });
 
@@ -345,7 +339,7 @@ export async function learningSetsPages(
       `/learning-sets/sessions/:id/${path}`,
       { config: { access: STAFF_ROLES } },
       async (request, reply) => {
-        const { id } = parseParams(idParam, request.params);
+        const { id } = parsePathParams(idParam, request.params);
         const body = (request.body ?? {}) as Record<string, unknown>;
         return withFormErrors(
           reply,

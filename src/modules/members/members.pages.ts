@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DB } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { paginationFor, parseForm } from '../../platform/forms.ts';
+import { paginationFor, parseForm, parsePathParams, queryString } from '../../platform/forms.ts';
 import { isNational, type Role } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import { idParam } from '../../platform/schemas.ts';
@@ -35,15 +35,6 @@ const V = 'modules/members/views';
 export const DIRECTORY_ROLES: Role[] = ['member', 'mentor', 'facilitator', 'regional-lead', 'policy-maker'];
 const MEMBER_ROLES: Role[] = ['member', 'mentor'];
 const ORG_PAGE_SIZE = 25;
-
-function queryString(params: Record<string, unknown>, page?: number): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '' && k !== 'page') qs.set(k, String(v));
-  if (page !== undefined) qs.set('page', String(page));
-  const s = qs.toString();
-  return s ? `?${s}` : '';
-}
 
 function items(options: readonly { value: string; text: string }[], selected: unknown) {
   return options.map((o) => ({ ...o, selected: String(selected ?? '') === o.value }));
@@ -223,7 +214,7 @@ export async function membersPages(
   });
 
   app.post('/profile/projects/:id/remove', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     await members.removeProject(request.actor!, id);
     reply.flash('Project removed');
     return reply.redirect('/profile#projects', 303);
@@ -379,7 +370,7 @@ export async function membersPages(
   // Other members
 
   app.get('/members/:id', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const profile = await members.viewProfile(request.actor!, id);
     const canVerify =
       profile.professional?.registrationNumber &&
@@ -398,7 +389,7 @@ export async function membersPages(
   });
 
   app.get('/members/:id/photo', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const photo = await members.getPhoto(request.actor!, id);
     reply.header('cache-control', 'private, max-age=300');
     reply.header('x-content-type-options', 'nosniff');
@@ -406,7 +397,7 @@ export async function membersPages(
   });
 
   app.post('/members/:id/verify', { config: { access: ['regional-lead'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const verified = (request.body as Record<string, unknown> | undefined)?.verified !== 'no';
     await members.setRegistrationVerified(request.actor!, id, verified);
     reply.flash(verified ? 'Registration number marked as verified' : 'Verification removed');
@@ -488,7 +479,7 @@ export async function membersPages(
   });
 
   app.get('/regions/:code/members', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { code } = z.object({ code: z.string().max(5) }).parse(request.params);
+    const { code } = parsePathParams(z.object({ code: z.string().max(5) }), request.params);
     const region = await members.getRegion(code);
     const view = await directoryView(request, `/regions/${region.code}/members`, { region: region.code });
     return reply.page(`${V}/region.njk`, {
@@ -525,7 +516,7 @@ export async function membersPages(
   });
 
   app.get('/organisations/:ods', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const { ods } = z.object({ ods: z.string().max(10) }).parse(request.params);
+    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
     const org = await members.getOrganisation(ods);
     const canSearch =
       isNational(request.actor!) ||
@@ -559,13 +550,13 @@ export async function membersPages(
   };
 
   app.get('/organisations/:ods/merger', { config: { access: ['national'] } }, async (request, reply) => {
-    const { ods } = z.object({ ods: z.string().max(10) }).parse(request.params);
+    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
     const { template, data } = await mergerPage(ods);
     return reply.page(template, data);
   });
 
   app.post('/organisations/:ods/merger', { config: { access: ['national'] } }, async (request, reply) => {
-    const { ods } = z.object({ ods: z.string().max(10) }).parse(request.params);
+    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
     return withFormErrors(
       reply,
       () => mergerPage(ods, request.body as Record<string, unknown>),
@@ -635,7 +626,7 @@ export async function membersPages(
   });
 
   app.post('/admin/erasure-requests/:id', { config: { access: ['national'] } }, async (request, reply) => {
-    const { id } = idParam.parse(request.params);
+    const { id } = parsePathParams(idParam, request.params);
     const input = parseForm(erasureDecisionSchema, request.body);
     await members.decideErasure(request.actor!, id, input.decision, input.note || null);
     reply.flash(

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm } from '../../platform/forms.ts';
+import { ValidationError } from '../../platform/errors.ts';
+import { pageNumber, paginationFor, parseForm, pathId } from '../../platform/forms.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
-import { idParam } from '../../platform/schemas.ts';
 import {
   adjustmentInput,
   agreementInput,
@@ -36,11 +35,6 @@ const HEALTH_LABELS = {
 const HEALTH_COLOURS = { 'on-track': 'green', 'needs-check-in': 'red', 'review-due': 'orange' };
 const REGION_CODES = ['Q30', 'Q31', 'Q32', 'Q33', 'Q34', 'Q35', 'Q36', 'Q37', 'Q38', 'Q39'];
 
-function idOf(request: FastifyRequest): number {
-  const p = idParam.safeParse(request.params);
-  if (!p.success) throw new NotFoundError();
-  return p.data.id;
-}
 const asList = (v: unknown): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
 
@@ -243,7 +237,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     }),
   );
   app.post('/mentoring/conflicts/:id/remove', { config: participants }, async (request, reply) => {
-    await mentoring.removeConflict(request.actor!, idOf(request));
+    await mentoring.removeConflict(request.actor!, pathId(request.params));
     reply.flash('Declaration removed');
     return reply.redirect('/mentoring/conflicts', 303);
   });
@@ -251,7 +245,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   // Pairs -------------------------------------------------------------------------------------
 
   async function pairPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const pair = await mentoring.getPair(request.actor!, idOf(request));
+    const pair = await mentoring.getPair(request.actor!, pathId(request.params));
     const other = pair.role === 'mentor' ? pair.mentee : pair.mentor;
     const posted = (extra.posted as Record<string, unknown>) ?? {};
     const form = (extra.form as string | undefined) ?? '';
@@ -286,8 +280,8 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       participants,
       schema,
       (r, reply, extra) => pairPage(r, reply, { ...extra, form: `/${path}` }),
-      (r, input) => act(r, idOf(r), input),
-      (r) => ({ flash, to: `/mentoring/pairs/${idOf(r)}` }),
+      (r, input) => act(r, pathId(r.params), input),
+      (r) => ({ flash, to: `/mentoring/pairs/${pathId(r.params)}` }),
     );
   pairForm(
     'agreement',
@@ -315,7 +309,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     'Thank you for your feedback',
   );
   app.post('/mentoring/pairs/:id/decline', { config: participants }, async (request, reply) => {
-    await mentoring.declinePair(request.actor!, idOf(request));
+    await mentoring.declinePair(request.actor!, pathId(request.params));
     reply.flash('The match has been declined. The mentee goes back into the pool for the next matching run.');
     return reply.redirect('/mentoring', 303);
   });
@@ -375,7 +369,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   });
 
   async function runPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
-    const id = idOf(request);
+    const id = pathId(request.params);
     const run = await mentoring.getRun(request.actor!, id);
     const candidates = run.status === 'draft' ? await mentoring.runCandidates(request.actor!, id) : null;
     const posted = (extra.posted as Record<string, unknown>) ?? {};
@@ -409,7 +403,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     admins,
     adjustmentInput,
     runPage,
-    (r, input) => mentoring.adjustRun(r.actor!, idOf(r), input),
+    (r, input) => mentoring.adjustRun(r.actor!, pathId(r.params), input),
     (r) => {
       const kind = (r.body as { kind?: string }).kind;
       return {
@@ -419,22 +413,22 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
             : kind === 'forbid'
               ? 'Pair ruled out and matching run again'
               : 'Adjustment cleared and matching run again',
-        to: `/mentoring/runs/${idOf(r)}`,
+        to: `/mentoring/runs/${pathId(r.params)}`,
       };
     },
   );
   app.post('/mentoring/runs/:id/rerun', { config: admins }, async (request, reply) => {
-    await mentoring.rerun(request.actor!, idOf(request));
+    await mentoring.rerun(request.actor!, pathId(request.params));
     reply.flash('Matching run again with the latest offers and requests');
-    return reply.redirect(`/mentoring/runs/${idOf(request)}`, 303);
+    return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
   });
   app.post('/mentoring/runs/:id/approve', { config: admins }, async (request, reply) => {
-    const n = await mentoring.approveRun(request.actor!, idOf(request));
+    const n = await mentoring.approveRun(request.actor!, pathId(request.params));
     reply.flash(`Run approved: ${n} pair${n === 1 ? '' : 's'} told by email`);
-    return reply.redirect(`/mentoring/runs/${idOf(request)}`, 303);
+    return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
   });
   app.post('/mentoring/runs/:id/discard', { config: admins }, async (request, reply) => {
-    await mentoring.discardRun(request.actor!, idOf(request));
+    await mentoring.discardRun(request.actor!, pathId(request.params));
     reply.flash('Run discarded');
     return reply.redirect('/mentoring/admin', 303);
   });

@@ -119,21 +119,19 @@ describe('accepting an offer makes a member of the cohort', () => {
       name: 'Rhys Returning',
     });
     // A former member (alumnus) of Q34 with an old, thin profile.
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        createMemberProfile(
-          trx,
-          {
-            userId: existing.id,
-            regionCode: 'Q34',
-            profession: 'doctor',
-            jobTitle: 'Registrar',
-            status: 'alumnus',
-          },
-          'system',
-        ),
-      );
+    await ctx.db.transaction().execute((trx) =>
+      createMemberProfile(
+        trx,
+        {
+          userId: existing.id,
+          regionCode: 'Q34',
+          profession: 'doctor',
+          jobTitle: 'Registrar',
+          status: 'alumnus',
+        },
+        'system',
+      ),
+    );
     const input = buildSubmission({ email, employerOds: 'RBK', givenName: 'Rhys', familyName: 'Returning' });
     await offerAndAcceptThroughPages(input, 'Q34');
 

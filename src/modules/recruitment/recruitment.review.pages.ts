@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { paginationFor, parseForm } from '../../platform/forms.ts';
+import { paginationFor, parseForm, pathId, queryString } from '../../platform/forms.ts';
 import { isNational, regionsWhere } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
-import { idParam } from '../../platform/schemas.ts';
 import {
   bulkDecisionInput,
   decisionInput,
@@ -25,20 +24,6 @@ function codeOf(request: FastifyRequest): string {
   const p = regionParam.safeParse(request.params);
   if (!p.success) throw new NotFoundError('Region not found');
   return p.data.code;
-}
-
-function idOf(request: FastifyRequest): number {
-  const p = idParam.safeParse(request.params);
-  if (!p.success) throw new NotFoundError('Application not found');
-  return p.data.id;
-}
-
-function queryString(params: Record<string, unknown>, page: number): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== '' && k !== 'page') qs.set(k, String(v));
-  qs.set('page', String(page));
-  return `?${qs}`;
 }
 
 /** The regional lead's review of applications, decisions, the waitlist and quota requests. */
@@ -196,7 +181,7 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
   });
 
   app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
-    const id = idOf(request);
+    const id = pathId(request.params);
     try {
       const input = parseForm(quotaDecisionInput, request.body);
       await recruitment.decideQuotaRequest(request.actor!, id, input);
@@ -217,7 +202,7 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     reply: FastifyReply,
     extra: Record<string, unknown> = {},
   ) {
-    const application = await recruitment.getApplication(request.actor!, idOf(request));
+    const application = await recruitment.getApplication(request.actor!, pathId(request.params));
     return reply.page(`${V}/review-application.njk`, {
       pageTitle: `${application.name}: application ${application.reference}`,
       backHref: `/recruitment/regions/${application.regionCode}`,
@@ -233,7 +218,7 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
   );
 
   app.post('/recruitment/applications/:id/decision', { config: leads }, async (request, reply) => {
-    const id = idOf(request);
+    const id = pathId(request.params);
     try {
       const input = parseForm(decisionInput, request.body);
       const outcome = await recruitment.decide(request.actor!, id, input);

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError } from '../errors.ts';
-import { withFormErrors as handleFormErrors, parseForm } from '../forms.ts';
+import { withFormErrors as handleFormErrors, parseForm, pathId } from '../forms.ts';
 import { SESSION_COOKIE } from '../http.ts';
 import { landingPathFor, safeNextPath } from '../landing.ts';
 import { type AnonymousActor, ROLE_LABELS } from '../permissions.ts';
@@ -246,10 +245,7 @@ export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOpt
   );
 
   app.post('/account/api-tokens/:id/revoke', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const id = Number((request.params as { id: string }).id);
-    if (!Number.isInteger(id) || id < 1)
-      throw new ValidationError([{ field: 'id', message: 'Unknown token' }]);
-    await accounts.revokeApiToken(request.actor!, id);
+    await accounts.revokeApiToken(request.actor!, pathId(request.params));
     reply.flash('The API token has been revoked');
     return reply.redirect('/account', 303);
   });
