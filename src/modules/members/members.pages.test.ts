@@ -243,6 +243,28 @@ describe('photos', () => {
     );
     expect(big.statusCode).toBe(413);
     expect(visibleText(big.body)).toContain('smaller than 2 MB');
+
+    // The member removes the photo: it is gone from the database and the profile, and audited.
+    const page = await agent.get('/profile/photo');
+    expect(visibleText(page.body)).toContain('Remove your photo');
+    const removed = await agent.post('/profile/photo/remove');
+    expect(removed.statusCode).toBe(303);
+    expect(
+      await ctx.db.selectFrom('member_photos').select('user_id').where('user_id', '=', user.id).execute(),
+    ).toEqual([]);
+    expect((await agent.get(`/members/${user.id}/photo`)).statusCode).toBe(404);
+    expect(visibleText((await agent.get('/profile/photo')).body)).not.toContain('Remove your photo');
+    const audited = await ctx.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'member.photo.remove')
+      .where('entity_id', '=', String(user.id))
+      .execute();
+    expect(audited).toHaveLength(1);
+    // Removing again, with nothing to remove, says so and changes nothing.
+    const again = await agent.post('/profile/photo/remove');
+    expect(again.headers.location).toBe('/profile/photo');
+    expect(visibleText((await agent.get('/profile/photo')).body)).toContain('You have no photo to remove');
   });
 });
 

@@ -257,6 +257,18 @@ export async function membersPages(
   );
 
   // Uploads: multipart only on these routes, with the file size capped while it streams in.
+  // A plain form (not multipart), so it sits outside the upload routes' scope.
+  app.post('/profile/photo/remove', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
+    const { profile } = await members.getOwnProfile(request.actor!);
+    if (!profile?.photoUrl) {
+      reply.flash('You have no photo to remove');
+      return reply.redirect('/profile/photo', 303);
+    }
+    await members.removePhoto(request.actor!);
+    reply.flash('Your photo has been removed');
+    return reply.redirect('/profile', 303);
+  });
+
   await app.register(async (scoped) => {
     await scoped.register(multipart, {
       attachFieldsToBody: 'keyValues',
