@@ -83,6 +83,17 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   return result.data;
 }
 
+/** Query parameters for a page that shows its own errors: the parsed values, or messages in words. */
+export function checkQuery<S extends z.ZodType>(
+  schema: S,
+  query: unknown,
+): { ok: true; data: z.output<S> } | { ok: false; errors: FieldError[] } {
+  const result = schema.safeParse(query ?? {}, { error: readableIssue });
+  return result.success
+    ? { ok: true, data: result.data }
+    : { ok: false, errors: toFieldErrors(result.error) };
+}
+
 /** A query string for links that keep a list's filters: empty values left out, `page` last. */
 export function queryString(params: Record<string, unknown>, page?: number): string {
   const qs = new URLSearchParams();

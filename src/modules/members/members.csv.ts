@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { ForbiddenError } from '../../platform/errors.ts';
 import { type Actor, isNational } from '../../platform/permissions.ts';
 import {
   checkRegistrationNumber,
@@ -351,15 +352,18 @@ export async function exportDirectoryCsv(
       (g) => g.role === 'member' || g.role === 'mentor' || g.role === 'policy-maker',
     );
     if (staffRegions.length && !isMember) {
-      if (q.region && !staffRegions.includes(q.region)) q.region = '__none__';
-      else if (!q.region && staffRegions.length === 1) q.region = staffRegions[0];
+      // Say why, rather than a file with no rows that looks like an empty region.
+      if (q.region && !staffRegions.includes(q.region))
+        throw new ForbiddenError(
+          `You can export the members of ${staffRegions.join(', ')} only: your role is not in ${q.region}. Choose your own region, or ask the national team.`,
+        );
+      if (!q.region && staffRegions.length === 1) q.region = staffRegions[0];
     }
   }
   const out: string[][] = [];
   const pageSize = 500;
   for (let page = 1; page <= 1000; page++) {
-    const { rows } =
-      q.region === '__none__' ? { rows: [] } : await members.searchDirectory(actor, { ...q, page }, pageSize);
+    const { rows } = await members.searchDirectory(actor, { ...q, page }, pageSize);
     for (const r of rows) {
       out.push(
         [

@@ -299,6 +299,37 @@ describe('directory and privacy', () => {
     );
   });
 
+  it('ranks the closest whole name first among names that share the misspelt surname', async () => {
+    // Each shares the surname, so word similarity ties; alphabetical order would put Aaron first.
+    for (const name of ['Aaron Okonkwo-Adeyemi', 'Chidi Okonkwo', 'Zainab Okonkwo-Adeyemi-Bello'])
+      await member('Q32', { name });
+    const { agent } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q32' }]);
+    const api = await agent.api('GET', '/api/v1/members?name=Okonkow&sort=relevance');
+    const names = api.json().members.map((m: { name: string }) => m.name);
+    expect(names[0]).toBe('Chidi Okonkwo');
+    expect(names).toContain('Aaron Okonkwo-Adeyemi');
+  });
+
+  it('says in words what is wrong with a bad sort or filter', async () => {
+    const { agent } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q32' }]);
+    const res = await agent.get('/directory?sort=bogus');
+    expect(res.statusCode).toBe(400);
+    const text = visibleText(res.body);
+    expect(text).toContain('There is a problem');
+    expect(text).toMatch(/Choose one of: relevance, name, joined/);
+    expect(text).not.toMatch(/Invalid option|expected one of/);
+    expect((await agent.get('/directory/export.csv?sort=bogus')).statusCode).toBe(400);
+  });
+
+  it('tells a regional lead why another region’s CSV is refused, instead of an empty file', async () => {
+    const lead = await signedInAgent(ctx, [{ role: 'regional-lead', regionCode: 'Q34' }]);
+    const other = await lead.agent.get('/directory/export.csv?region=Q37');
+    expect(other.statusCode).toBe(403);
+    expect(visibleText(other.body)).toContain('You can export the members of Q34 only');
+    const own = await lead.agent.get('/directory/export.csv?region=Q34');
+    expect(own.statusCode).toBe(200);
+  });
+
   it('hides a member who shares only with their region from other regions in pages, API and CSV', async () => {
     const outside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q30' }]);
     const inside = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q37' }]);

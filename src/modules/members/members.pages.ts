@@ -3,7 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DB } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { paginationFor, parseForm, parsePathParams, queryString } from '../../platform/forms.ts';
+import {
+  checkQuery,
+  paginationFor,
+  parseForm,
+  parsePathParams,
+  parseQuery,
+  queryString,
+} from '../../platform/forms.ts';
 import { isNational, type Role } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import { idParam } from '../../platform/schemas.ts';
@@ -419,16 +426,14 @@ export async function membersPages(
   // The directory
 
   const directoryView = async (request: FastifyRequest, base: string, fixed: Record<string, string> = {}) => {
-    const parsed = directoryQuery.safeParse({ ...(request.query as object), ...fixed });
-    const q = parsed.success ? parsed.data : directoryQuery.parse(fixed);
-    const errors = parsed.success
-      ? []
-      : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'q'), message: i.message }));
+    const parsed = checkQuery(directoryQuery, { ...(request.query as object), ...fixed });
+    const q = parsed.ok ? parsed.data : directoryQuery.parse(fixed);
+    const errors = parsed.ok ? [] : parsed.errors;
     const { rows, total, capped } = await members.searchDirectory(request.actor!, q);
     const specialties = await members.listSpecialties();
     return {
       errors,
-      query: parsed.success ? q : (request.query as Record<string, unknown>),
+      query: parsed.ok ? q : (request.query as Record<string, unknown>),
       total,
       rows: rows.map((r) => ({
         ...r,
@@ -482,9 +487,12 @@ export async function membersPages(
   });
 
   app.get('/directory/export.csv', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const parsed = directoryQuery.safeParse(request.query);
-    if (!parsed.success) throw new ValidationError([{ field: 'q', message: 'The filters are not valid' }]);
-    const csv = await exportDirectoryCsv(opts.db, members, request.actor!, parsed.data);
+    const csv = await exportDirectoryCsv(
+      opts.db,
+      members,
+      request.actor!,
+      parseQuery(directoryQuery, request.query),
+    );
     reply.header('content-disposition', 'attachment; filename="members.csv"');
     reply.header('cache-control', 'no-store');
     return reply.type('text/csv; charset=utf-8').send(csv);

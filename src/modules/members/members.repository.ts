@@ -273,9 +273,11 @@ export async function searchDirectory(
   let order: RawBuilder<unknown>;
   if (f.sort === 'joined') order = sql`p.joined_on desc, p.user_id desc`;
   else if (f.sort === 'relevance' && f.name && tsQuery)
-    order = sql`word_similarity(${f.name}, p.name) + ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, p.name, p.user_id`;
+    order = sql`word_similarity(${f.name}, p.name) + ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, similarity(${f.name}, p.name) desc, p.name, p.user_id`;
   else if (f.sort === 'relevance' && f.name)
-    order = sql`word_similarity(${f.name}, p.name) desc, p.name, p.user_id`;
+    // Many names tie on word similarity (the best-matching word of each, e.g. the same surname):
+    // the whole name's similarity then ranks the closest first, before alphabetical order.
+    order = sql`word_similarity(${f.name}, p.name) desc, similarity(${f.name}, p.name) desc, p.name, p.user_id`;
   else if (f.sort === 'relevance' && tsQuery)
     order = sql`ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, p.name, p.user_id`;
   else order = sql`p.name, p.user_id`;
