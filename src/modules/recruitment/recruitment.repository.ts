@@ -320,6 +320,22 @@ export async function countPlacesTaken(x: Executor, intakeId: number): Promise<n
   return Number(row.n);
 }
 
+/** The places taken in an intake, by kind: accepted, and offers awaiting a reply. */
+export async function countPlacesTakenByStatus(
+  x: Executor,
+  intakeId: number,
+): Promise<{ accepted: number; offered: number }> {
+  const rows = await x
+    .selectFrom('applications')
+    .where('intake_id', '=', intakeId)
+    .where('status', 'in', ['accepted', 'offered'])
+    .groupBy('status')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .execute();
+  const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { accepted: of('accepted'), offered: of('offered') };
+}
+
 export async function maxWaitlistRank(x: Executor, intakeId: number): Promise<number> {
   const row = await x
     .selectFrom('applications')

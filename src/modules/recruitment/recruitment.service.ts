@@ -641,17 +641,17 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     });
   }
 
-  /** Offers every free place to the top of the waitlist, when the region offers automatically. */
-  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date) {
+  /** Offers every free place to the top of the waitlist, when the region offers automatically; returns how many. */
+  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date): Promise<number> {
     const region = (await repo.lockRegion(trx, regionCode))!;
-    if (!region.auto_offer_waitlist) return;
+    if (!region.auto_offer_waitlist) return 0;
     const intake = await repo.findCurrentIntake(trx, regionCode);
-    if (!intake) return;
-    for (;;) {
+    if (!intake) return 0;
+    for (let offered = 0; ; offered++) {
       const taken = await repo.countPlacesTaken(trx, intake.id);
-      if (taken >= region.recruitment_target) return;
+      if (taken >= region.recruitment_target) return offered;
       const top = await repo.topOfWaitlist(trx, intake.id);
-      if (!top) return;
+      if (!top) return offered;
       await repo.closeWaitlistGap(trx, intake.id, top.waitlist_rank ?? 0);
       const now = at ?? new Date();
       const reply = replyBy(now);
@@ -961,7 +961,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         decided_by_label: `${actor.name} <${actor.email}>`,
         decision_note: input.note ?? null,
       });
-      if (approved) await repo.setRegionTarget(trx, r0.region_code, r0.requested_quota);
       await recordAudit(trx, actor, {
         action: approved ? 'quota.approve' : 'quota.refuse',
         entityType: 'quota_request',
@@ -971,15 +970,11 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           : `Refused ${region.name}'s request to raise its quota to ${r0.requested_quota}`,
         details: { note: input.note ?? null },
       });
-      if (approved) {
-        await recordAudit(trx, actor, {
-          action: 'region.target',
-          entityType: 'region',
-          entityId: r0.region_code,
-          summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${r0.requested_quota} (quota request ${id})`,
-          details: { from: region.recruitment_target, to: r0.requested_quota },
+      if (approved)
+        await changePlacesInTransaction(trx, actor, r0.region_code, {
+          target: r0.requested_quota,
+          reason: `quota request ${id}`,
         });
-      }
       if (r0.requested_by_user_id) {
         const requester = await findAccountById(trx, r0.requested_by_user_id);
         if (requester) {
@@ -991,8 +986,57 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           });
         }
       }
-      if (approved) await fillFreePlaces(trx, r0.region_code, actor);
     });
+  }
+
+  /**
+   * The one writer of a region's places (its recruitment target): the programme page and API, and
+   * approving a request for more places, all come here. A target below the places already taken
+   * (accepted plus offers awaiting a reply, in the current intake) is refused; a higher one offers
+   * the freed places to the top of the waitlist by the rule decisions follow (fillFreePlaces).
+   * National team only; audited.
+   */
+  async function setPlaces(actor: Actor, regionCode: string, input: { target: number; reason?: string }) {
+    requireRole(actor, ['national']);
+    return db.transaction().execute((trx) => changePlacesInTransaction(trx, actor, regionCode, input));
+  }
+
+  async function changePlacesInTransaction(
+    trx: Executor,
+    actor: Actor,
+    regionCode: string,
+    input: { target: number; reason?: string },
+  ) {
+    requireRole(actor, ['national']);
+    const region = await repo.lockRegion(trx, regionCode);
+    if (!region) throw new NotFoundError('Region not found');
+    if (!Number.isInteger(input.target) || input.target < 0 || input.target > 10_000)
+      throw new ValidationError([
+        { field: 'target', message: 'Enter the recruitment target as a whole number from 0 to 10,000' },
+      ]);
+    const intake = await repo.findCurrentIntake(trx, regionCode);
+    const counts = intake ? await repo.countPlacesTakenByStatus(trx, intake.id) : { accepted: 0, offered: 0 };
+    const taken = counts.accepted + counts.offered;
+    if (input.target < taken)
+      throw new ValidationError([
+        {
+          field: 'target',
+          message:
+            `The target cannot be lower than the ${taken} places already taken in ${region.name} ` +
+            `(${counts.accepted} accepted and ${counts.offered} offers awaiting a reply). Enter ${taken} or more`,
+        },
+      ]);
+    if (input.target === region.recruitment_target) return { changed: false, offered: 0 };
+    await repo.setRegionTarget(trx, regionCode, input.target);
+    await recordAudit(trx, actor, {
+      action: 'region.target',
+      entityType: 'region',
+      entityId: regionCode,
+      summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${input.target}${input.reason ? `: ${input.reason}` : ''}`,
+      details: { from: region.recruitment_target, to: input.target, reason: input.reason ?? null },
+    });
+    const offered = await fillFreePlaces(trx, regionCode, actor);
+    return { changed: true, offered };
   }
 
   return {
@@ -1024,6 +1068,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     requestQuota,
     listQuotaRequests,
     decideQuotaRequest,
+    setPlaces,
     housekeeping: () => repo.deleteExpiredDrafts(db),
   };
 }
