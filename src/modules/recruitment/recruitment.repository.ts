@@ -171,6 +171,27 @@ export async function findDuplicate(
     .executeTakeFirst();
 }
 
+/** Statuses still being decided: one person has at most one such application in the network. */
+export const LIVE_STATUSES: ApplicationStatus[] = ['submitted', 'shortlisted', 'offered', 'waitlisted'];
+
+/**
+ * A person's live application anywhere in the network, by email (case-insensitive) or by
+ * registration number; the partial unique indexes of migration 2026-12-07-0100 answer it.
+ */
+export async function findLiveApplication(x: Executor, email: string, register: string, number: string) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'reference', 'email', 'register', 'registration_number', 'region_code'])
+    .where('status', 'in', LIVE_STATUSES)
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['email']), '=', email.toLowerCase()),
+        eb.and([eb('register', '=', register), eb('registration_number', '=', number)]),
+      ]),
+    )
+    .executeTakeFirst();
+}
+
 export type NewApplication = {
   reference: string;
   intake_id: number;

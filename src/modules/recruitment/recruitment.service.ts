@@ -14,6 +14,7 @@ import {
   type Profession,
 } from '../../platform/registration.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { findCurrentMember } from '../members/index.ts';
 import { joiningOf, joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import {
@@ -56,6 +57,76 @@ export function newReference(): string {
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+const STILL_OPEN =
+  'You can have one application at a time across the network: follow it with the link in your acknowledgement email, or withdraw it there before applying again.';
+
+function duplicateError(
+  field: 'email' | 'registrationNumber',
+  email: string,
+  register: string,
+  number: string,
+): ValidationError {
+  return new ValidationError([
+    {
+      field,
+      message:
+        field === 'email'
+          ? `An application with the email address ${email} has already been made and is still open. ${STILL_OPEN}`
+          : `An application with the ${register} number ${number} has already been made and is still open. ${STILL_OPEN}`,
+    },
+  ]);
+}
+
+/**
+ * One live application per person across the network, and none from a current member: by email
+ * (case-insensitive) or registration number. Within one intake, even a decided application counts.
+ * The partial unique indexes (migration 2026-12-07-0100) settle two simultaneous submissions.
+ */
+export async function checkOneLiveApplication(
+  x: Executor,
+  email: string,
+  register: string,
+  number: string,
+  intakeId: number,
+) {
+  const member = await findCurrentMember(x, { email, registrationNumber: number });
+  if (member) {
+    throw new ValidationError([
+      member.by === 'email'
+        ? {
+            field: 'email',
+            message: `The email address ${email} belongs to a member of the Clinical Leaders Network. Members cannot apply again: sign in to see your membership.`,
+          }
+        : {
+            field: 'registrationNumber',
+            message: `A member of the Clinical Leaders Network already has the ${register} number ${number}. Members cannot apply again: sign in to see your membership.`,
+          },
+    ]);
+  }
+  const live = await repo.findLiveApplication(x, email, register, number);
+  if (live)
+    throw duplicateError(
+      live.email.toLowerCase() === email.toLowerCase() ? 'email' : 'registrationNumber',
+      email,
+      register,
+      number,
+    );
+  const dup = await repo.findDuplicate(x, intakeId, email, register, number);
+  if (dup) {
+    throw new ValidationError([
+      dup.email === email
+        ? {
+            field: 'email',
+            message: `An application with the email address ${email} has already been made to this year's intake. You can see its status with the link in your acknowledgement email.`,
+          }
+        : {
+            field: 'registrationNumber',
+            message: `An application with the ${register} number ${number} has already been made to this year's intake. You can see its status with the link in your acknowledgement email.`,
+          },
+    ]);
+  }
 }
 
 export type DecisionOutcome = { id: number; reference: string; status: ApplicationStatus; message: string };
@@ -150,22 +221,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     checked: Awaited<ReturnType<typeof checkSubmission>>,
     source: string,
   ) {
-    const dup = await repo.findDuplicate(
-      trx,
-      checked.intake.id,
-      input.email,
-      checked.register,
-      checked.number,
-    );
-    if (dup) {
-      throw new ConflictError(
-        dup.email === input.email
-          ? `An application with the email address ${input.email} has already been made to this year's intake. ` +
-              'You can see its status with the link in your acknowledgement email.'
-          : `An application with the ${checked.register} number ${checked.number} has already been made to this year's intake. ` +
-              'You can see its status with the link in your acknowledgement email.',
-      );
-    }
+    await checkOneLiveApplication(trx, input.email, checked.register, checked.number, checked.intake.id);
     const statusToken = createToken();
     const endorseToken = createToken();
     const values = {
@@ -197,9 +253,15 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
       try {
         row = await repo.insertApplication(trx, { ...values, reference: newReference() });
       } catch (err) {
-        // Two submissions of the same person racing past the duplicate check meet the unique index.
-        if (isUniqueViolation(err) && !/reference/.test(String((err as { constraint?: string }).constraint)))
-          throw new ConflictError('An application with these details has already been made to this intake.');
+        // Two submissions of the same person racing past the check meet a unique index.
+        const constraint = String((err as { constraint?: string }).constraint);
+        if (isUniqueViolation(err) && !/reference/.test(constraint))
+          throw duplicateError(
+            /registration/.test(constraint) ? 'registrationNumber' : 'email',
+            input.email,
+            checked.register,
+            checked.number,
+          );
         if (!isUniqueViolation(err) || attempt > 3) throw err;
       }
     }
