@@ -12,7 +12,7 @@ import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
-import { recruitmentModule } from './modules/recruitment/index.ts';
+import { createRecruitmentService, recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
 import { ensureSetting } from './platform/accounts/accounts.repository.ts';
 import { type AccountsService, createAccountsService } from './platform/accounts/accounts.service.ts';
@@ -125,8 +125,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await platformApi(app, { db, accounts });
   await homeModule(app);
   await adminPages(app, { admin: createAdminService({ db }), accounts });
-  await programmeModule(app, { db, config });
-  await recruitmentModule(app, { db, config });
+  // Recruitment owns each region's places and their waitlist: the programme page's target goes through it.
+  const recruitment = createRecruitmentService({ db, config });
+  await programmeModule(app, { db, config, setRecruitmentTarget: recruitment.setPlaces });
+  await recruitmentModule(app, { db, config, recruitment });
   await membersModule(app, { db, config });
   await developmentModule(app, {
     db,

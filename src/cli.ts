@@ -34,6 +34,20 @@ function config(): Config {
   return loadConfig(process.env, version);
 }
 
+/**
+ * Tasks run from the command line email links (reminders with fresh links, offers from the
+ * waitlist) built from BASE_URL; unset, they point at this machine's own address, which nobody
+ * else can open. Says so, or nothing when BASE_URL is set.
+ */
+export function baseUrlWarning(env: Record<string, string | undefined>, baseUrl: string): string | null {
+  if (env.BASE_URL?.trim()) return null;
+  return (
+    `Warning: BASE_URL is not set, so links in the emails these tasks send will point at ${baseUrl}, ` +
+    'which recipients cannot open. Set BASE_URL to the public address (as the server has it), for example ' +
+    'BASE_URL=https://cln.example.nhs.uk npx cln tasks run'
+  );
+}
+
 function parseGrants(roles: string[], region: string | undefined): RoleGrant[] {
   return roles.map((r) => {
     const role = r.trim().toLowerCase();
@@ -233,6 +247,8 @@ export function buildCli(): Command {
     )
     .action(async (names: string[]) => {
       await withDatabase(async (database, cfg) => {
+        const warning = baseUrlWarning(process.env, cfg.baseUrl);
+        if (warning) console.error(warning);
         const app = await buildApp({ config: cfg, db: database, backend: cfg.database.kind, logger: false });
         try {
           const unknown = names.filter((n) => !app.scheduledTasks.some((t) => t.name === n));

@@ -19,6 +19,8 @@ import * as m0806 from './2026-11-27-0806-directory-count-index.ts';
 import * as m0807 from './2026-11-27-0807-review-list-order-index.ts';
 import * as m0808 from './2026-11-27-0808-offer-expiry.ts';
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
+import * as m1207_0100 from './2026-12-07-0100-one-live-application.ts';
+import * as m1207_0101 from './2026-12-07-0101-member-registration-index.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -46,4 +48,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0806-directory-count-index': m0806,
   '2026-11-27-0807-review-list-order-index': m0807,
   '2026-11-27-0808-offer-expiry': m0808,
+  '2026-12-07-0100-one-live-application': m1207_0100,
+  '2026-12-07-0101-member-registration-index': m1207_0101,
 };

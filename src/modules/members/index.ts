@@ -14,6 +14,7 @@ export {
   type MemberCard,
 } from './members.cohort-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
+export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
 export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
 
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */

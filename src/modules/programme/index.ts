@@ -4,14 +4,21 @@ import type { DB } from '../../db/database.ts';
 import { summariseSessionReturns } from '../learning-sets/index.ts';
 import { programmeApi } from './programme.api.ts';
 import { programmePages } from './programme.pages.ts';
-import { createProgrammeService } from './programme.service.ts';
+import { createProgrammeService, type SetRecruitmentTarget } from './programme.service.ts';
 
-export type { ProgrammeService, RegionSummary } from './programme.service.ts';
+export type { ProgrammeService, RegionSummary, SetRecruitmentTarget } from './programme.service.ts';
 export { createProgrammeService };
 
-/** Regions, phases, the network's partners and the home page. */
-export async function programmeModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
-  const programme = createProgrammeService({ db: opts.db });
+/**
+ * Regions, phases, the network's partners and the home page. A region's recruitment target is
+ * recruitment's to write (it owns the places and their waitlist): `setRecruitmentTarget` is
+ * recruitment's `setPlaces`.
+ */
+export async function programmeModule(
+  app: FastifyInstance,
+  opts: { db: DB; config: Config; setRecruitmentTarget: SetRecruitmentTarget },
+) {
+  const programme = createProgrammeService({ db: opts.db, setRecruitmentTarget: opts.setRecruitmentTarget });
   await programmePages(app, {
     programme,
     sessionReturns: (regionCode) => summariseSessionReturns(opts.db, regionCode),

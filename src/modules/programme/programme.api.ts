@@ -106,7 +106,8 @@ export async function programmeApi(base: FastifyInstance, opts: { programme: Pro
       config: { access: ['national'] },
       schema: {
         tags: ['programme'],
-        summary: "Set a region's recruitment target (its quota); national team only, audited",
+        summary:
+          "Set a region's recruitment target (its quota); national team only, audited. Refused (400) below the places taken; new places go to the waitlist",
         params: regionParam,
         body: z.strictObject({
           target: z.number().int().min(0).max(10_000),
@@ -114,6 +115,7 @@ export async function programmeApi(base: FastifyInstance, opts: { programme: Pro
         }),
         response: {
           200: z.object({ code: z.string(), target: z.number().int() }),
+          400: errorOut,
           403: errorOut,
           404: errorOut,
         },

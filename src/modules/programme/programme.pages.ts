@@ -52,7 +52,11 @@ export async function programmePages(
     return reply.page(`${V}/home.njk`, { pageTitle: 'Home', gridClass: 'nhsuk-grid-column-full', network });
   });
 
-  app.get('/programme', { config: viewers }, async (request, reply) => {
+  async function dashboardPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Record<string, unknown> = {},
+  ) {
     const scope = programme.visibleRegions(request.actor!);
     // Action learning session returns (counts and themes, no names), for the regions in view.
     const [d, returns] = await Promise.all([
@@ -78,8 +82,12 @@ export async function programmePages(
       isNationalTeam: request.actor!.roles.some((g) => g.role === 'national'),
       charts: { recruitment: recruitmentChart(d), timeline: timelineChart(d), funding: fundingChart(d) },
       phases: d.phaseRows,
+      values: {},
+      ...extra,
     });
-  });
+  }
+
+  app.get('/programme', { config: viewers }, (request, reply) => dashboardPage(request, reply));
 
   app.get('/programme/dashboard.csv', { config: viewers }, async (request, reply) => {
     const d = await programme.dashboard(request.actor!);
@@ -203,17 +211,23 @@ export async function programmePages(
     }
   });
 
+  // The dashboard's own forms: an error re-renders the dashboard (400) with the NHS error summary
+  // and the message on the field, never in the success banner.
   app.post('/programme/phases/:key', { config: national }, async (request, reply) => {
     const key = (request.params as { key: string }).key;
     try {
       const input = parseForm(phaseInput, request.body);
       await programme.updatePhase(request.actor!, key, input);
       reply.flash('Phase dates saved');
+      return reply.redirect('/programme#phases', 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      reply.flash(err.message);
+      reply.status(400);
+      return dashboardPage(request, reply, {
+        errors: err.errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
+        values: { phase: { key, ...(request.body as object) } },
+      });
     }
-    return reply.redirect('/programme#phases', 303);
   });
 
   app.post('/programme/readiness-items', { config: national }, async (request, reply) => {
@@ -221,10 +235,14 @@ export async function programmePages(
       const input = parseForm(readinessItemInput, request.body);
       await programme.addReadinessItem(request.actor!, input.label);
       reply.flash('Checklist item added to every region');
+      return reply.redirect('/programme#readiness', 303);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      reply.flash(err.message);
+      reply.status(400);
+      return dashboardPage(request, reply, {
+        errors: err.errors.map((e) => ({ ...e, field: e.field === 'form' ? 'label' : e.field })),
+        values: { readinessItem: request.body },
+      });
     }
-    return reply.redirect('/programme#readiness', 303);
   });
 }

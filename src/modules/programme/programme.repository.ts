@@ -183,7 +183,6 @@ export async function updateRegion(
   code: string,
   v: Partial<{
     status: string;
-    recruitment_target: number;
     first_event_target: string | null;
     go_live_target: string | null;
     first_event_actual: string | null;

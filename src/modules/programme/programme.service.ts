@@ -28,7 +28,17 @@ export function milestone(target: string | null, actual: string | null, today: s
 
 const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 100) / 100;
 
-export function createProgrammeService(deps: { db: DB }) {
+/**
+ * A region's places belong to recruitment (its waitlist takes freed places): the programme page
+ * changes the target only through this, wired in app.ts from recruitment's index.ts.
+ */
+export type SetRecruitmentTarget = (
+  actor: Actor,
+  regionCode: string,
+  input: { target: number; reason?: string },
+) => Promise<unknown>;
+
+export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: SetRecruitmentTarget }) {
   const { db } = deps;
 
   async function listRegions(): Promise<RegionSummary[]> {
@@ -228,21 +238,13 @@ export function createProgrammeService(deps: { db: DB }) {
     return region;
   }
 
-  /** The recruitment target (the region's quota): the national team's alone to change, always audited. */
+  /**
+   * The recruitment target (the region's quota): the national team's alone to change. Recruitment
+   * writes it (refusing one below the places taken, offering new places to the waitlist), audited.
+   */
   async function setTarget(actor: Actor, code: string, input: { target: number; reason?: string }) {
     requireRole(actor, ['national']);
-    await db.transaction().execute(async (trx) => {
-      const region = await lockedRegion(trx, code);
-      if (region.recruitment_target === input.target) return;
-      await repo.updateRegion(trx, code, { recruitment_target: input.target });
-      await recordAudit(trx, actor, {
-        action: 'region.target',
-        entityType: 'region',
-        entityId: code,
-        summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${input.target}${input.reason ? `: ${input.reason}` : ''}`,
-        details: { from: region.recruitment_target, to: input.target, reason: input.reason ?? null },
-      });
-    });
+    await deps.setRecruitmentTarget(actor, code, input);
   }
 
   async function updatePlan(

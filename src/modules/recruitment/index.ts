@@ -5,7 +5,7 @@ import { recruitmentApi } from './recruitment.api.ts';
 import { applyPages } from './recruitment.apply.pages.ts';
 import { reviewPages } from './recruitment.review.pages.ts';
 import { EMPLOYER_SEARCH_SCRIPT } from './recruitment.script.ts';
-import { createRecruitmentService } from './recruitment.service.ts';
+import type { RecruitmentService } from './recruitment.service.ts';
 
 export { registerRecruitmentCli } from './recruitment.cli.ts';
 export { recruitmentDemoStep } from './recruitment.demo.ts';
@@ -13,8 +13,11 @@ export { buildSubmission } from './recruitment.factories.ts';
 export { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
 
 /** Quotas, the public application, sponsor endorsement, review, waitlist, offers and onboarding. */
-export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
-  const recruitment = createRecruitmentService({ db: opts.db, config: opts.config });
+export async function recruitmentModule(
+  app: FastifyInstance,
+  opts: { db: DB; config: Config; recruitment: RecruitmentService },
+) {
+  const { recruitment } = opts;
   const secureCookies = opts.config.baseUrl.startsWith('https://');
   app.navItems.push({ href: '/recruitment', text: 'Recruitment', roles: ['national', 'regional-lead'] });
   app.scheduledTasks.push(

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import {
   checkRegistrationNumber,
@@ -16,7 +17,7 @@ import { createToken, hashToken } from '../../platform/security.ts';
 import { joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import { LIMITS, odsCodeField } from './recruitment.schemas.ts';
-import { newReference } from './recruitment.service.ts';
+import { checkOneLiveApplication, newReference } from './recruitment.service.ts';
 
 export const IMPORT_COLUMNS = [
   'given_name',
@@ -184,20 +185,26 @@ export async function importApplicationsCsv(
       continue;
     }
     const number = normaliseRegistrationNumber(row.registration_number);
-    for (const key of [`email:${intake.id}:${row.email}`, `reg:${intake.id}:${register}:${number}`]) {
+    // One live application per person across the network: duplicates within the file are refused
+    // whatever their regions, as are people with a live application or a current membership.
+    for (const key of [`email:${row.email}`, `reg:${register}:${number}`]) {
       const earlier = seen.get(key);
       if (earlier)
         errors.push({
           line,
-          message: `duplicate of line ${earlier} (${key.startsWith('email') ? 'same email' : `same ${register} number`})`,
+          message: `duplicate of line ${earlier} (${key.startsWith('email') ? 'same email' : `same ${register} number`}): one application per person`,
         });
       else seen.set(key, line);
     }
-    if (await repo.findDuplicate(db, intake.id, row.email, register, number)) {
-      errors.push({
-        line,
-        message: `an application with this email or ${register} number is already in the ${regionCode} intake`,
-      });
+    try {
+      await checkOneLiveApplication(db, row.email, register, number, intake.id);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      for (const e of err.errors)
+        errors.push({
+          line,
+          message: `${e.field === 'email' ? 'email' : 'registration_number'}: ${e.message}`,
+        });
     }
     if (!problem) valid.push({ line, row, register, number, employer, intakeId: intake.id, regionCode });
     opts.progress?.(i + 1, records.length * 2);
@@ -211,20 +218,35 @@ export async function importApplicationsCsv(
   };
   if (errors.length || opts.dryRun || records.length === 0) return report;
 
-  await db.transaction().execute(async (trx) => {
-    for (const [i, v] of valid.entries()) {
-      await importOne(trx, baseUrl, v);
-      opts.progress?.(records.length + i + 1, records.length * 2);
-    }
-    await recordAudit(trx, 'system', {
-      action: 'application.import',
-      entityType: 'application',
-      summary: `Imported ${report.applicants} applicants and ${report.members} members from CSV`,
-      details: { rows: records.length },
+  try {
+    await importAll();
+  } catch (err) {
+    // Someone applied (or another import ran) between the checks and the writes: nothing is saved.
+    if ((err as { code?: string }).code !== '23505') throw err;
+    report.errors.push({
+      line: 1,
+      message:
+        'an application for one of these people was made while the file was being imported; nothing was imported, run it again to see which line',
     });
-  });
+    return report;
+  }
   report.imported = true;
   return report;
+
+  async function importAll() {
+    await db.transaction().execute(async (trx) => {
+      for (const [i, v] of valid.entries()) {
+        await importOne(trx, baseUrl, v);
+        opts.progress?.(records.length + i + 1, records.length * 2);
+      }
+      await recordAudit(trx, 'system', {
+        action: 'application.import',
+        entityType: 'application',
+        summary: `Imported ${report.applicants} applicants and ${report.members} members from CSV`,
+        details: { rows: records.length },
+      });
+    });
+  }
 }
 
 async function importOne(

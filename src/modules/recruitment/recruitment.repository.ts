@@ -171,6 +171,27 @@ export async function findDuplicate(
     .executeTakeFirst();
 }
 
+/** Statuses still being decided: one person has at most one such application in the network. */
+export const LIVE_STATUSES: ApplicationStatus[] = ['submitted', 'shortlisted', 'offered', 'waitlisted'];
+
+/**
+ * A person's live application anywhere in the network, by email (case-insensitive) or by
+ * registration number; the partial unique indexes of migration 2026-12-07-0100 answer it.
+ */
+export async function findLiveApplication(x: Executor, email: string, register: string, number: string) {
+  return x
+    .selectFrom('applications')
+    .select(['id', 'reference', 'email', 'register', 'registration_number', 'region_code'])
+    .where('status', 'in', LIVE_STATUSES)
+    .where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['email']), '=', email.toLowerCase()),
+        eb.and([eb('register', '=', register), eb('registration_number', '=', number)]),
+      ]),
+    )
+    .executeTakeFirst();
+}
+
 export type NewApplication = {
   reference: string;
   intake_id: number;
@@ -318,6 +339,22 @@ export async function countPlacesTaken(x: Executor, intakeId: number): Promise<n
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The places taken in an intake, by kind: accepted, and offers awaiting a reply. */
+export async function countPlacesTakenByStatus(
+  x: Executor,
+  intakeId: number,
+): Promise<{ accepted: number; offered: number }> {
+  const rows = await x
+    .selectFrom('applications')
+    .where('intake_id', '=', intakeId)
+    .where('status', 'in', ['accepted', 'offered'])
+    .groupBy('status')
+    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+    .execute();
+  const of = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { accepted: of('accepted'), offered: of('offered') };
 }
 
 export async function maxWaitlistRank(x: Executor, intakeId: number): Promise<number> {

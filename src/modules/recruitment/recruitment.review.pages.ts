@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { paginationFor, parseForm, pathId, queryString } from '../../platform/forms.ts';
-import { isNational, regionsWhere } from '../../platform/permissions.ts';
+import { type Actor, isNational, regionsWhere } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
   bulkDecisionInput,
@@ -170,15 +170,21 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     }
   });
 
-  app.get('/recruitment/quota-requests', { config: national }, async (request, reply) => {
-    const rows = await recruitment.listQuotaRequests(request.actor!, {});
+  async function quotaRequestsPage(reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) {
+    const rows = await recruitment.listQuotaRequests(actor, {});
     return reply.page(`${V}/quota-requests.njk`, {
       pageTitle: 'Requests for more places',
       gridClass: 'nhsuk-grid-column-full',
       backHref: '/recruitment',
       rows,
+      values: {},
+      ...extra,
     });
-  });
+  }
+
+  app.get('/recruitment/quota-requests', { config: national }, (request, reply) =>
+    quotaRequestsPage(reply, request.actor!),
+  );
 
   app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
     const id = pathId(request.params);
@@ -190,11 +196,20 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
           ? 'The request has been approved and the quota raised'
           : 'The request has been refused',
       );
+      return reply.redirect('/recruitment/quota-requests', 303);
     } catch (err) {
       if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.flash(err.message);
+      // The error summary and the field's message, on the request's own form (never the success banner).
+      reply.status(err.status);
+      const errors =
+        err instanceof ValidationError
+          ? err.errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` }))
+          : [{ field: `outcome-${id}`, message: err.message }];
+      return quotaRequestsPage(reply, request.actor!, {
+        errors,
+        values: { id, ...(request.body as object) },
+      });
     }
-    return reply.redirect('/recruitment/quota-requests', 303);
   });
 
   async function applicationPage(

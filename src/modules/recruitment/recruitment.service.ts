@@ -14,6 +14,7 @@ import {
   type Profession,
 } from '../../platform/registration.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { findCurrentMember } from '../members/index.ts';
 import { joiningOf, joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import {
@@ -56,6 +57,76 @@ export function newReference(): string {
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+const STILL_OPEN =
+  'You can have one application at a time across the network: follow it with the link in your acknowledgement email, or withdraw it there before applying again.';
+
+function duplicateError(
+  field: 'email' | 'registrationNumber',
+  email: string,
+  register: string,
+  number: string,
+): ValidationError {
+  return new ValidationError([
+    {
+      field,
+      message:
+        field === 'email'
+          ? `An application with the email address ${email} has already been made and is still open. ${STILL_OPEN}`
+          : `An application with the ${register} number ${number} has already been made and is still open. ${STILL_OPEN}`,
+    },
+  ]);
+}
+
+/**
+ * One live application per person across the network, and none from a current member: by email
+ * (case-insensitive) or registration number. Within one intake, even a decided application counts.
+ * The partial unique indexes (migration 2026-12-07-0100) settle two simultaneous submissions.
+ */
+export async function checkOneLiveApplication(
+  x: Executor,
+  email: string,
+  register: string,
+  number: string,
+  intakeId: number,
+) {
+  const member = await findCurrentMember(x, { email, registrationNumber: number });
+  if (member) {
+    throw new ValidationError([
+      member.by === 'email'
+        ? {
+            field: 'email',
+            message: `The email address ${email} belongs to a member of the Clinical Leaders Network. Members cannot apply again: sign in to see your membership.`,
+          }
+        : {
+            field: 'registrationNumber',
+            message: `A member of the Clinical Leaders Network already has the ${register} number ${number}. Members cannot apply again: sign in to see your membership.`,
+          },
+    ]);
+  }
+  const live = await repo.findLiveApplication(x, email, register, number);
+  if (live)
+    throw duplicateError(
+      live.email.toLowerCase() === email.toLowerCase() ? 'email' : 'registrationNumber',
+      email,
+      register,
+      number,
+    );
+  const dup = await repo.findDuplicate(x, intakeId, email, register, number);
+  if (dup) {
+    throw new ValidationError([
+      dup.email === email
+        ? {
+            field: 'email',
+            message: `An application with the email address ${email} has already been made to this year's intake. You can see its status with the link in your acknowledgement email.`,
+          }
+        : {
+            field: 'registrationNumber',
+            message: `An application with the ${register} number ${number} has already been made to this year's intake. You can see its status with the link in your acknowledgement email.`,
+          },
+    ]);
+  }
 }
 
 export type DecisionOutcome = { id: number; reference: string; status: ApplicationStatus; message: string };
@@ -150,22 +221,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     checked: Awaited<ReturnType<typeof checkSubmission>>,
     source: string,
   ) {
-    const dup = await repo.findDuplicate(
-      trx,
-      checked.intake.id,
-      input.email,
-      checked.register,
-      checked.number,
-    );
-    if (dup) {
-      throw new ConflictError(
-        dup.email === input.email
-          ? `An application with the email address ${input.email} has already been made to this year's intake. ` +
-              'You can see its status with the link in your acknowledgement email.'
-          : `An application with the ${checked.register} number ${checked.number} has already been made to this year's intake. ` +
-              'You can see its status with the link in your acknowledgement email.',
-      );
-    }
+    await checkOneLiveApplication(trx, input.email, checked.register, checked.number, checked.intake.id);
     const statusToken = createToken();
     const endorseToken = createToken();
     const values = {
@@ -197,9 +253,15 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
       try {
         row = await repo.insertApplication(trx, { ...values, reference: newReference() });
       } catch (err) {
-        // Two submissions of the same person racing past the duplicate check meet the unique index.
-        if (isUniqueViolation(err) && !/reference/.test(String((err as { constraint?: string }).constraint)))
-          throw new ConflictError('An application with these details has already been made to this intake.');
+        // Two submissions of the same person racing past the check meet a unique index.
+        const constraint = String((err as { constraint?: string }).constraint);
+        if (isUniqueViolation(err) && !/reference/.test(constraint))
+          throw duplicateError(
+            /registration/.test(constraint) ? 'registrationNumber' : 'email',
+            input.email,
+            checked.register,
+            checked.number,
+          );
         if (!isUniqueViolation(err) || attempt > 3) throw err;
       }
     }
@@ -641,17 +703,17 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     });
   }
 
-  /** Offers every free place to the top of the waitlist, when the region offers automatically. */
-  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date) {
+  /** Offers every free place to the top of the waitlist, when the region offers automatically; returns how many. */
+  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date): Promise<number> {
     const region = (await repo.lockRegion(trx, regionCode))!;
-    if (!region.auto_offer_waitlist) return;
+    if (!region.auto_offer_waitlist) return 0;
     const intake = await repo.findCurrentIntake(trx, regionCode);
-    if (!intake) return;
-    for (;;) {
+    if (!intake) return 0;
+    for (let offered = 0; ; offered++) {
       const taken = await repo.countPlacesTaken(trx, intake.id);
-      if (taken >= region.recruitment_target) return;
+      if (taken >= region.recruitment_target) return offered;
       const top = await repo.topOfWaitlist(trx, intake.id);
-      if (!top) return;
+      if (!top) return offered;
       await repo.closeWaitlistGap(trx, intake.id, top.waitlist_rank ?? 0);
       const now = at ?? new Date();
       const reply = replyBy(now);
@@ -961,7 +1023,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         decided_by_label: `${actor.name} <${actor.email}>`,
         decision_note: input.note ?? null,
       });
-      if (approved) await repo.setRegionTarget(trx, r0.region_code, r0.requested_quota);
       await recordAudit(trx, actor, {
         action: approved ? 'quota.approve' : 'quota.refuse',
         entityType: 'quota_request',
@@ -971,15 +1032,11 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           : `Refused ${region.name}'s request to raise its quota to ${r0.requested_quota}`,
         details: { note: input.note ?? null },
       });
-      if (approved) {
-        await recordAudit(trx, actor, {
-          action: 'region.target',
-          entityType: 'region',
-          entityId: r0.region_code,
-          summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${r0.requested_quota} (quota request ${id})`,
-          details: { from: region.recruitment_target, to: r0.requested_quota },
+      if (approved)
+        await changePlacesInTransaction(trx, actor, r0.region_code, {
+          target: r0.requested_quota,
+          reason: `quota request ${id}`,
         });
-      }
       if (r0.requested_by_user_id) {
         const requester = await findAccountById(trx, r0.requested_by_user_id);
         if (requester) {
@@ -991,8 +1048,57 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
           });
         }
       }
-      if (approved) await fillFreePlaces(trx, r0.region_code, actor);
     });
+  }
+
+  /**
+   * The one writer of a region's places (its recruitment target): the programme page and API, and
+   * approving a request for more places, all come here. A target below the places already taken
+   * (accepted plus offers awaiting a reply, in the current intake) is refused; a higher one offers
+   * the freed places to the top of the waitlist by the rule decisions follow (fillFreePlaces).
+   * National team only; audited.
+   */
+  async function setPlaces(actor: Actor, regionCode: string, input: { target: number; reason?: string }) {
+    requireRole(actor, ['national']);
+    return db.transaction().execute((trx) => changePlacesInTransaction(trx, actor, regionCode, input));
+  }
+
+  async function changePlacesInTransaction(
+    trx: Executor,
+    actor: Actor,
+    regionCode: string,
+    input: { target: number; reason?: string },
+  ) {
+    requireRole(actor, ['national']);
+    const region = await repo.lockRegion(trx, regionCode);
+    if (!region) throw new NotFoundError('Region not found');
+    if (!Number.isInteger(input.target) || input.target < 0 || input.target > 10_000)
+      throw new ValidationError([
+        { field: 'target', message: 'Enter the recruitment target as a whole number from 0 to 10,000' },
+      ]);
+    const intake = await repo.findCurrentIntake(trx, regionCode);
+    const counts = intake ? await repo.countPlacesTakenByStatus(trx, intake.id) : { accepted: 0, offered: 0 };
+    const taken = counts.accepted + counts.offered;
+    if (input.target < taken)
+      throw new ValidationError([
+        {
+          field: 'target',
+          message:
+            `The target cannot be lower than the ${taken} places already taken in ${region.name} ` +
+            `(${counts.accepted} accepted and ${counts.offered} offers awaiting a reply). Enter ${taken} or more`,
+        },
+      ]);
+    if (input.target === region.recruitment_target) return { changed: false, offered: 0 };
+    await repo.setRegionTarget(trx, regionCode, input.target);
+    await recordAudit(trx, actor, {
+      action: 'region.target',
+      entityType: 'region',
+      entityId: regionCode,
+      summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${input.target}${input.reason ? `: ${input.reason}` : ''}`,
+      details: { from: region.recruitment_target, to: input.target, reason: input.reason ?? null },
+    });
+    const offered = await fillFreePlaces(trx, regionCode, actor);
+    return { changed: true, offered };
   }
 
   return {
@@ -1024,6 +1130,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     requestQuota,
     listQuotaRequests,
     decideQuotaRequest,
+    setPlaces,
     housekeeping: () => repo.deleteExpiredDrafts(db),
   };
 }
