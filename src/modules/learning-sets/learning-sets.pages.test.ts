@@ -355,6 +355,12 @@ describe('forming, publishing and running sets', () => {
       { regionCode: 'Q35', returns: 1, attendanceRate: summary.attendanceRate },
     ]);
     expect(summary.present).toBe(setMembers.length - 1);
+    // A rate is shown only on five or more attendances or actions: this set's attendances are
+    // enough, its one reviewed action is not.
+    expect(setMembers.length).toBeGreaterThanOrEqual(5);
+    expect(summary.attendanceRate).toBeCloseTo((setMembers.length - 1) / setMembers.length);
+    expect(summary.actionsReviewed).toBeLessThan(5);
+    expect(summary.actionCompletionRate).toBeNull();
     expect(JSON.stringify(summary)).not.toContain(members[0]!.name);
     expect((await summariseSessionReturns(ctx.db, 'Q36')).returns).toBe(0);
 

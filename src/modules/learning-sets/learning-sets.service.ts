@@ -1126,9 +1126,15 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 }
 export type LearningSetsService = ReturnType<typeof createLearningSetsService>;
 
+/** A published rate rests on at least this many attendances or actions, else it is withheld. */
+export const MIN_RATE_BASE = 5;
+const rate = (part: number, whole: number) => (whole >= MIN_RATE_BASE ? part / whole : null);
+
 /**
  * Session returns of a region (or all regions) for the regional and national dashboards:
- * attendance and actions totals and recent themes. No personal detail: counts and themes only.
+ * attendance and actions totals and recent themes. No personal detail: counts and themes only,
+ * and no rate resting on fewer than five attendances or actions (one set's first session with two
+ * people there would otherwise say who came).
  */
 export async function summariseSessionReturns(db: Executor, regionCode: string | 'all') {
   const { totals, byRegion, recent } = await repo.summariseReturns(db, regionCode);
@@ -1140,14 +1146,14 @@ export async function summariseSessionReturns(db: Executor, regionCode: string |
     present: Number(totals.present),
     apologies: Number(totals.apologies),
     absent: Number(totals.absent),
-    attendanceRate: members ? Number(totals.present) / members : null,
+    attendanceRate: rate(Number(totals.present), members),
     actionsReviewed: reviewed,
     actionsDone: Number(totals.done),
-    actionCompletionRate: reviewed ? Number(totals.done) / reviewed : null,
+    actionCompletionRate: rate(Number(totals.done), reviewed),
     byRegion: byRegion.map((r) => ({
       regionCode: r.region_code,
       returns: Number(r.returns),
-      attendanceRate: Number(r.members) ? Number(r.present) / Number(r.members) : null,
+      attendanceRate: rate(Number(r.present), Number(r.members)),
     })),
     recentThemes: recent.map((r) => ({
       regionCode: r.region_code,
