@@ -7,6 +7,7 @@ import {
   TooManyRequestsError,
   ValidationError,
 } from '../errors.ts';
+import { letter } from '../emails.ts';
 import { enqueueEmail } from '../outbox.ts';
 import {
   type Actor,
@@ -52,15 +53,22 @@ export async function sendInvitationInTransaction(
     purpose: 'invite',
     expiresAt: new Date(Date.now() + INVITE_TTL_DAYS * 86_400_000),
   });
-  await enqueueEmail(trx, {
-    to: user.email,
-    kind: 'account.invite',
-    subject: 'Set your password for the Clinical Leaders Network',
-    text:
-      `Dear ${user.name},\n\n${intro}\n\n` +
-      `Set your password here (the link works once and expires in ${INVITE_TTL_DAYS} days):\n` +
-      `${baseUrl}/reset-password/${token}\n\nClinical Leaders Network`,
-  });
+  await enqueueEmail(
+    trx,
+    letter({
+      to: user.email,
+      name: user.name,
+      kind: 'account.invite',
+      subject: 'Set your password for the Clinical Leaders Network',
+      body: [
+        intro,
+        {
+          text: `Set your password here (the link works once and expires in ${INVITE_TTL_DAYS} days):`,
+          link: `${baseUrl}/reset-password/${token}`,
+        },
+      ],
+    }),
+  );
 }
 
 /** An account's name and email, for modules that write to a person (inside their transaction). */
@@ -320,15 +328,24 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
         purpose: 'reset',
         expiresAt: new Date(Date.now() + RESET_TTL_MINUTES * 60_000),
       });
-      await enqueueEmail(trx, {
-        to: user.email,
-        kind: 'account.password-reset',
-        subject: 'Reset your Clinical Leaders Network password',
-        text:
-          `Dear ${user.name},\n\nSomeone asked to reset the password for this account. If it was you, ` +
-          `use this link within ${RESET_TTL_MINUTES} minutes (it works once):\n` +
-          `${config.baseUrl}/reset-password/${token}\n\nIf it was not you, you can ignore this email.\n\nClinical Leaders Network`,
-      });
+      await enqueueEmail(
+        trx,
+        letter({
+          to: user.email,
+          name: user.name,
+          kind: 'account.password-reset',
+          subject: 'Reset your Clinical Leaders Network password',
+          body: [
+            {
+              text:
+                'Someone asked to reset the password for this account. If it was you, ' +
+                `use this link within ${RESET_TTL_MINUTES} minutes (it works once):`,
+              link: `${config.baseUrl}/reset-password/${token}`,
+            },
+            'If it was not you, you can ignore this email.',
+          ],
+        }),
+      );
       await recordAudit(trx, actor, {
         action: 'user.password-reset.request',
         entityType: 'user',
