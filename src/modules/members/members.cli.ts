@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { AppError } from '../../platform/errors.ts';
 import { exportDirectoryCsv, importMembersCsv } from './members.csv.ts';
+import { importOdsOrganisations, ODS_KINDS, type OdsKind } from './members.organisations-import.ts';
 import { directoryQuery } from './members.schemas.ts';
 import { createMembersService } from './members.service.ts';
 
@@ -87,6 +88,63 @@ export function registerMembersCli(program: Command): void {
           await writeFile(opts.output, csv);
           console.error(`Wrote ${csv.split('\n').length - 2} members to ${opts.output}`);
         } else process.stdout.write(csv);
+      });
+    });
+
+  program
+    .command('organisations')
+    .description('Organisations (ODS): load NHS ODS extracts')
+    .command('import')
+    .description(
+      'Load an NHS ODS extract (headerless CSV: epraccur.csv, edispensary.csv, egdpprac.csv) as organisations, ' +
+        'upserting by ODS code and keeping closed ones with their close date; nothing is loaded unless every row is good',
+    )
+    .argument('<file>', 'the ODS extract, as downloaded (CSV without a header row)')
+    .requiredOption('--kind <kind>', `what the file holds: ${Object.keys(ODS_KINDS).join(', ')}`)
+    .option('--dry-run', 'check the file and report, without loading')
+    .action(async (file: string, opts: { kind: string; dryRun?: boolean }) => {
+      if (!(opts.kind in ODS_KINDS))
+        throw new MembersCliError(
+          `--kind must be one of ${Object.entries(ODS_KINDS)
+            .map(([k, v]) => `${k} (${v})`)
+            .join(', ')}`,
+        );
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new MembersCliError(
+          `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
+        );
+      }
+      await withDatabase(async (db) => {
+        const bar = new cliProgress.SingleBar(
+          { format: 'Loading [{bar}] {percentage}% | {value}/{total}', stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        );
+        let started = false;
+        const report = await importOdsOrganisations(db, text, {
+          kind: opts.kind as OdsKind,
+          dryRun: Boolean(opts.dryRun),
+          onProgress: (done, total) => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        });
+        if (started) bar.stop();
+        for (const e of report.errors) console.error(`line ${e.line}: ${e.message}`);
+        if (report.errors.length) {
+          process.exitCode = 1;
+          console.error(`${report.errors.length} bad rows of ${report.rows}: nothing was loaded`);
+        } else if (opts.dryRun)
+          console.log(`${report.rows} rows checked: all good (dry run, nothing loaded)`);
+        else
+          console.log(
+            `${report.rows} ${opts.kind} organisations loaded: ${report.inserted} new, ${report.updated} updated, ${report.closed} closed (kept with their close date)`,
+          );
       });
     });
 }

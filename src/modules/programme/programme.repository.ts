@@ -206,3 +206,84 @@ export async function updatePhase(
 ) {
   await x.updateTable('rollout_phases').set(v).where('key', '=', key).execute();
 }
+
+export async function lockPhase(x: Executor, key: string) {
+  return x.selectFrom('rollout_phases').selectAll().where('key', '=', key).forUpdate().executeTakeFirst();
+}
+
+export async function insertFundingAllocation(
+  x: Executor,
+  v: {
+    region_code: string;
+    amount: number;
+    allocated_on: string;
+    received_on: string | null;
+    reference: string | null;
+  },
+) {
+  return x.insertInto('funding_allocations').values(v).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Marks one allocation of the region received; false when there is no such allocation there. */
+export async function markFundingReceived(x: Executor, code: string, id: number, receivedOn: string) {
+  const res = await x
+    .updateTable('funding_allocations')
+    .set({ received_on: receivedOn })
+    .where('id', '=', id)
+    .where('region_code', '=', code)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export async function insertFundingSpend(
+  x: Executor,
+  v: { region_code: string; amount: number; spent_on: string; description: string },
+) {
+  return x.insertInto('funding_spend').values(v).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function changeReadiness(
+  x: Executor,
+  code: string,
+  change: { added: string[]; removed: string[]; on: string },
+) {
+  if (change.removed.length)
+    await x
+      .deleteFrom('region_readiness')
+      .where('region_code', '=', code)
+      .where('item_key', 'in', change.removed)
+      .execute();
+  for (const k of change.added)
+    await x
+      .insertInto('region_readiness')
+      .values({ region_code: code, item_key: k, completed_on: change.on })
+      .execute();
+}
+
+/** Adds a checklist item at the end; false when the key is taken. */
+export async function insertReadinessItem(x: Executor, key: string, label: string): Promise<boolean> {
+  if (await x.selectFrom('readiness_items').select('key').where('key', '=', key).executeTakeFirst())
+    return false;
+  const max = await x
+    .selectFrom('readiness_items')
+    .select((eb) => eb.fn.max<number | null>('sort_order').as('m'))
+    .executeTakeFirstOrThrow();
+  await x
+    .insertInto('readiness_items')
+    .values({ key, label, sort_order: Number(max.m ?? 0) + 1 })
+    .execute();
+  return true;
+}
+
+export async function upsertContractLine(
+  x: Executor,
+  v: { region_code: string; kind: string; promised: number; delivered: number },
+) {
+  await x
+    .insertInto('contract_lines')
+    .values(v)
+    .onConflict((oc) =>
+      oc.columns(['region_code', 'kind']).doUpdateSet({ promised: v.promised, delivered: v.delivered }),
+    )
+    .execute();
+}

@@ -327,17 +327,13 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
     requireRole(actor, ['national']);
     await db.transaction().execute(async (trx) => {
       const region = await lockedRegion(trx, code);
-      const row = await trx
-        .insertInto('funding_allocations')
-        .values({
-          region_code: code,
-          amount: input.amount,
-          allocated_on: input.allocatedOn,
-          received_on: input.receivedOn,
-          reference: input.reference,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = await repo.insertFundingAllocation(trx, {
+        region_code: code,
+        amount: input.amount,
+        allocated_on: input.allocatedOn,
+        received_on: input.receivedOn,
+        reference: input.reference,
+      });
       await recordAudit(trx, actor, {
         action: 'funding.allocate',
         entityType: 'funding_allocation',
@@ -351,13 +347,8 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
   async function markFundingReceived(actor: Actor, code: string, id: number, receivedOn: string) {
     requireRole(actor, ['national']);
     await db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('funding_allocations')
-        .set({ received_on: receivedOn })
-        .where('id', '=', id)
-        .where('region_code', '=', code)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new NotFoundError('Funding allocation not found');
+      if (!(await repo.markFundingReceived(trx, code, id, receivedOn)))
+        throw new NotFoundError('Funding allocation not found');
       await recordAudit(trx, actor, {
         action: 'funding.receive',
         entityType: 'funding_allocation',
@@ -375,16 +366,12 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
     requireRole(actor, ['regional-lead'], code);
     await db.transaction().execute(async (trx) => {
       const region = await lockedRegion(trx, code);
-      const row = await trx
-        .insertInto('funding_spend')
-        .values({
-          region_code: code,
-          amount: input.amount,
-          spent_on: input.spentOn,
-          description: input.description,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = await repo.insertFundingSpend(trx, {
+        region_code: code,
+        amount: input.amount,
+        spent_on: input.spentOn,
+        description: input.description,
+      });
       await recordAudit(trx, actor, {
         action: 'funding.spend',
         entityType: 'funding_spend',
@@ -406,17 +393,7 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
       const want = new Set(doneKeys);
       const added = [...want].filter((k) => !was.has(k));
       const removed = [...was].filter((k) => !want.has(k));
-      if (removed.length)
-        await trx
-          .deleteFrom('region_readiness')
-          .where('region_code', '=', code)
-          .where('item_key', 'in', removed)
-          .execute();
-      for (const k of added)
-        await trx
-          .insertInto('region_readiness')
-          .values({ region_code: code, item_key: k, completed_on: londonDate(now) })
-          .execute();
+      await repo.changeReadiness(trx, code, { added, removed, on: londonDate(now) });
       if (added.length || removed.length) {
         await recordAudit(trx, actor, {
           action: 'region.readiness',
@@ -437,17 +414,9 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
         .replace(/^-|-$/g, '')
         .slice(0, 60) || 'item';
     await db.transaction().execute(async (trx) => {
-      if (await trx.selectFrom('readiness_items').select('key').where('key', '=', key).executeTakeFirst()) {
+      if (!(await repo.insertReadinessItem(trx, key, label))) {
         throw new ValidationError([{ field: 'label', message: 'That item is already on the checklist' }]);
       }
-      const max = await trx
-        .selectFrom('readiness_items')
-        .select((eb) => eb.fn.max<number | null>('sort_order').as('m'))
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('readiness_items')
-        .values({ key, label, sort_order: Number(max.m ?? 0) + 1 })
-        .execute();
       await recordAudit(trx, actor, {
         action: 'readiness.item.add',
         entityType: 'readiness_item',
@@ -464,11 +433,7 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
       for (const k of CONTRACT_KINDS) {
         const promised = input[`${k.key}.promised`] ?? 0;
         const delivered = input[`${k.key}.delivered`] ?? 0;
-        await trx
-          .insertInto('contract_lines')
-          .values({ region_code: code, kind: k.key, promised, delivered })
-          .onConflict((oc) => oc.columns(['region_code', 'kind']).doUpdateSet({ promised, delivered }))
-          .execute();
+        await repo.upsertContractLine(trx, { region_code: code, kind: k.key, promised, delivered });
       }
       await recordAudit(trx, actor, {
         action: 'region.contract',
@@ -487,12 +452,7 @@ export function createProgrammeService(deps: { db: DB; setRecruitmentTarget: Set
   ) {
     requireRole(actor, ['national']);
     await db.transaction().execute(async (trx) => {
-      const phase = await trx
-        .selectFrom('rollout_phases')
-        .selectAll()
-        .where('key', '=', key)
-        .forUpdate()
-        .executeTakeFirst();
+      const phase = await repo.lockPhase(trx, key);
       if (!phase) throw new NotFoundError('Phase not found');
       await repo.updatePhase(trx, key, {
         first_event_target: input.firstEventTarget,

@@ -102,7 +102,8 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
       config: { access: 'public' },
       schema: {
         tags: ['recruitment'],
-        summary: 'Search open NHS trusts by name, town or ODS code (the application employer picker)',
+        summary:
+          'Search open employers (NHS trusts, ICBs, and GP practices, pharmacies and dental practices loaded from ODS) by name, town or ODS code (the application employer picker)',
         security: [],
         querystring: z.object({ q: z.string().trim().min(2).max(100) }),
         response: {

@@ -40,23 +40,29 @@ export async function deleteExpiredDrafts(x: Executor) {
 
 // Reference data
 
+/**
+ * Organisations an applicant may name as their employer: NHS trusts, ICBs (commissioners), and
+ * the GP practices, community pharmacies and dental practices loaded from ODS extracts.
+ */
+export const EMPLOYER_KINDS = ['trust', 'icb', 'gp-practice', 'pharmacy', 'dental-practice'];
+
 export async function findOpenTrustByOds(x: Executor, ods: string) {
   return x
     .selectFrom('organisations')
-    .select(['id', 'ods_code', 'name', 'sha_code', 'town'])
-    .where('kind', '=', 'trust')
+    .select(['id', 'ods_code', 'name', 'sha_code', 'town', 'kind'])
+    .where('kind', 'in', EMPLOYER_KINDS)
     .where('ods_code', '=', ods)
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', sql<string>`current_date`)]))
     .executeTakeFirst();
 }
 
-/** Open NHS trusts whose name, town or ODS code matches; trigram-indexed on name. */
+/** Open employers (EMPLOYER_KINDS) whose name, town or ODS code matches; trigram-indexed on name. */
 export async function searchOpenTrusts(x: Executor, q: string, limit: number) {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return x
     .selectFrom('organisations')
-    .select(['ods_code', 'name', 'town', 'sha_code'])
-    .where('kind', '=', 'trust')
+    .select(['ods_code', 'name', 'town', 'sha_code', 'kind'])
+    .where('kind', 'in', EMPLOYER_KINDS)
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', sql<string>`current_date`)]))
     .where((eb) =>
       eb.or([eb('name', 'ilike', like), eb('town', 'ilike', like), eb('ods_code', '=', q.toUpperCase())]),

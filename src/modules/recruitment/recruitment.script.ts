@@ -15,7 +15,7 @@ if (input && results && window.fetch) {
     results.replaceChildren();
     if (!employers.length) {
       const p = document.createElement('p');
-      p.textContent = 'No open NHS trusts match \\u201c' + q + '\\u201d. Check the spelling, or try the town or the ODS code.';
+      p.textContent = 'No open NHS organisations match \\u201c' + q + '\\u201d. Check the spelling, or try the town or the ODS code.';
       results.append(p);
       return;
     }

@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { DB, Executor } from '../../db/database.ts';
-import { findAccountById } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDate, londonDateAfter, longDate } from '../../platform/dates.ts';
+import { londonDate, longDate } from '../../platform/dates.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, type AnonymousActor, requireRole } from '../../platform/permissions.ts';
@@ -16,6 +15,8 @@ import {
 import { createToken, hashToken } from '../../platform/security.ts';
 import { findCurrentMember } from '../members/index.ts';
 import { joiningOf, joinNetworkInTransaction } from './recruitment.joining.ts';
+import { createPlaces } from './recruitment.places.ts';
+import { createQuotaFunctions } from './recruitment.quota.ts';
 import * as repo from './recruitment.repository.ts';
 import {
   type ApplicationSubmission,
@@ -34,7 +35,6 @@ const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** offerReplyDays: how long an applicant has to accept an offer (14 days unless configured). */
 export type RecruitmentConfig = { baseUrl: string; offerReplyDays?: number };
-type Who = Actor | AnonymousActor | 'system';
 
 /** Which decisions may follow which status. */
 const ALLOWED: Record<DecisionAction, ApplicationStatus[]> = {
@@ -133,13 +133,9 @@ export type DecisionOutcome = { id: number; reference: string; status: Applicati
 
 export function createRecruitmentService(deps: { db: DB; config: RecruitmentConfig }) {
   const { db, config } = deps;
-  const replyDays = config.offerReplyDays ?? 14;
-  /** The offer's reply-by date and the sentence the offer email gives it. */
-  const replyBy = (now: Date) => {
-    const on = londonDateAfter(replyDays, now);
-    return { on, sentence: `Please reply by ${longDate(on)}: after that day the offer lapses.` };
-  };
-  const statusLink = (token: string) => `${config.baseUrl}/application/${token}`;
+  const places = createPlaces(deps);
+  const { replyBy, statusLink, notify, leaveStatus, putOnWaitlist, fillFreePlaces } = places;
+  const quota = createQuotaFunctions({ db, fillFreePlaces });
   const endorseLink = (token: string) => `${config.baseUrl}/endorse/${token}`;
 
   // ---------------------------------------------------------------- the public journey's drafts
@@ -326,12 +322,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         'This link is not valid. Use the link in the most recent email about your application.',
       );
     return presentDetail(a);
-  }
-
-  async function issueStatusLink(trx: Executor, id: number): Promise<string> {
-    const token = createToken();
-    await repo.updateApplication(trx, id, { status_token_hash: hashToken(token) });
-    return token;
   }
 
   async function withdrawByApplicant(token: string, actor: AnonymousActor) {
@@ -619,129 +609,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     return lapsed;
   }
 
-  /** Regions' quota meters and profession mixes, for their leads and the national team. */
-  async function regionSummaries(actor: Actor, regionCodes: string[]) {
-    for (const code of regionCodes) requireRole(actor, ['regional-lead'], code);
-    const [regions, pending] = await Promise.all([
-      repo.findRegionsWithCurrentIntake(db, regionCodes),
-      repo.findPendingQuotaRequests(db, regionCodes),
-    ]);
-    const counted = await repo.intakeCounts(
-      db,
-      regions.flatMap((r) => (r.intake_id === null ? [] : [r.intake_id])),
-    );
-    return regionCodes.map((code) => {
-      const region = regions.find((r) => r.code === code);
-      if (!region) throw new NotFoundError('Region not found');
-      const { byStatus: counts, professionMix: mix } = (region.intake_id !== null &&
-        counted.get(region.intake_id)) || {
-        byStatus: {} as Partial<Record<ApplicationStatus, number>>,
-        professionMix: [],
-      };
-      const taken = (counts.offered ?? 0) + (counts.accepted ?? 0);
-      const request = pending.find((p) => p.region_code === code);
-      return {
-        region: { code: region.code, name: region.name, autoOffer: region.auto_offer_waitlist },
-        intake:
-          region.intake_id !== null
-            ? { id: region.intake_id, name: region.intake_name!, status: region.intake_status! }
-            : null,
-        quota: region.recruitment_target,
-        taken,
-        free: Math.max(0, region.recruitment_target - taken),
-        percent: region.recruitment_target ? taken / region.recruitment_target : 0,
-        counts: Object.fromEntries(
-          (Object.keys(statusLabels) as ApplicationStatus[]).map((s) => [s, counts[s] ?? 0]),
-        ) as Record<ApplicationStatus, number>,
-        professionMix: mix.map((m) => ({ ...m, label: professionLabel(m.profession) })),
-        pendingQuotaRequest: request ? { id: request.id, requestedQuota: request.requested_quota } : null,
-      };
-    });
-  }
-
-  /** One region's quota meter and profession mix. */
-  async function regionSummary(actor: Actor, regionCode: string) {
-    return (await regionSummaries(actor, [regionCode]))[0]!;
-  }
-
-  async function leaveStatus(
-    trx: Executor,
-    a: { status: ApplicationStatus; intake_id: number; waitlist_rank: number | null },
-  ) {
-    if (a.status === 'waitlisted' && a.waitlist_rank !== null)
-      await repo.closeWaitlistGap(trx, a.intake_id, a.waitlist_rank);
-  }
-
-  async function putOnWaitlist(
-    trx: Executor,
-    a: { id: number; intake_id: number },
-    rank?: number,
-  ): Promise<number> {
-    const max = await repo.maxWaitlistRank(trx, a.intake_id);
-    const at = rank === undefined || rank > max ? max + 1 : rank;
-    if (at <= max) await repo.shiftWaitlistDown(trx, a.intake_id, at);
-    await repo.updateApplication(trx, a.id, {
-      status: 'waitlisted',
-      waitlist_rank: at,
-      decided_at: new Date(),
-      offered_at: null,
-      offer_expires_on: null,
-    });
-    return at;
-  }
-
-  async function notify(trx: Executor, id: number, subject: string, body: string, kind: string) {
-    const a = (await repo.findApplication(trx, id))!;
-    const token = await issueStatusLink(trx, id);
-    await enqueueEmail(trx, {
-      to: a.email,
-      kind,
-      subject: `${subject} (${a.reference})`,
-      text:
-        `Dear ${a.given_name} ${a.family_name},\n\n${body}\n\n` +
-        `See your application here (this link replaces the one in earlier emails):\n${statusLink(token)}\n\nClinical Leaders Network`,
-    });
-  }
-
-  /** Offers every free place to the top of the waitlist, when the region offers automatically; returns how many. */
-  async function fillFreePlaces(trx: Executor, regionCode: string, actor: Who, at?: Date): Promise<number> {
-    const region = (await repo.lockRegion(trx, regionCode))!;
-    if (!region.auto_offer_waitlist) return 0;
-    const intake = await repo.findCurrentIntake(trx, regionCode);
-    if (!intake) return 0;
-    for (let offered = 0; ; offered++) {
-      const taken = await repo.countPlacesTaken(trx, intake.id);
-      if (taken >= region.recruitment_target) return offered;
-      const top = await repo.topOfWaitlist(trx, intake.id);
-      if (!top) return offered;
-      await repo.closeWaitlistGap(trx, intake.id, top.waitlist_rank ?? 0);
-      const now = at ?? new Date();
-      const reply = replyBy(now);
-      await repo.updateApplication(trx, top.id, {
-        status: 'offered',
-        waitlist_rank: null,
-        offered_at: now,
-        offer_expires_on: reply.on,
-        decided_at: now,
-      });
-      const a = (await repo.findApplication(trx, top.id))!;
-      await recordAudit(trx, actor, {
-        action: 'application.offer',
-        entityType: 'application',
-        entityId: top.id,
-        summary: `A place freed in ${region.name}: offered to ${a.reference}, top of the waitlist`,
-        details: { from: 'waitlisted', automatic: true },
-      });
-      await notify(
-        trx,
-        top.id,
-        'You have been offered a place in the Clinical Leaders Network',
-        `A place has become available in ${region.name} and it is offered to you. Accept it, or tell us you no longer want it, with the link below. ${reply.sentence}`,
-        'application.offer',
-      );
-    }
-  }
-
   /**
    * Applies one decision inside the caller's transaction, behind the region's row lock. An offer
    * beyond the quota puts the applicant on the waitlist instead.
@@ -943,164 +810,6 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     });
   }
 
-  async function setAutoOffer(actor: Actor, regionCode: string, on: boolean) {
-    requireRole(actor, ['regional-lead'], regionCode);
-    await db.transaction().execute(async (trx) => {
-      const region = await repo.lockRegion(trx, regionCode);
-      if (!region) throw new NotFoundError('Region not found');
-      await repo.setAutoOffer(trx, regionCode, on);
-      await recordAudit(trx, actor, {
-        action: 'region.auto-offer',
-        entityType: 'region',
-        entityId: regionCode,
-        summary: `${on ? 'Turned on' : 'Turned off'} automatic offers from the waitlist in ${region.name}`,
-      });
-      if (on) await fillFreePlaces(trx, regionCode, actor);
-    });
-  }
-
-  // ---------------------------------------------------------------- quota requests
-
-  async function requestQuota(
-    actor: Actor,
-    regionCode: string,
-    input: { requestedQuota: number; reason: string },
-  ) {
-    requireRole(actor, ['regional-lead'], regionCode);
-    return db.transaction().execute(async (trx) => {
-      const region = await repo.lockRegion(trx, regionCode);
-      if (!region) throw new NotFoundError('Region not found');
-      if (input.requestedQuota <= region.recruitment_target) {
-        throw new ValidationError([
-          {
-            field: 'requestedQuota',
-            message: `Enter a number of places greater than the current quota of ${region.recruitment_target}`,
-          },
-        ]);
-      }
-      if (await repo.findPendingQuotaRequest(trx, regionCode)) {
-        throw new ConflictError('There is already a request for more places waiting for the national team.');
-      }
-      const row = await repo.insertQuotaRequest(trx, {
-        region_code: regionCode,
-        requested_by_user_id: actor.userId,
-        requested_by_label: `${actor.name} <${actor.email}>`,
-        current_quota: region.recruitment_target,
-        requested_quota: input.requestedQuota,
-        reason: input.reason,
-      });
-      await recordAudit(trx, actor, {
-        action: 'quota.request',
-        entityType: 'quota_request',
-        entityId: row.id,
-        summary: `Asked to raise ${region.name}'s quota from ${region.recruitment_target} to ${input.requestedQuota}`,
-        details: { reason: input.reason },
-      });
-      return row.id;
-    });
-  }
-
-  async function listQuotaRequests(actor: Actor, f: { regionCode?: string; status?: string }) {
-    if (f.regionCode) requireRole(actor, ['regional-lead'], f.regionCode);
-    else requireRole(actor, ['national']);
-    return repo.listQuotaRequests(db, { ...f, limit: 100 });
-  }
-
-  async function decideQuotaRequest(
-    actor: Actor,
-    id: number,
-    input: { outcome: 'approve' | 'refuse'; note?: string },
-  ) {
-    requireRole(actor, ['national']);
-    await db.transaction().execute(async (trx) => {
-      const r0 = await repo.lockQuotaRequest(trx, id);
-      if (!r0) throw new NotFoundError('Request not found');
-      const region = (await repo.lockRegion(trx, r0.region_code))!;
-      if (r0.status !== 'pending') throw new ConflictError('This request has already been decided.');
-      const approved = input.outcome === 'approve';
-      await repo.decideQuotaRequest(trx, id, {
-        status: approved ? 'approved' : 'refused',
-        decided_by_label: `${actor.name} <${actor.email}>`,
-        decision_note: input.note ?? null,
-      });
-      await recordAudit(trx, actor, {
-        action: approved ? 'quota.approve' : 'quota.refuse',
-        entityType: 'quota_request',
-        entityId: id,
-        summary: approved
-          ? `Approved ${region.name}'s quota rising from ${region.recruitment_target} to ${r0.requested_quota}`
-          : `Refused ${region.name}'s request to raise its quota to ${r0.requested_quota}`,
-        details: { note: input.note ?? null },
-      });
-      if (approved)
-        await changePlacesInTransaction(trx, actor, r0.region_code, {
-          target: r0.requested_quota,
-          reason: `quota request ${id}`,
-        });
-      if (r0.requested_by_user_id) {
-        const requester = await findAccountById(trx, r0.requested_by_user_id);
-        if (requester) {
-          await enqueueEmail(trx, {
-            to: requester.email,
-            kind: 'quota.decision',
-            subject: `Your request for more places in ${region.name} was ${approved ? 'approved' : 'refused'}`,
-            text: `Dear ${requester.name},\n\nThe national team has ${approved ? 'approved' : 'refused'} your request to raise ${region.name}'s quota to ${r0.requested_quota}.${input.note ? `\n\nNote: ${input.note}` : ''}\n\nClinical Leaders Network`,
-          });
-        }
-      }
-    });
-  }
-
-  /**
-   * The one writer of a region's places (its recruitment target): the programme page and API, and
-   * approving a request for more places, all come here. A target below the places already taken
-   * (accepted plus offers awaiting a reply, in the current intake) is refused; a higher one offers
-   * the freed places to the top of the waitlist by the rule decisions follow (fillFreePlaces).
-   * National team only; audited.
-   */
-  async function setPlaces(actor: Actor, regionCode: string, input: { target: number; reason?: string }) {
-    requireRole(actor, ['national']);
-    return db.transaction().execute((trx) => changePlacesInTransaction(trx, actor, regionCode, input));
-  }
-
-  async function changePlacesInTransaction(
-    trx: Executor,
-    actor: Actor,
-    regionCode: string,
-    input: { target: number; reason?: string },
-  ) {
-    requireRole(actor, ['national']);
-    const region = await repo.lockRegion(trx, regionCode);
-    if (!region) throw new NotFoundError('Region not found');
-    if (!Number.isInteger(input.target) || input.target < 0 || input.target > 10_000)
-      throw new ValidationError([
-        { field: 'target', message: 'Enter the recruitment target as a whole number from 0 to 10,000' },
-      ]);
-    const intake = await repo.findCurrentIntake(trx, regionCode);
-    const counts = intake ? await repo.countPlacesTakenByStatus(trx, intake.id) : { accepted: 0, offered: 0 };
-    const taken = counts.accepted + counts.offered;
-    if (input.target < taken)
-      throw new ValidationError([
-        {
-          field: 'target',
-          message:
-            `The target cannot be lower than the ${taken} places already taken in ${region.name} ` +
-            `(${counts.accepted} accepted and ${counts.offered} offers awaiting a reply). Enter ${taken} or more`,
-        },
-      ]);
-    if (input.target === region.recruitment_target) return { changed: false, offered: 0 };
-    await repo.setRegionTarget(trx, regionCode, input.target);
-    await recordAudit(trx, actor, {
-      action: 'region.target',
-      entityType: 'region',
-      entityId: regionCode,
-      summary: `Recruitment target of ${region.name} changed from ${region.recruitment_target} to ${input.target}${input.reason ? `: ${input.reason}` : ''}`,
-      details: { from: region.recruitment_target, to: input.target, reason: input.reason ?? null },
-    });
-    const offered = await fillFreePlaces(trx, regionCode, actor);
-    return { changed: true, offered };
-  }
-
   return {
     expireOffers,
     loadDraft,
@@ -1121,16 +830,10 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
     sendSponsorReminders,
     getApplication,
     listApplications,
-    regionSummary,
-    regionSummaries,
+    ...quota,
     decide,
     decideInTransaction,
     decideMany,
-    setAutoOffer,
-    requestQuota,
-    listQuotaRequests,
-    decideQuotaRequest,
-    setPlaces,
     housekeeping: () => repo.deleteExpiredDrafts(db),
   };
 }
