@@ -426,6 +426,11 @@ export async function insertRelationship(
   return r.id;
 }
 
+/** Locks a relationship row for the rest of the transaction. */
+export async function lockRelationship(db: Executor, id: number) {
+  await db.selectFrom('mentoring_relationships').select('id').where('id', '=', id).forUpdate().execute();
+}
+
 export const findRelationship = (db: Executor, id: number) =>
   db
     .selectFrom('mentoring_relationships as r')

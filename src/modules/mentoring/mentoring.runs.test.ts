@@ -243,3 +243,39 @@ describe('the write re-checks what the solve read', () => {
     expect(pairs).toEqual([{ mentor_user_id: mentors[0]!.userId }]);
   });
 });
+
+describe('writes on one pair or request at the same moment', () => {
+  it('a decline and a logged meeting at once: exactly one passes', async () => {
+    const { mentors, mentees } = await scope('Q38', [1], 1);
+    const id = await mentoring.createRun(national, 'Q38');
+    await mentoring.approveRun(national, id);
+    const pair = (await mentoring.listMyPairs(mentees[0]!))[0]!;
+    const today = new Date().toISOString().slice(0, 10);
+    const results = await Promise.allSettled([
+      mentoring.declinePair(mentors[0]!, pair.id),
+      mentoring.logMeeting(mentees[0]!, pair.id, { metOn: today, format: 'online', notes: null }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(
+      (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as Error,
+    ).toBeInstanceOf(ConflictError);
+    const state = await mentoring.getPair(mentees[0]!, pair.id);
+    // Declined with no meeting, or active with one meeting: never declined after meeting.
+    if (state.status === 'declined') expect(state.meetings).toHaveLength(0);
+    else expect(state.meetings).toHaveLength(1);
+  });
+
+  it('a request submitted twice at once makes one request and a clear 409, not a 500', async () => {
+    const member = await person('Q39');
+    const results = await Promise.allSettled([ask(member), ask(member)]);
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    for (const r of results.filter((x) => x.status === 'rejected') as PromiseRejectedResult[])
+      expect(r.reason).toBeInstanceOf(ConflictError);
+    const open = await ctx.db
+      .selectFrom('mentoring_requests')
+      .select('id')
+      .where('user_id', '=', member.userId)
+      .execute();
+    expect(open).toHaveLength(1);
+  });
+});

@@ -117,7 +117,16 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
         throw new ConflictError(
           'You already have a mentor. End or decline that mentoring before asking again.',
         );
-      const id = open ? open.id : await repo.insertRequest(trx, actor.userId, input);
+      const id = open
+        ? open.id
+        : await repo.insertRequest(trx, actor.userId, input).catch((err: unknown) => {
+            // Two submissions at once: the other one made the open request (unique per member).
+            if ((err as { code?: string }).code === '23505')
+              throw new ConflictError(
+                'Your request for a mentor was just saved: open it to check or change it',
+              );
+            throw err;
+          });
       if (open) await repo.updateRequest(trx, open.id, input);
       await recordAudit(trx, actor, {
         action: open ? 'mentoring.request.update' : 'mentoring.request.create',
@@ -765,6 +774,10 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   /** Only the two people in a pair see its page: not administrators, not other members. */
   async function loadOwnPair(executor: Executor, actor: Actor, id: number, message?: string) {
+    // Inside a write's transaction the pair is locked first, so that the rule each write checks
+    // (still active, no meeting yet, no feedback yet) holds until it commits: a decline and a
+    // logged meeting at the same moment cannot both pass.
+    if (executor !== db) await repo.lockRelationship(executor, id);
     const r = await repo.findRelationship(executor, id);
     if (!r) throw new NotFoundError('Mentoring pair not found');
     if (actor.userId !== r.mentee_user_id && actor.userId !== r.mentor_user_id)
