@@ -261,3 +261,41 @@ describe('what the solve read is checked again when writing', () => {
     await expect(sets.formSets(lead1, REGION, { ...INPUT, intakeId })).rejects.toThrow(/already published/);
   });
 });
+
+describe('reviewing an action twice at once', () => {
+  it('carries it over once', async () => {
+    const id = await sets.formSets(lead1, REGION, { ...INPUT, intakeId });
+    await sets.publishFormation(lead1, id);
+    const set = (await sets.describeFormation(lead1, id)).sets[0]!;
+    const session = (date: string) =>
+      sets.scheduleSession(lead1, set.id, {
+        date,
+        startTime: '10:00',
+        durationMinutes: 120,
+        location: 'Room 1',
+        onlineUrl: '',
+      } as Parameters<typeof sets.scheduleSession>[2]);
+    const first = await session('2026-01-05');
+    const second = await session('2026-02-05');
+    const actionId = await sets.addAction(lead1, first, {
+      ownerUserId: set.members[0]!.userId,
+      description: 'Shadow the bed manager',
+      dueOn: '2026-02-01',
+    });
+    const review = () =>
+      sets.reviewAction(lead1, actionId, { sessionId: second, status: 'carried-over' } as Parameters<
+        typeof sets.reviewAction
+      >[2]);
+    await Promise.allSettled([review(), review()]);
+    const actions = await ctx.db
+      .selectFrom('ls_actions')
+      .select(['status', 'session_id'])
+      .where('set_id', '=', set.id)
+      .orderBy('id')
+      .execute();
+    expect(actions).toEqual([
+      { status: 'carried-over', session_id: first },
+      { status: 'open', session_id: second },
+    ]);
+  });
+});

@@ -712,6 +712,11 @@ export async function findAction(db: Executor, id: number) {
   return db.selectFrom('ls_actions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The action, locked for the rest of the transaction (a review reads its status, then writes it). */
+export async function lockAction(db: Executor, id: number) {
+  return db.selectFrom('ls_actions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
 export async function insertAction(
   db: Executor,
   a: {

@@ -1055,7 +1055,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   async function reviewAction(actor: Actor, actionId: number, input: ReviewInput) {
     return db.transaction().execute(async (trx) => {
-      const action = await repo.findAction(trx, actionId);
+      // Locked: two reviews at once would both see it open and both carry it over.
+      const action = await repo.lockAction(trx, actionId);
       if (!action) throw new NotFoundError('There is no such action');
       const { session, set } = await loadSession(actor, input.sessionId, trx);
       requireManage(actor, set);
