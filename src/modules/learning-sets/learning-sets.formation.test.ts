@@ -169,6 +169,13 @@ describe('two formations started at once for one cohort', () => {
     expect(codes).toEqual([303, 409]);
     const refused = responses.find((r) => r.statusCode === 409)!;
     expect(visibleText(refused.body)).toMatch(/were formed by (Ada|Ben) Lead at \d\d:\d\d/);
+    // The form page links the draft to open.
+    const id = (await ctx.db.selectFrom('ls_formations').select('id').executeTakeFirstOrThrow()).id;
+    const formPage = await agents[0]!.get(`/learning-sets/regions/${REGION}/form`);
+    expect(formPage.body).toContain(`href="/learning-sets/formations/${id}"`);
+    expect(visibleText(formPage.body)).toMatch(
+      /A cohort has one draft at a time.*Draft sets for .*, formed by (Ada|Ben) Lead/,
+    );
     expect(await counts()).toEqual({ formations: 1, sets: 2, members: 14, audits: 1 });
   });
 });
