@@ -134,6 +134,10 @@ export async function learningSetsPages(
     errors?: unknown,
   ) => {
     const { region, intakes } = await sets.cohortOptions(reply.request.actor!, code);
+    // A cohort has one draft at a time: show the drafts to open before forming another.
+    const drafts = (await sets.listFormations(reply.request.actor!, code)).filter(
+      (f) => f.status === 'draft',
+    );
     const v: Record<string, unknown> = {
       minSize: 6,
       maxSize: 8,
@@ -147,6 +151,7 @@ export async function learningSetsPages(
     };
     return reply.page(`${V}/form.njk`, {
       pageTitle: `Form action learning sets in ${region.name}`,
+      drafts,
       backHref: `/learning-sets/regions/${region.code}`,
       region,
       values: v,

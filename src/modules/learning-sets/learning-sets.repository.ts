@@ -246,6 +246,46 @@ export async function lockFormation(db: Executor, id: number) {
   await sql`select id from ls_formations where id = ${id} for update`.execute(db);
 }
 
+/**
+ * Locks a cohort (its intake row) for the rest of the transaction: forming and publishing sets for
+ * one cohort take this lock first, so two of them never interleave. `for no key update` leaves
+ * inserts that merely reference the intake (a new member's profile) unblocked.
+ */
+export async function lockIntake(db: Executor, intakeId: number) {
+  return db
+    .selectFrom('intakes')
+    .select(['id', 'name', 'region_code'])
+    .where('id', '=', intakeId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * Locks a region's facilitator rows (in user id order, so two lockers never deadlock): their
+ * capacity is checked against published sets when sets are formed and when they are published.
+ */
+export async function lockFacilitators(db: Executor, regionCode: string) {
+  await db
+    .selectFrom('ls_facilitators')
+    .select('user_id')
+    .where('region_code', '=', regionCode)
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
+}
+
+/** The cohort's draft formation (the newest, if old data holds several), with who formed it. */
+export async function findDraftFormationForIntake(db: Executor, intakeId: number) {
+  return db
+    .selectFrom('ls_formations as f')
+    .innerJoin('users as u', 'u.id', 'f.created_by')
+    .select(['f.id', 'f.created_at', 'u.name as created_by_name'])
+    .where('f.intake_id', '=', intakeId)
+    .where('f.status', '=', 'draft')
+    .orderBy('f.id', 'desc')
+    .executeTakeFirst();
+}
+
 export async function listFormations(db: Executor, regionCode: string) {
   return db
     .selectFrom('ls_formations as f')
@@ -670,6 +710,11 @@ export async function listActionsOfSet(db: Executor, setId: number) {
 
 export async function findAction(db: Executor, id: number) {
   return db.selectFrom('ls_actions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The action, locked for the rest of the transaction (a review reads its status, then writes it). */
+export async function lockAction(db: Executor, id: number) {
+  return db.selectFrom('ls_actions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 export async function insertAction(

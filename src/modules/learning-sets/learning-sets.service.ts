@@ -1,7 +1,7 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
-import { londonDate } from '../../platform/dates.ts';
+import { formatLongDate, londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, requireRole } from '../../platform/permissions.ts';
@@ -164,6 +164,29 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Who joined and who left a cohort between two readings, or null when the members are the same. */
+function describeCohortChange(before: CohortMember[], after: CohortMember[]): string | null {
+  const was = new Set(before.map((m) => m.userId));
+  const is = new Set(after.map((m) => m.userId));
+  const joined = after.filter((m) => !was.has(m.userId)).map((m) => m.name);
+  const left = before.filter((m) => !is.has(m.userId)).map((m) => m.name);
+  if (joined.length === 0 && left.length === 0) return null;
+  const list = (names: string[]) =>
+    names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  return [joined.length ? `${list(joined)} joined` : '', left.length ? `${list(left)} left` : '']
+    .filter(Boolean)
+    .join('; ');
+}
+
+const londonClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+/** "14:05" in the UK. */
+const londonTimeOfDay = (at: Date) => londonClock.format(at);
+
 export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   const { db } = opts;
   const regionsList = cachedFor(REFERENCE_TTL_MS, () => repo.listRegions(db));
@@ -310,17 +333,42 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   }
 
   /**
+   * A cohort has at most one formation in progress: refused (409) when its sets are published or
+   * a draft exists, naming who formed the draft and when, so the lead opens it rather than
+   * forming a second one beside it.
+   */
+  async function requireCohortOpen(executor: Executor, intake: { id: number; name: string }) {
+    if (await repo.findPublishedFormationForIntake(executor, intake.id))
+      throw new ConflictError(`Sets for ${intake.name} are already published`);
+    const draft = await repo.findDraftFormationForIntake(executor, intake.id);
+    if (draft)
+      throw new ConflictError(
+        `Sets for ${intake.name} were formed by ${draft.created_by_name} at ${londonTimeOfDay(draft.created_at)} on ${formatLongDate(draft.created_at)}: open the draft (/learning-sets/formations/${draft.id}) to check and publish it, or discard it to form the sets again`,
+      );
+  }
+
+  /**
    * Runs the engine on a region's cohort and saves the result as a draft formation. Every rule
    * that cannot be met (sizes, pairs, facilitators) is explained as a ValidationError on the
    * field at fault; nothing is saved unless the whole formation is.
+   *
+   * The cohort is read and the engine run (seconds of CPU) outside any transaction; the write is
+   * one short transaction that locks the cohort and re-checks everything the solve read: no
+   * published or draft formation, the same members, the facilitators still within capacity. A
+   * second lead forming at the same moment gets a 409 naming the draft the first one made.
+   * `seams.afterSolve` runs between the solve and the write (tests change the data there).
    */
-  async function formSets(actor: Actor, regionCode: string, input: FormationInput) {
+  async function formSets(
+    actor: Actor,
+    regionCode: string,
+    input: FormationInput,
+    seams: { afterSolve?: () => Promise<void> } = {},
+  ) {
     requireLead(actor, regionCode);
     const intake = await repo.findIntake(db, input.intakeId);
     if (!intake || intake.region_code !== regionCode)
       return fail('intakeId', 'Choose a cohort of this region');
-    if (await repo.findPublishedFormationForIntake(db, intake.id))
-      throw new ConflictError(`Sets for ${intake.name} are already published`);
+    await requireCohortOpen(db, intake);
     const cohort = await listCohortMembers(db, regionCode, intake.id);
     const n = cohort.length;
     const { minSize, maxSize } = input;
@@ -426,7 +474,27 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       assigned.push(f.userId);
     }
 
+    await seams.afterSolve?.();
     return db.transaction().execute(async (trx) => {
+      await repo.lockIntake(trx, intake.id);
+      await repo.lockFacilitators(trx, regionCode);
+      await requireCohortOpen(trx, intake);
+      const now = await listCohortMembers(trx, regionCode, intake.id);
+      const changed = describeCohortChange(cohort, now);
+      if (changed)
+        throw new ConflictError(
+          `The members of ${intake.name} changed while the sets were being formed (${changed}): form the sets again`,
+        );
+      const capacityNow = new Map((await facilitatorCapacity(trx, regionCode)).map((f) => [f.userId, f]));
+      for (const f of facilitators) {
+        const wanted = assigned.filter((id) => id === f.userId).length;
+        if (wanted === 0) continue;
+        const current = capacityNow.get(f.userId);
+        if (!current || current.spare < wanted)
+          throw new ConflictError(
+            `${f.name} can no longer take ${wanted} more set${wanted === 1 ? '' : 's'} (their capacity or account changed while the sets were being formed): form the sets again`,
+          );
+      }
       const formationId = await repo.insertFormation(trx, {
         regionCode,
         intakeId: intake.id,
@@ -718,8 +786,17 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     });
   }
 
+  /**
+   * Publishes a draft. The cohort and the region's facilitators are locked first (as formSets
+   * locks them), so two drafts of one cohort are never both published and a facilitator's
+   * capacity, counted over published sets, is checked against what is published at this moment.
+   */
   async function publishFormation(actor: Actor, formationId: number) {
     return db.transaction().execute(async (trx) => {
+      const found = await repo.findFormation(trx, formationId);
+      if (!found) throw new NotFoundError('There is no such set formation');
+      await repo.lockIntake(trx, found.intake_id);
+      await repo.lockFacilitators(trx, found.region_code);
       await repo.lockFormation(trx, formationId);
       const formation = await loadFormation(actor, formationId, trx);
       if (formation.status !== 'draft') throw new ConflictError('These sets are already published');
@@ -729,6 +806,21 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       const missing = sets.filter((s) => !s.facilitator_user_id);
       if (missing.length)
         throw new ConflictError(`Give ${missing.map((s) => s.name).join(', ')} a facilitator first`);
+      const capacity = new Map(
+        (await facilitatorCapacity(trx, formation.region_code)).map((f) => [f.userId, f]),
+      );
+      for (const s of sets) {
+        const wanted = sets.filter((x) => x.facilitator_user_id === s.facilitator_user_id).length;
+        const f = capacity.get(s.facilitator_user_id!);
+        if (!f)
+          throw new ConflictError(
+            `${s.facilitator_name ?? 'The facilitator'} of ${s.name} is no longer an active facilitator in ${formation.region_code}: choose another facilitator`,
+          );
+        if (wanted > f.spare)
+          throw new ConflictError(
+            `${f.name} would facilitate ${wanted} of these sets but can take only ${f.spare} more (capacity ${f.maxSets}): choose another facilitator for a set or raise their capacity`,
+          );
+      }
       await repo.publishFormation(trx, formationId, actor.userId);
       for (const s of sets) {
         const members = await repo.listSetMembersWithNames(trx, s.id);
@@ -963,7 +1055,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
 
   async function reviewAction(actor: Actor, actionId: number, input: ReviewInput) {
     return db.transaction().execute(async (trx) => {
-      const action = await repo.findAction(trx, actionId);
+      // Locked: two reviews at once would both see it open and both carry it over.
+      const action = await repo.lockAction(trx, actionId);
       if (!action) throw new NotFoundError('There is no such action');
       const { session, set } = await loadSession(actor, input.sessionId, trx);
       requireManage(actor, set);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ValidationError } from '../../platform/errors.ts';
+import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { pageNumber, paginationFor, parseForm, pathId } from '../../platform/forms.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
@@ -362,6 +362,11 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       reply.flash('Matching run computed: review the proposed pairs');
       return reply.redirect(`/mentoring/runs/${id}`, 303);
     } catch (err) {
+      // A draft run for the scope already exists (perhaps started a moment ago by someone else).
+      if (err instanceof ConflictError) {
+        reply.status(409);
+        return adminPage(request, reply, { errors: [{ field: 'regionCode', message: err.message }] });
+      }
       if (!(err instanceof ValidationError)) throw err;
       reply.status(400);
       return adminPage(request, reply, { errors: err.errors });

@@ -58,6 +58,43 @@ export async function countActiveMentees(db: Executor, mentorUserId: number): Pr
   return Number(r.n);
 }
 
+/** Locks these requests for the rest of the transaction (in id order) and returns their state. */
+export const lockRequests = (db: Executor, ids: number[]) =>
+  ids.length === 0
+    ? Promise.resolve([] as { id: number; user_id: number; status: string }[])
+    : db
+        .selectFrom('mentoring_requests')
+        .select(['id', 'user_id', 'status'])
+        .where('id', 'in', ids)
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+
+/** Locks these mentors' offers (in user id order) and returns their capacity. */
+export const lockOffers = (db: Executor, userIds: number[]) =>
+  userIds.length === 0
+    ? Promise.resolve([] as { user_id: number; capacity: number }[])
+    : db
+        .selectFrom('mentoring_offers')
+        .select(['user_id', 'capacity'])
+        .where('user_id', 'in', userIds)
+        .orderBy('user_id')
+        .forUpdate()
+        .execute();
+
+/** Active mentees per mentor, for these mentors. */
+export async function countActiveMenteesOf(db: Executor, mentorUserIds: number[]) {
+  if (mentorUserIds.length === 0) return new Map<number, number>();
+  const rows = await db
+    .selectFrom('mentoring_relationships')
+    .where('mentor_user_id', 'in', mentorUserIds)
+    .where('status', '=', 'active')
+    .groupBy('mentor_user_id')
+    .select(['mentor_user_id', (e) => e.fn.countAll<number>().as('n')])
+    .execute();
+  return new Map(rows.map((r) => [r.mentor_user_id, Number(r.n)]));
+}
+
 // Requests -------------------------------------------------------------------------------------
 
 export const findOpenRequest = (db: Executor, userId: number) =>
@@ -195,6 +232,29 @@ export async function insertRun(db: Executor, regionCode: string | null, created
     .executeTakeFirstOrThrow();
   return r.id;
 }
+
+/** The scope's draft run (region, or the whole network when null), with who started it. */
+export const findDraftRun = (db: Executor, regionCode: string | null) =>
+  db
+    .selectFrom('mentoring_runs as r')
+    .leftJoin('users as u', 'u.id', 'r.created_by')
+    .select(['r.id', 'r.created_at', 'u.name as created_by_name'])
+    .where('r.status', '=', 'draft')
+    .where((eb) =>
+      regionCode === null ? eb('r.region_code', 'is', null) : eb('r.region_code', '=', regionCode),
+    )
+    .orderBy('r.id', 'desc')
+    .executeTakeFirst();
+
+/**
+ * Serialises the creation of runs for one scope until the transaction ends (a transaction-level
+ * advisory lock: the scope has no row of its own to lock, the whole network least of all).
+ */
+export async function lockRunScope(db: Executor, regionCode: string | null) {
+  await sql`select pg_advisory_xact_lock(${RUN_SCOPE_LOCK}, hashtext(${regionCode ?? '*'}))`.execute(db);
+}
+/** The first key of mentoring's advisory locks (the second is the scope). */
+const RUN_SCOPE_LOCK = 6401;
 
 export const findRun = (db: Executor, id: number) =>
   db.selectFrom('mentoring_runs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -364,6 +424,11 @@ export async function insertRelationship(
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+/** Locks a relationship row for the rest of the transaction. */
+export async function lockRelationship(db: Executor, id: number) {
+  await db.selectFrom('mentoring_relationships').select('id').where('id', '=', id).forUpdate().execute();
 }
 
 export const findRelationship = (db: Executor, id: number) =>

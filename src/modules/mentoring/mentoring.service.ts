@@ -1,5 +1,6 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit, recordAudits } from '../../platform/audit.ts';
+import { formatLongDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { enqueueEmail, enqueueEmails } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
@@ -9,7 +10,9 @@ import { MatchingInputError, solveMatching } from './engine/index.ts';
 import * as repo from './mentoring.repository.ts';
 import type { OfferInput, RequestInput } from './mentoring.schemas.ts';
 import { scorePair } from './mentoring.scoring.ts';
-import type { ScoreBreakdown, UnmatchedEntry } from './mentoring.table.ts';
+import type { AdjustmentKind, ScoreBreakdown, UnmatchedEntry } from './mentoring.table.ts';
+
+type Adjustment = { request_id: number; mentor_user_id: number; kind: AdjustmentKind };
 
 /** Weeks without a logged meeting after which a pair is reminded and shown as needing a check-in. */
 export const DEFAULT_REMINDER_WEEKS = 6;
@@ -31,6 +34,15 @@ const goalLines = (goals: string) =>
     .filter(Boolean)
     .slice(0, 8)
     .map((l) => l.slice(0, 300));
+
+const clock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+/** "14:05" in the UK. */
+const formatTimeOfDay = (at: Date) => clock.format(at);
 
 export type Health = 'on-track' | 'needs-check-in' | 'review-due';
 
@@ -105,7 +117,16 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
         throw new ConflictError(
           'You already have a mentor. End or decline that mentoring before asking again.',
         );
-      const id = open ? open.id : await repo.insertRequest(trx, actor.userId, input);
+      const id = open
+        ? open.id
+        : await repo.insertRequest(trx, actor.userId, input).catch((err: unknown) => {
+            // Two submissions at once: the other one made the open request (unique per member).
+            if ((err as { code?: string }).code === '23505')
+              throw new ConflictError(
+                'Your request for a mentor was just saved: open it to check or change it',
+              );
+            throw err;
+          });
       if (open) await repo.updateRequest(trx, open.id, input);
       await recordAudit(trx, actor, {
         action: open ? 'mentoring.request.update' : 'mentoring.request.create',
@@ -197,11 +218,10 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
    * Everything the engine needs for a run's scope: waiting requests of mentees in scope, mentors in
    * scope with free places, the allowed pairs with scores and the reasons for exclusions.
    */
-  async function buildProblem(executor: Executor, runId: number, regionCode: string | null) {
-    const [requests, offers, adjustments] = await Promise.all([
+  async function buildProblem(executor: Executor, adjustments: Adjustment[], regionCode: string | null) {
+    const [requests, offers] = await Promise.all([
       repo.selectWaitingRequests(executor),
       repo.selectOpenOffers(executor),
-      repo.selectAdjustments(executor, runId),
     ]);
     const facts = await findMentoringFacts(executor, [
       ...requests.map((r) => r.user_id),
@@ -281,10 +301,15 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     return { mentees, mentors, facts, scores, breakdowns, allowedCount, adjustments, exclusion };
   }
 
-  async function computeRun(executor: Executor, runId: number, regionCode: string | null) {
-    const p = await buildProblem(executor, runId, regionCode);
+  /**
+   * Scores and solves a run's scope with no transaction open (seconds at national scale): reads
+   * through `db`, returns what writeRun saves. The pins and exclusions it used come back with it,
+   * so the write can tell whether they changed meanwhile.
+   */
+  async function planRun(regionCode: string | null, adjustments: Adjustment[]) {
+    const p = await buildProblem(db, adjustments, regionCode);
     const allowed = new Set(p.scores.map(([r, m]) => `${r}:${m}`));
-    const pins = p.adjustments
+    const pins = adjustments
       .filter((a) => a.kind === 'pin' && allowed.has(`${a.request_id}:${a.mentor_user_id}`))
       .map((a) => [a.request_id, a.mentor_user_id] as const);
     let result;
@@ -310,27 +335,178 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
             ? 'Every mentor with a free place is ruled out (same organisation, line management, a current or past relationship, or a declared conflict)'
             : 'Every mentor who could take this mentee is needed to match others; more mentor places are needed',
     }));
-    await repo.saveRunResult(executor, runId, {
+    const menteeOf = new Map(p.mentees.map((r) => [r.id, r.user_id]));
+    return {
+      regionCode,
+      adjustments,
       mentees: p.mentees.length,
-      matched: result.matched,
       objective: result.objective,
       unmatched,
       pairs: result.assignments.map((a) => ({
         requestId: Number(a.mentee),
+        menteeUserId: menteeOf.get(Number(a.mentee))!,
         mentorUserId: Number(a.mentor),
         score: a.score,
         pinned: a.pinned,
         breakdown: p.breakdowns.get(`${a.mentee}:${a.mentor}`) ?? [],
       })),
-    });
-    return { matched: result.matched, mentees: p.mentees.length, objective: result.objective };
+    };
+  }
+  type RunPlan = Awaited<ReturnType<typeof planRun>>;
+
+  /**
+   * Checks proposed pairs against the database as it is now, inside the caller's transaction:
+   * locks the requests and the mentors' offers (in id order, so two checkers never deadlock), then
+   * keeps a pair only while the request is still waiting, the offer open with a free place (counting
+   * the pairs kept before it), both people still in scope, and no relationship, declared conflict
+   * or shared employer between them. The rest come back with the reason.
+   */
+  async function recheckPairs<
+    P extends { requestId: number; menteeUserId: number; mentorUserId: number; pinned: boolean },
+  >(trx: Executor, regionCode: string | null, pairs: P[]) {
+    if (pairs.length === 0)
+      return { kept: [] as P[], dropped: [] as { pair: P; reason: string; waiting: boolean }[] };
+    const menteeIds = pairs.map((p) => p.menteeUserId);
+    const mentorIds = [...new Set(pairs.map((p) => p.mentorUserId))];
+    const requests = new Map(
+      (
+        await repo.lockRequests(
+          trx,
+          pairs.map((p) => p.requestId),
+        )
+      ).map((r) => [r.id, r]),
+    );
+    const offers = new Map((await repo.lockOffers(trx, mentorIds)).map((o) => [o.user_id, o]));
+    const active = await repo.countActiveMenteesOf(trx, mentorIds);
+    const [facts, conflicts, past] = await Promise.all([
+      findMentoringFacts(trx, [...menteeIds, ...mentorIds]),
+      repo.selectConflictsAmong(trx, [...menteeIds, ...mentorIds]),
+      repo.selectRelationshipPairsAmong(trx, menteeIds),
+    ]);
+    const key = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+    const conflictKinds = new Map(conflicts.map((c) => [key(c.user_id, c.other_user_id), c.kind]));
+    const pastPairs = new Set(past.map((r) => `${r.mentee_user_id}:${r.mentor_user_id}`));
+    const used = new Map<number, number>();
+    const kept: P[] = [];
+    const dropped: { pair: P; reason: string; waiting: boolean }[] = [];
+    // Pinned pairs first: an administrator chose them, so they keep a place before the others.
+    for (const p of [...pairs].sort((x, y) => Number(y.pinned) - Number(x.pinned))) {
+      const request = requests.get(p.requestId);
+      const waiting = request?.status === 'waiting' && request.user_id === p.menteeUserId;
+      const offer = offers.get(p.mentorUserId);
+      const a = facts.get(p.menteeUserId);
+      const b = facts.get(p.mentorUserId);
+      const taken = (active.get(p.mentorUserId) ?? 0) + (used.get(p.mentorUserId) ?? 0);
+      const kind = conflictKinds.get(key(p.menteeUserId, p.mentorUserId));
+      const reason = !waiting
+        ? 'the request is no longer waiting for a mentor'
+        : !offer || offer.capacity === 0
+          ? 'the mentor has withdrawn or paused their offer'
+          : taken >= offer.capacity
+            ? 'the mentor has no free place left'
+            : !a ||
+                !b ||
+                (regionCode !== null && (a.regionCode !== regionCode || b.regionCode !== regionCode))
+              ? 'one of them is no longer a member in this scope'
+              : a.organisationId !== null && a.organisationId === b.organisationId
+                ? 'they now work for the same organisation'
+                : kind === 'line-management'
+                  ? 'a line management relationship has been declared between them'
+                  : kind
+                    ? 'a conflict of interest has been declared between them'
+                    : pastPairs.has(`${p.menteeUserId}:${p.mentorUserId}`)
+                      ? 'they now have a mentoring relationship'
+                      : null;
+      if (reason) dropped.push({ pair: p, reason, waiting });
+      else {
+        kept.push(p);
+        used.set(p.mentorUserId, (used.get(p.mentorUserId) ?? 0) + 1);
+      }
+    }
+    return { kept, dropped };
   }
 
-  async function createRun(actor: Actor, regionCode: string | null) {
+  const adjustmentsKey = (list: Adjustment[]) =>
+    list
+      .map((a) => `${a.request_id}:${a.mentor_user_id}:${a.kind}`)
+      .sort()
+      .join(',');
+
+  /**
+   * Saves a plan as the run's result, inside a short transaction holding the run's lock. Refused
+   * (409) when the run's pins or exclusions changed since the plan read them: the plan answered a
+   * question nobody is asking any more. Pairs that no longer hold (a request withdrawn, a place
+   * taken, a conflict declared while the engine ran) are dropped and their mentees listed as
+   * unmatched with the reason; "Run again" matches them afresh, and approval checks once more.
+   */
+  async function writeRun(trx: Executor, runId: number, plan: RunPlan) {
+    const current = await repo.selectAdjustments(trx, runId);
+    if (adjustmentsKey(current) !== adjustmentsKey(plan.adjustments))
+      throw new ConflictError(
+        'The pins or exclusions of this run were changed while it was being computed: open the run and run it again',
+      );
+    const { kept, dropped } = await recheckPairs(trx, plan.regionCode, plan.pairs);
+    const gone = dropped.filter((d) => !d.waiting).length;
+    const unmatched: UnmatchedEntry[] = [
+      ...plan.unmatched,
+      ...dropped
+        .filter((d) => d.waiting)
+        .map((d) => ({
+          requestId: d.pair.requestId,
+          reason: `Proposed with a mentor, but ${d.reason} since the run was computed; run it again to match this mentee`,
+        })),
+    ];
+    const objective = dropped.length ? kept.reduce((sum, p) => sum + p.score, 0) : plan.objective;
+    await repo.saveRunResult(trx, runId, {
+      mentees: plan.mentees - gone,
+      matched: kept.length,
+      objective,
+      unmatched,
+      pairs: kept,
+    });
+    return {
+      matched: kept.length,
+      mentees: plan.mentees - gone,
+      objective,
+      dropped: dropped.map((d) => ({
+        requestId: d.pair.requestId,
+        mentorUserId: d.pair.mentorUserId,
+        reason: d.reason,
+      })),
+    };
+  }
+
+  const scopeName = (regionCode: string | null) =>
+    regionCode ? `region ${regionCode}` : 'the whole network';
+
+  /** One draft run per scope: a second one is refused, naming the draft to open instead. */
+  async function requireNoDraftRun(executor: Executor, regionCode: string | null) {
+    const draft = await repo.findDraftRun(executor, regionCode);
+    if (draft)
+      throw new ConflictError(
+        `A matching run for ${scopeName(regionCode)} was started by ${draft.created_by_name ?? 'someone'} at ${formatTimeOfDay(draft.created_at)} on ${formatLongDate(draft.created_at)} and is still a draft: open it (/mentoring/runs/${draft.id}) to adjust, approve or discard it`,
+      );
+  }
+
+  /**
+   * Scores and solves outside any transaction, then writes the run in one short transaction that
+   * takes the scope's lock, refuses a second draft for the scope and re-checks every proposed pair.
+   * `seams.afterSolve` runs between the solve and the write (tests change the data there).
+   */
+  async function createRun(
+    actor: Actor,
+    regionCode: string | null,
+    seams: { afterSolve?: () => Promise<void> } = {},
+  ) {
     requireRunScope(actor, regionCode);
+    await requireNoDraftRun(db, regionCode);
+    const plan = await planRun(regionCode, []);
+    await seams.afterSolve?.();
     return db.transaction().execute(async (trx) => {
+      await repo.lockRunScope(trx, regionCode);
+      await requireNoDraftRun(trx, regionCode);
       const id = await repo.insertRun(trx, regionCode, actor.userId);
-      const r = await computeRun(trx, id, regionCode);
+      const r = await writeRun(trx, id, plan);
       await recordAudit(trx, actor, {
         action: 'mentoring.run.create',
         entityType: 'mentoring_run',
@@ -342,12 +518,16 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     });
   }
 
-  async function rerun(actor: Actor, id: number) {
+  async function rerun(actor: Actor, id: number, seams: { afterSolve?: () => Promise<void> } = {}) {
+    const run = await loadRunForAdmin(db, actor, id);
+    if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be run again');
+    const plan = await planRun(run.region_code, await repo.selectAdjustments(db, id));
+    await seams.afterSolve?.();
     return db.transaction().execute(async (trx) => {
-      const run = await loadRunForAdmin(trx, actor, id, true);
-      if (run.status !== 'draft')
+      const locked = await loadRunForAdmin(trx, actor, id, true);
+      if (locked.status !== 'draft')
         throw new ConflictError('This run has been decided and cannot be run again');
-      const r = await computeRun(trx, id, run.region_code);
+      const r = await writeRun(trx, id, plan);
       await recordAudit(trx, actor, {
         action: 'mentoring.run.rerun',
         entityType: 'mentoring_run',
@@ -358,28 +538,52 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
     });
   }
 
+  /** The adjustments after one change, as repo.setAdjustment leaves them. */
+  function applyAdjustment(
+    list: Adjustment[],
+    input: { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' },
+  ): Adjustment[] {
+    const same = (a: Adjustment) =>
+      a.request_id === input.requestId && a.mentor_user_id === input.mentorUserId;
+    const rest = list.filter(
+      (a) => !same(a) && !(input.kind === 'pin' && a.kind === 'pin' && a.request_id === input.requestId),
+    );
+    return input.kind === 'clear'
+      ? rest
+      : [...rest, { request_id: input.requestId, mentor_user_id: input.mentorUserId, kind: input.kind }];
+  }
+
   async function adjustRun(
     actor: Actor,
     id: number,
     input: { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' },
   ) {
-    return db.transaction().execute(async (trx) => {
-      const run = await loadRunForAdmin(trx, actor, id, true);
-      if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be changed');
-      const p = await buildProblem(trx, id, run.region_code);
-      const request = p.mentees.find((r) => r.id === input.requestId);
-      if (!request) fail('requestId', 'That mentee is not waiting for a mentor in this run');
-      const mentor = p.mentors.find((m) => m.user_id === input.mentorUserId);
-      if (!mentor) fail('mentorUserId', 'That mentor has no open offer in this run');
-      if (input.kind === 'pin') {
-        const why = p.exclusion(request!, mentor!.user_id);
-        if (why)
-          fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
-        if (mentor!.free === 0) fail('mentorUserId', 'This mentor has no free place');
-      }
+    const run = await loadRunForAdmin(db, actor, id);
+    if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be changed');
+    const before = await repo.selectAdjustments(db, id);
+    const p = await buildProblem(db, before, run.region_code);
+    const request = p.mentees.find((r) => r.id === input.requestId);
+    if (!request) fail('requestId', 'That mentee is not waiting for a mentor in this run');
+    const mentor = p.mentors.find((m) => m.user_id === input.mentorUserId);
+    if (!mentor) fail('mentorUserId', 'That mentor has no open offer in this run');
+    if (input.kind === 'pin') {
+      const why = p.exclusion(request!, mentor!.user_id);
+      if (why)
+        fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
+      if (mentor!.free === 0) fail('mentorUserId', 'This mentor has no free place');
+    }
+    const plan = await planRun(run.region_code, applyAdjustment(before, input));
+    const names = `${p.facts.get(request!.user_id)!.name} and ${p.facts.get(mentor!.user_id)!.name}`;
+    await db.transaction().execute(async (trx) => {
+      const locked = await loadRunForAdmin(trx, actor, id, true);
+      if (locked.status !== 'draft')
+        throw new ConflictError('This run has been decided and cannot be changed');
+      if (adjustmentsKey(await repo.selectAdjustments(trx, id)) !== adjustmentsKey(before))
+        throw new ConflictError(
+          'Someone else changed the pins or exclusions of this run meanwhile: check the run and try again',
+        );
       await repo.setAdjustment(trx, id, input.requestId, input.mentorUserId, input.kind);
-      await computeRun(trx, id, run.region_code);
-      const names = `${p.facts.get(request!.user_id)!.name} and ${p.facts.get(mentor!.user_id)!.name}`;
+      await writeRun(trx, id, plan);
       await recordAudit(trx, actor, {
         action: `mentoring.run.${input.kind}`,
         entityType: 'mentoring_run',
@@ -448,7 +652,7 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
   /** Mentees and mentors a run's adjustments may name, for the pin and rule-out form. */
   async function runCandidates(actor: Actor, id: number) {
     const run = await loadRunForAdmin(db, actor, id);
-    const p = await buildProblem(db, id, run.region_code);
+    const p = await buildProblem(db, await repo.selectAdjustments(db, id), run.region_code);
     return {
       mentees: p.mentees
         .map((r) => ({ requestId: r.id, name: p.facts.get(r.user_id)!.name }))
@@ -488,15 +692,25 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
         ...pairs.map((p) => p.mentor_user_id),
       ]);
       const startedOn = isoDate(today);
+      // Every rule the run checked, checked again under the requests' and offers' locks: two runs
+      // approved at once (a regional and a national one) cannot both take one request or place.
+      const { dropped } = await recheckPairs(
+        trx,
+        run.region_code,
+        pairs.map((p) => ({
+          requestId: p.request_id,
+          menteeUserId: p.mentee_user_id,
+          mentorUserId: p.mentor_user_id,
+          pinned: p.pinned,
+          names: `${p.mentee_name} and ${p.mentor_name}`,
+        })),
+      );
+      if (dropped.length)
+        throw new ConflictError(
+          `Things have changed since this run was computed (${dropped.map((d) => `${d.pair.names}: ${d.reason}`).join('; ')}). Run it again before approving.`,
+        );
       for (const p of pairs) {
-        const request = await repo.findRequest(trx, p.request_id);
-        const offer = await repo.findOffer(trx, p.mentor_user_id);
-        // Counts the pairs this approval has already created in the transaction.
-        const active = await repo.countActiveMentees(trx, p.mentor_user_id);
-        if (!request || request.status !== 'waiting' || !offer || active >= offer.capacity)
-          throw new ConflictError(
-            `Things have changed since this run was computed (${p.mentee_name} or ${p.mentor_name} is no longer available). Run it again before approving.`,
-          );
+        const request = (await repo.findRequest(trx, p.request_id))!;
         const relId = await repo.insertRelationship(trx, {
           requestId: p.request_id,
           runId: id,
@@ -560,6 +774,10 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
 
   /** Only the two people in a pair see its page: not administrators, not other members. */
   async function loadOwnPair(executor: Executor, actor: Actor, id: number, message?: string) {
+    // Inside a write's transaction the pair is locked first, so that the rule each write checks
+    // (still active, no meeting yet, no feedback yet) holds until it commits: a decline and a
+    // logged meeting at the same moment cannot both pass.
+    if (executor !== db) await repo.lockRelationship(executor, id);
     const r = await repo.findRelationship(executor, id);
     if (!r) throw new NotFoundError('Mentoring pair not found');
     if (actor.userId !== r.mentee_user_id && actor.userId !== r.mentor_user_id)
