@@ -8,13 +8,14 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import type { RoleGrant } from '../../platform/permissions.ts';
+import { isMentorOf } from '../mentoring/index.ts';
 import { createDevelopmentService } from './index.ts';
 
 let ctx: TestContext;
 let reminders: ReturnType<typeof createDevelopmentService>;
 beforeAll(async () => {
   ctx = await buildTestApp();
-  reminders = createDevelopmentService({ db: ctx.db, baseUrl: 'http://cln.test' });
+  reminders = createDevelopmentService({ db: ctx.db, baseUrl: 'http://cln.test', isMentorOf });
 });
 afterAll(async () => {
   await ctx?.close();

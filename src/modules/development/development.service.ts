@@ -11,13 +11,7 @@ import {
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { toFieldErrors } from '../../platform/forms.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import {
-  type Actor,
-  type AnonymousActor,
-  hasRole,
-  regionsWhere,
-  requireRole,
-} from '../../platform/permissions.ts';
+import { type Actor, type AnonymousActor, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
 import { londonDate } from '../../platform/dates.ts';
 import * as repo from './development.repository.ts';
@@ -85,10 +79,11 @@ export type DevelopmentDeps = {
   db: DB;
   baseUrl: string;
   /**
-   * When the mentoring module exists it answers whether this mentor mentors this member; until
-   * then any mentor in the member's region (or a network-wide mentor) counts.
+   * From the mentoring module: whether this mentor currently mentors this member. Required: there is
+   * no wider fallback. It runs on the executor it is given, so a check inside a transaction uses
+   * that transaction (the embedded database has a single connection).
    */
-  isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
+  isMentorOf: (x: Executor, mentorUserId: number, memberUserId: number) => Promise<boolean>;
   now?: () => Date;
 };
 
@@ -915,77 +910,117 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * Closes rounds past their closing date and reminds raters who have not answered (a new link each
    * time, as only a hash of the old one is kept). Run periodically; safe to run from several processes.
    */
-  async function sendReminders(opts: { roundId?: number; actor?: Actor } = {}) {
+  async function sendReminders() {
+    return db.transaction().execute((trx) => remindIn(trx, {}));
+  }
+
+  async function remindIn(trx: Executor, opts: { roundId?: number; actor?: Actor }) {
     const t = today();
     const before = new Date(now().getTime() - (opts.roundId ? 1 : REMINDER_AFTER_DAYS) * 86_400_000);
-    return db.transaction().execute(async (trx) => {
-      const closed = opts.roundId ? [] : await repo.closeExpiredRounds(trx, t);
-      for (const c of closed) {
-        await recordAudit(trx, 'system', {
-          action: 'development.feedback.close',
-          entityType: 'dev_feedback_round',
-          entityId: c.id,
-          summary: 'Closed 360-degree feedback: its closing date passed',
-        });
-      }
-      // Rounds closed by date (or missed) join the competency profile figures.
-      if (!opts.roundId)
-        for (const r of await totals.roundsToCount(trx, t, 500))
-          await totals.refreshMemberProfile(trx, r.user_id, r.version_id, t, ['raters']);
-      const due = await repo.selectRatersDueReminder(trx, {
-        today: t,
-        before,
-        maxReminders: MAX_REMINDERS,
-        limit: 500,
-        roundId: opts.roundId,
+    const closed = opts.roundId ? [] : await repo.closeExpiredRounds(trx, t);
+    for (const c of closed) {
+      await recordAudit(trx, 'system', {
+        action: 'development.feedback.close',
+        entityType: 'dev_feedback_round',
+        entityId: c.id,
+        summary: 'Closed 360-degree feedback: its closing date passed',
       });
-      for (const r of due) {
-        const token = createToken();
-        await repo.rotateRaterToken(trx, r.id, hashToken(token));
-        await enqueueEmail(trx, {
-          to: r.email,
-          kind: 'development.feedback.reminder',
-          subject: `Reminder: ${r.member_name} asks for your feedback by ${r.closes_on}`,
-          text: invitationText({
-            raterName: r.name,
-            memberName: r.member_name,
-            title: r.title,
-            closesOn: r.closes_on,
-            token,
-            reminder: true,
-          }),
-        });
-      }
-      if (due.length) {
-        await recordAudit(trx, opts.actor ?? 'system', {
-          action: 'development.feedback.remind',
-          entityType: 'dev_feedback_round',
-          entityId: opts.roundId ?? null,
-          summary: `Sent ${due.length} reminder${due.length === 1 ? '' : 's'} to raters who have not answered`,
-          details: { raterIds: due.map((r) => r.id) },
-        });
-      }
-      return { closed: closed.length, reminded: due.length };
+    }
+    // Rounds closed by date (or missed) join the competency profile figures.
+    if (!opts.roundId)
+      for (const r of await totals.roundsToCount(trx, t, 500))
+        await totals.refreshMemberProfile(trx, r.user_id, r.version_id, t, ['raters']);
+    const due = await repo.selectRatersDueReminder(trx, {
+      today: t,
+      before,
+      maxReminders: MAX_REMINDERS,
+      limit: 500,
+      roundId: opts.roundId,
+    });
+    for (const r of due) {
+      const token = createToken();
+      await repo.rotateRaterToken(trx, r.id, hashToken(token));
+      await enqueueEmail(trx, {
+        to: r.email,
+        kind: 'development.feedback.reminder',
+        subject: `Reminder: ${r.member_name} asks for your feedback by ${r.closes_on}`,
+        text: invitationText({
+          raterName: r.name,
+          memberName: r.member_name,
+          title: r.title,
+          closesOn: r.closes_on,
+          token,
+          reminder: true,
+        }),
+      });
+    }
+    if (due.length) {
+      await recordAudit(trx, opts.actor ?? 'system', {
+        action: 'development.feedback.remind',
+        entityType: 'dev_feedback_round',
+        entityId: opts.roundId ?? null,
+        summary: `Sent ${due.length} reminder${due.length === 1 ? '' : 's'} to raters who have not answered`,
+        details: { raterIds: due.map((r) => r.id) },
+      });
+    }
+    return { closed: closed.length, reminded: due.length };
+  }
+
+  /**
+   * The member asks for reminders now (at most once a day per rater). When no one can be reminded
+   * it says why, as a ConflictError, rather than reporting success.
+   */
+  async function remindNow(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    return db.transaction().execute(async (trx) => {
+      // Checked in the transaction that rotates the links: the round is the member's and still open.
+      const round = await ownRound(trx, actor, roundId, { forUpdate: true });
+      if (!isOpen(round))
+        throw new ConflictError('This feedback round has closed, so no reminders can be sent');
+      const result = await remindIn(trx, { roundId, actor });
+      if (result.reminded === 0)
+        throw new ConflictError(whyNoReminder(await repo.selectRaters(trx, roundId)));
+      return result;
     });
   }
 
-  /** The member asks for reminders now (at most once a day per rater). */
-  async function remindNow(actor: Actor, roundId: number) {
-    requireRole(actor, ['member']);
-    const round = await ownRound(db, actor, roundId);
-    if (!isOpen(round)) throw new ConflictError('This feedback round has closed');
-    return sendReminders({ roundId, actor });
+  function whyNoReminder(
+    raters: {
+      responded_at: Date | null;
+      invited_at: Date;
+      last_reminded_at: Date | null;
+      reminders_sent: number;
+    }[],
+  ): string {
+    const waiting = raters.filter((r) => r.responded_at === null);
+    if (!raters.length) return 'No reminder was sent: you have not invited anyone yet.';
+    if (!waiting.length) return 'No reminder was sent: everyone you invited has answered.';
+    const dayAgo = now().getTime() - 86_400_000;
+    const recent = waiting.filter(
+      (r) => r.invited_at.getTime() > dayAgo || (r.last_reminded_at?.getTime() ?? 0) > dayAgo,
+    );
+    const spent = waiting.filter((r) => r.reminders_sent >= MAX_REMINDERS);
+    const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
+    const parts: string[] = [];
+    if (recent.length)
+      parts.push(
+        `${people(recent.length)} who ${recent.length === 1 ? 'has' : 'have'} not answered ${recent.length === 1 ? 'was' : 'were'} invited or reminded less than a day ago`,
+      );
+    if (spent.length)
+      parts.push(`${people(spent.length)} already had ${MAX_REMINDERS} reminders, the most we send`);
+    return `No reminder was sent: ${parts.join('; ')}. You can remind people once a day.`;
   }
 
   // ---- development plans ----
 
   /**
    * Who may see a plan: its owner; a mentor or facilitator only when the member shared it with them.
-   * A facilitator must work in the member's region; a mentor must mentor them (until the mentoring
-   * module answers that, a mentor in the member's region). The national team gets no special view:
-   * a plan is personal.
+   * A facilitator must work in the member's region; a mentor must mentor them (the mentoring module
+   * answers that, on the executor given: the transaction's when the check guards a write). The
+   * national team gets no special view: a plan is personal.
    */
   async function canViewPlan(
+    x: Executor,
     actor: Pick<Actor, 'userId' | 'roles'>,
     plan: PlanAccessFacts,
   ): Promise<boolean> {
@@ -993,11 +1028,8 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     if (plan.shareWithFacilitator && plan.regionCode) {
       if (actor.roles.some((g) => g.role === 'facilitator' && g.regionCode === plan.regionCode)) return true;
     }
-    if (plan.shareWithMentor && actor.roles.some((g) => g.role === 'mentor')) {
-      if (deps.isMentorOf) return deps.isMentorOf(actor.userId, plan.userId);
-      if (plan.regionCode ? hasRole(actor, 'mentor', plan.regionCode) : hasRole(actor, 'mentor', null))
-        return true;
-    }
+    if (plan.shareWithMentor && actor.roles.some((g) => g.role === 'mentor'))
+      return deps.isMentorOf(x, actor.userId, plan.userId);
     return false;
   }
 
@@ -1043,7 +1075,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     // Someone who may not see a plan is told it does not exist, not that it is private.
     if (
       !plan ||
-      !(await canViewPlan(actor, {
+      !(await canViewPlan(x, actor, {
         userId: plan.user_id,
         regionCode: plan.region_code,
         shareWithMentor: plan.share_with_mentor,
@@ -1214,7 +1246,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       const plan = await repo.selectPlan(db, r.id);
       if (
         plan &&
-        (await canViewPlan(actor, {
+        (await canViewPlan(db, actor, {
           userId: plan.user_id,
           regionCode: plan.region_code,
           shareWithMentor: plan.share_with_mentor,
