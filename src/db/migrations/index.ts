@@ -18,6 +18,7 @@ import * as m0805 from './2026-11-27-0805-region-profession-index.ts';
 import * as m0806 from './2026-11-27-0806-directory-count-index.ts';
 import * as m0807 from './2026-11-27-0807-review-list-order-index.ts';
 import * as m0808 from './2026-11-27-0808-offer-expiry.ts';
+import * as m20261207_0200 from './2026-12-07-0200-development-profile-snapshots.ts';
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 
 /**
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-27-0806-directory-count-index': m0806,
   '2026-11-27-0807-review-list-order-index': m0807,
   '2026-11-27-0808-offer-expiry': m0808,
+  '2026-12-07-0200-development-profile-snapshots': m20261207_0200,
 };

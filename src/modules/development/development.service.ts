@@ -1271,13 +1271,15 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * fewer than MIN_PEOPLE people is withheld, and when only one region's figure is withheld for an
    * item, the next smallest is withheld too, so it cannot be worked out from the national figure.
    * National team: every region; a regional lead: their own region(s) and the national profile.
+   * The figures are the published snapshot: a scope's figures change only once at least
+   * PUBLISH_AFTER_MEMBERS different members have contributed since its last snapshot.
    */
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
   async function profileFigures(vid: number) {
     const [regions, figures, people] = await Promise.all([
       regionsList.get(),
-      totals.selectProfileTotals(db, vid),
-      totals.selectProfilePeopleTotals(db, vid),
+      totals.selectProfileTotals(db, vid, true),
+      totals.selectProfilePeopleTotals(db, vid, true),
     ]);
     const of = (kind: string, level: string) => figures.filter((f) => f.kind === kind && f.level === level);
     return [
@@ -1366,6 +1368,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       version,
       framework: `${version.frameworkName} (version ${version.versionNumber})`,
       minimumPeople: MIN_PEOPLE,
+      publishAfterMembers: totals.PUBLISH_AFTER_MEMBERS,
       rows: [row(null, 'England (all regions)'), ...visibleRegions.map((r) => row(r.code, r.name))],
     };
   }
