@@ -8,6 +8,7 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import type { RoleGrant } from '../../platform/permissions.ts';
+import * as totals from './development.profile-totals.ts';
 import { PUBLISH_AFTER_MEMBERS } from './development.profile-totals.ts';
 
 // The differencing attack on competency profiles (issue 15): read a region's figures, let one member
@@ -152,5 +153,85 @@ describe('competency profiles cannot be differenced', () => {
     // One more after that: unchanged again.
     await assess(await newMember(), 9);
     expect(await read()).toEqual(second);
+  });
+
+  it('360 figures: rounds closing one at a time do not move them until 5 members, and a rebuild publishes', async () => {
+    const TODAY = '2026-11-27';
+    const REG = 'Q39';
+    const version = await ctx.db
+      .selectFrom('dev_frameworks as f')
+      .innerJoin('dev_framework_versions as v', 'v.framework_id', 'f.id')
+      .select('v.id')
+      .where('f.key', '=', 'hlm-2013')
+      .orderBy('v.version_number', 'desc')
+      .executeTakeFirstOrThrow();
+    const elements = await ctx.db
+      .selectFrom('dev_elements')
+      .select('id')
+      .where('version_id', '=', version.id)
+      .execute();
+    const closeRound = async (seed: number) => {
+      const u = await createUser(ctx, []);
+      const r = await ctx.db
+        .insertInto('dev_feedback_rounds')
+        .values({
+          user_id: u.id,
+          version_id: version.id,
+          region_code: REG,
+          title: 'Feedback',
+          closes_on: '2026-12-31',
+          closed_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (let k = 0; k < 3; k++) {
+        const resp = await ctx.db
+          .insertInto('dev_feedback_responses')
+          .values({ round_id: r.id, rater_group: 'peer', strengths_comment: null, development_comment: null })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await ctx.db
+          .insertInto('dev_feedback_ratings')
+          .values(
+            elements.map((e, j) => ({
+              response_id: resp.id,
+              element_id: e.id,
+              rating: 1 + ((seed + j + k) % 4),
+            })),
+          )
+          .execute();
+      }
+      await totals.refreshMemberProfile(ctx.db, u.id, version.id, TODAY, ['raters']);
+    };
+    const published = async () =>
+      (await totals.selectProfileTotals(ctx.db, version.id, true))
+        .filter((f) => f.kind === 'raters' && f.region_code === REG)
+        .map((f) => [f.level, f.item_id, f.people, f.mean])
+        .sort();
+    const live = async () =>
+      (await totals.selectProfileTotals(ctx.db, version.id))
+        .filter((f) => f.kind === 'raters' && f.region_code === REG)
+        .map((f) => [f.level, f.item_id, f.people, f.mean])
+        .sort();
+    for (let i = 0; i < 5; i++) await closeRound(i);
+    const first = await published();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).toEqual(await live());
+    for (let i = 5; i < 9; i++) {
+      await closeRound(i);
+      expect(await published()).toEqual(first);
+      expect(await live()).not.toEqual(first);
+    }
+    await closeRound(9);
+    const second = await published();
+    expect(second).not.toEqual(first);
+    expect(second).toEqual(await live());
+    // One more member after the snapshot does not move them.
+    await closeRound(10);
+    expect(await published()).toEqual(second);
+    // A rebuild from scratch (the first start after an upgrade) publishes what it computes.
+    await totals.rebuildProfileTotals(ctx.db, TODAY);
+    expect(await published()).toEqual(await live());
+    expect(await ctx.db.selectFrom('dev_profile_pending').selectAll().execute()).toEqual([]);
   });
 });
