@@ -1276,11 +1276,24 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    */
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
   async function profileFigures(vid: number) {
-    const [regions, figures, people] = await Promise.all([
+    const [regions, figures, published, live] = await Promise.all([
       regionsList.get(),
       totals.selectProfileTotals(db, vid, true),
       totals.selectProfilePeopleTotals(db, vid, true),
+      totals.selectProfilePeopleTotals(db, vid),
     ]);
+    // A scope never published yet has fewer than 5 people: it shows "fewer than 5" (or 0), never a figure.
+    const people = [
+      ...published,
+      ...live
+        .filter(
+          (l) =>
+            !published.some(
+              (p) => p.kind === l.kind && p.is_national === l.is_national && p.region_code === l.region_code,
+            ),
+        )
+        .map((l) => ({ ...l, people: Math.min(l.people, MIN_PEOPLE - 1) })),
+    ];
     const of = (kind: string, level: string) => figures.filter((f) => f.kind === kind && f.level === level);
     return [
       regions,
@@ -1306,7 +1319,14 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     type Cell = { people: number | null; mean: number | null; suppressed: boolean };
     const key = (region: string | null, national: boolean, item: number) =>
       `${national ? '*' : region}|${item}`;
-    const index = (rows: repo.ProfileFigure[]) => {
+    const count = (region: string | null, national: boolean, kind: string) => {
+      const r = people.find(
+        (p) => p.kind === kind && p.is_national === national && (national || p.region_code === region),
+      );
+      const n = r?.people ?? 0;
+      return n > 0 && n < MIN_PEOPLE ? null : n;
+    };
+    const index = (rows: repo.ProfileFigure[], kind: string) => {
       const m = new Map<string, repo.ProfileFigure>();
       for (const r of rows) m.set(key(r.region_code, r.is_national, r.item_id), r);
       // Secondary suppression per item: never leave exactly one small region withheld.
@@ -1323,22 +1343,18 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       return (region: string | null, national: boolean, item: number): Cell => {
         const k = key(region, national, item);
         const r = m.get(k);
-        if (!r) return { people: 0, mean: null, suppressed: false };
+        if (!r)
+          return count(region, national, kind) === null
+            ? { people: null, mean: null, suppressed: true }
+            : { people: 0, mean: null, suppressed: false };
         if (r.people < MIN_PEOPLE || withheld.has(k)) return { people: null, mean: null, suppressed: true };
         return { people: r.people, mean: round2(r.mean), suppressed: false };
       };
     };
-    const selfE = index(selfEl);
-    const selfD = index(selfDom);
-    const ratE = index(ratEl);
-    const ratD = index(ratDom);
-    const count = (region: string | null, national: boolean, kind: string) => {
-      const r = people.find(
-        (p) => p.kind === kind && p.is_national === national && (national || p.region_code === region),
-      );
-      const n = r?.people ?? 0;
-      return n > 0 && n < MIN_PEOPLE ? null : n;
-    };
+    const selfE = index(selfEl, 'self');
+    const selfD = index(selfDom, 'self');
+    const ratE = index(ratEl, 'raters');
+    const ratD = index(ratDom, 'raters');
     const row = (regionCode: string | null, name: string) => {
       const national = regionCode === null;
       return {
