@@ -329,7 +329,7 @@ describe('360-degree feedback', () => {
     const report = await agent.get(`${round}/report`);
     expect(report.statusCode).toBe(200);
     const text = visibleText(report.body);
-    expect(text).toContain('Others (line manager, peers, others combined)');
+    expect(text).toContain('Other raters (line manager, peers, others combined)');
     expect(text).not.toMatch(/\bPeers\b/);
     expect(text).toContain('Calm in a crisis');
     expect(text).toContain('Could delegate more');

@@ -16,6 +16,7 @@ import { createToken, hashToken } from '../../platform/security.ts';
 import { londonDate } from '../../platform/dates.ts';
 import * as repo from './development.repository.ts';
 import * as totals from './development.profile-totals.ts';
+import { rankElements, rowFigures } from './development.report.ts';
 import {
   type FeedbackInput,
   feedbackInput,
@@ -606,6 +607,19 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     return r.closed_at === null && r.closes_on >= today();
   }
 
+  /**
+   * When a round actually closed: closed by hand before its planned date is "closed early" on that
+   * day; closed by date (by the scheduled task, or not yet marked) is its planned closing date.
+   */
+  function closingOf(r: { closed_at: Date | null; closes_on: string }) {
+    if (r.closed_at === null)
+      return { closedOn: r.closes_on < today() ? r.closes_on : null, closedEarly: false };
+    const on = londonDate(r.closed_at);
+    if (on < r.closes_on) return { closedOn: on, closedEarly: true };
+    // Closed on its last day, or by the task after the end of that day: it closed as planned.
+    return { closedOn: r.closes_on, closedEarly: false };
+  }
+
   async function ownRound(x: Executor, actor: Actor, roundId: number, opts: { forUpdate?: boolean } = {}) {
     const round = await repo.selectRound(x, roundId, opts);
     if (!round || round.user_id !== actor.userId) throw new NotFoundError('There is no such feedback round');
@@ -638,6 +652,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       title: round.title,
       closesOn: round.closes_on,
       open: isOpen(round),
+      ...closingOf(round),
       versionId: round.version_id,
       responses,
       raters: raters.map((r) => ({
@@ -823,7 +838,6 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     const counts = Object.fromEntries(RATER_GROUPS.map((g) => [g, 0])) as Record<RaterGroup, number>;
     for (const r of responses) counts[r.rater_group]++;
     const plan = anonymiseGroups(counts);
-    const groupOf = new Map(responses.map((r) => [r.id, r.rater_group]));
     const enough = plan.total >= MIN_GROUP_RESPONSES;
 
     type Column = { key: string; label: string; responses: number; groups: RaterGroup[] };
@@ -836,48 +850,44 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
           key: 'others',
           label:
             plan.merged.length === 1 && plan.merged[0] === 'other'
-              ? 'Others'
-              : `Others (${plan.merged.map((g) => RATER_GROUP_LABELS[g].toLowerCase()).join(', ')} combined)`,
+              ? 'Other raters'
+              : `Other raters (${plan.merged.map((g) => RATER_GROUP_LABELS[g].toLowerCase()).join(', ')} combined)`,
           responses: plan.mergedResponses,
           groups: plan.merged,
         });
     }
 
+    // Every figure needs MIN_GROUP_RESPONSES raters who rated it ("not able to say" is no rating);
+    // see development.report.ts for the rules.
+    const answers = responses.map((r) => ({ id: r.id, group: r.rater_group }));
+    const given = ratings.map((r) => ({
+      responseId: r.response_id,
+      elementId: r.element_id,
+      rating: r.rating,
+    }));
     const selfByElement = new Map(selfRatings.map((r) => [r.element_id, r.rating]));
-    const elementMeans = (elementIds: number[], groups: RaterGroup[] | 'all') => {
-      const values = ratings
-        .filter((r) => elementIds.includes(r.element_id))
-        .filter((r) => groups === 'all' || groups.includes(groupOf.get(r.response_id)!))
-        .map((r) => r.rating);
-      const m = mean(values);
-      return m === null ? null : round2(m);
-    };
     const selfMean = (elementIds: number[]) => {
       const m = mean(
         elementIds.map((id) => selfByElement.get(id)).filter((v): v is number => v !== undefined),
       );
       return m === null ? null : round2(m);
     };
-    const figures = (elementIds: number[]) => ({
-      self: selfMean(elementIds),
-      raters: enough ? elementMeans(elementIds, 'all') : null,
-      byColumn: Object.fromEntries(
-        columns.map((c) => [c.key, enough ? elementMeans(elementIds, c.groups) : null]),
-      ),
-    });
+    const figures = (elementIds: number[]) => {
+      const f = rowFigures(elementIds, enough ? columns : [], answers, given, MIN_GROUP_RESPONSES);
+      return {
+        self: selfMean(elementIds),
+        raters: enough ? f.raters : null,
+        byColumn: Object.fromEntries(columns.map((c) => [c.key, f.byColumn[c.key] ?? null])),
+        // "Not able to say": raters who answered but rated none of these; a count, never a score.
+        notAbleToSay: enough ? plan.total - f.ratedBy : null,
+      };
+    };
 
     const domains = version.domains.map((d) => ({ name: d.name, ...figures(d.elements.map((e) => e.id)) }));
     const elements = version.domains.flatMap((d) =>
       d.elements.map((e) => ({ id: e.id, name: e.name, domain: d.name, ...figures([e.id]) })),
     );
-    const rated = elements.filter((e) => e.raters !== null);
-    const byScore = [...rated].sort((a, b) => b.raters! - a.raters!);
-    const strengths = byScore.slice(0, 3).map((e) => e.name);
-    const gaps = byScore
-      .slice(-3)
-      .reverse()
-      .filter((e) => !strengths.includes(e.name))
-      .map((e) => e.name);
+    const { strengths, gaps } = rankElements(elements);
     const comments = (pick: (r: (typeof responses)[number]) => string | null) =>
       enough
         ? responses
@@ -885,10 +895,13 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
             .filter((c): c is string => !!c)
             .sort((a, b) => a.localeCompare(b))
         : [];
+    const closed = closingOf(round);
     return {
       roundId: round.id,
       title: round.title,
       closesOn: round.closes_on,
+      closedOn: closed.closedOn,
+      closedEarly: closed.closedEarly,
       version,
       responses: plan.total,
       enough,
