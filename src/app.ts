@@ -133,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await developmentModule(app, {
     db,
     config,
-    isMentorOf: (mentor, member) => isMentorOf(db, mentor, member),
+    isMentorOf,
   });
   await learningSetsModule(app, { db, config });
   await mentoringModule(app, { db, config });

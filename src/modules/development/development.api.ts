@@ -261,7 +261,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
       schema: {
         tags,
         summary:
-          'The 360 report once the round has closed. A group with fewer than 3 responses is merged into others; nothing is shown with fewer than 3 responses in all',
+          'The 360 report once the round has closed. A group with fewer than 3 responses is merged into other raters; every figure needs 3 raters who rated it, else it is null; "not able to say" is a count; nothing is shown with fewer than 3 responses in all',
         params: idParam,
         response: { 200: reportOut, 404: errorOut, 409: errorOut },
       },
@@ -271,6 +271,9 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
       return {
         roundId: r.roundId,
         title: r.title,
+        closesOn: r.closesOn,
+        closedOn: r.closedOn,
+        closedEarly: r.closedEarly,
         responses: r.responses,
         columns: r.columns,
         domains: r.domains,

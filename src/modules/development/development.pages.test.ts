@@ -8,13 +8,14 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import type { RoleGrant } from '../../platform/permissions.ts';
+import { isMentorOf } from '../mentoring/index.ts';
 import { createDevelopmentService } from './index.ts';
 
 let ctx: TestContext;
 let reminders: ReturnType<typeof createDevelopmentService>;
 beforeAll(async () => {
   ctx = await buildTestApp();
-  reminders = createDevelopmentService({ db: ctx.db, baseUrl: 'http://cln.test' });
+  reminders = createDevelopmentService({ db: ctx.db, baseUrl: 'http://cln.test', isMentorOf });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -328,7 +329,7 @@ describe('360-degree feedback', () => {
     const report = await agent.get(`${round}/report`);
     expect(report.statusCode).toBe(200);
     const text = visibleText(report.body);
-    expect(text).toContain('Others (line manager, peers, others combined)');
+    expect(text).toContain('Other raters (line manager, peers, others combined)');
     expect(text).not.toMatch(/\bPeers\b/);
     expect(text).toContain('Calm in a crisis');
     expect(text).toContain('Could delegate more');

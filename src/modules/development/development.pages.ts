@@ -4,7 +4,14 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm, parsePathParams, parseQuery } from '../../platform/forms.ts';
+import {
+  pageNumber,
+  paginationFor,
+  parseForm,
+  parsePathParams,
+  parseQuery,
+  withFormErrors,
+} from '../../platform/forms.ts';
 import type { AnonymousActor } from '../../platform/permissions.ts';
 import { idParam } from '../../platform/schemas.ts';
 import {
@@ -226,13 +233,16 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   });
   app.post('/development/feedback/:id/remind', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
-    const { reminded } = await dev.remindNow(request.actor!, id);
-    reply.flash(
-      reminded
-        ? `We have sent ${reminded} reminder${reminded === 1 ? '' : 's'}`
-        : 'No reminders were sent: everyone has answered or was reminded in the last day',
+    // When no one can be reminded the page says why, in the error summary (409), not as a success.
+    return withFormErrors(
+      reply,
+      (errors) => renderRound(request, reply, id, { errors }),
+      async () => {
+        const { reminded } = await dev.remindNow(request.actor!, id);
+        reply.flash(`We have sent ${reminded} reminder${reminded === 1 ? '' : 's'}`);
+        return reply.redirect(`/development/feedback/${id}`, 303);
+      },
     );
-    return reply.redirect(`/development/feedback/${id}`, 303);
   });
   app.get('/development/feedback/:id/report', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);

@@ -14,6 +14,12 @@ import type { ProfileFigure } from './development.repository.ts';
  * A member's rows are recomputed when they save a self-assessment or close a round, and by a
  * scheduled task when a round's closing date passes; the totals change by the difference. A view
  * reads a few hundred rows. The figures equal those of the direct query (proved in the tests).
+ *
+ * Pages never read these live totals: they read a published snapshot of them (issue 15). Reading a
+ * region's figures before and after one member's self-assessment would otherwise give that member's
+ * ratings exactly. A scope (framework version, kind, region or national) is published again only
+ * once at least PUBLISH_AFTER_MEMBERS different members have changed its figures since its last
+ * snapshot (dev_profile_pending lists them), so two readings differ by at least that many people.
  */
 
 export type ProfileKind = 'self' | 'raters';
@@ -24,6 +30,8 @@ type MemberRow = {
   item_id: number;
   mean: number;
 };
+/** Different members whose figures must change in a scope before its snapshot is published again. */
+export const PUBLISH_AFTER_MEMBERS = 5;
 /** The national figure's region_code in dev_profile_totals and dev_profile_people. */
 const NATIONAL = '';
 /** The region_code of ratings recorded without a region (kept apart, counted nationally). */
@@ -91,6 +99,48 @@ export async function rebuildProfileTotals(x: Executor, today: string): Promise<
       from dev_profile_members group by version_id, kind`.execute(x);
   await sql`update dev_feedback_rounds set counted_in_profile = true
     where not counted_in_profile and (closed_at is not null or closes_on < ${today})`.execute(x);
+  await publishAllProfiles(x);
+}
+
+/** Publishes every scope's figures as they stand (after a full rebuild) and forgets who was pending. */
+async function publishAllProfiles(x: Executor): Promise<void> {
+  await sql`delete from dev_profile_published_totals`.execute(x);
+  await sql`delete from dev_profile_published_people`.execute(x);
+  await sql`delete from dev_profile_pending`.execute(x);
+  await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
+    select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals`.execute(
+    x,
+  );
+  await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
+    select version_id, kind, region_code, people from dev_profile_people`.execute(x);
+}
+
+/**
+ * Notes that this member changed these scopes' figures, and publishes each scope that now has
+ * PUBLISH_AFTER_MEMBERS different members waiting: its snapshot becomes the live totals.
+ */
+async function notePendingAndPublish(
+  x: Executor,
+  versionId: number,
+  userId: number,
+  scopes: { kind: string; region: string }[],
+): Promise<void> {
+  for (const { kind, region } of scopes) {
+    await sql`insert into dev_profile_pending (version_id, kind, region_code, user_id)
+      values (${versionId}, ${kind}, ${region}, ${userId}) on conflict do nothing`.execute(x);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from dev_profile_pending
+      where version_id = ${versionId} and kind = ${kind} and region_code = ${region}`.execute(x);
+    if (rows[0]!.n < PUBLISH_AFTER_MEMBERS) continue;
+    const scope = sql`version_id = ${versionId} and kind = ${kind} and region_code = ${region}`;
+    await sql`delete from dev_profile_published_totals where ${scope}`.execute(x);
+    await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
+      select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals
+      where ${scope}`.execute(x);
+    await sql`delete from dev_profile_published_people where ${scope}`.execute(x);
+    await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
+      select version_id, kind, region_code, people from dev_profile_people where ${scope}`.execute(x);
+    await sql`delete from dev_profile_pending where ${scope}`.execute(x);
+  }
 }
 
 /**
@@ -184,10 +234,13 @@ export async function refreshMemberProfile(
         people.set(k, (people.get(k) ?? 0) + sign);
       }
   }
+  // The scopes whose figures this refresh changes: only those count the member as a contributor.
+  const changed = new Map<string, { kind: string; region: string }>();
   // Sorted, so two members' refreshes take the rows' locks in the same order.
   for (const [k, d] of [...delta].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (d.people === 0 && d.rows === 0 && Math.abs(d.total) < 1e-12) continue;
     const [kind, region, level, item] = k.split('\u0000');
+    changed.set(`${kind}\u0000${region}`, { kind: kind!, region: region! });
     await sql`insert into dev_profile_totals as t (version_id, kind, region_code, level, item_id, people, rows, total)
       values (${versionId}, ${kind}, ${region}, ${level}, ${Number(item)}, ${d.people}, ${d.rows}, ${d.total})
       on conflict (version_id, kind, region_code, level, item_id) do update
@@ -204,6 +257,12 @@ export async function refreshMemberProfile(
       x,
     );
   }
+  await notePendingAndPublish(
+    x,
+    versionId,
+    userId,
+    [...changed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v),
+  );
 }
 
 /** Members whose 360 rounds have closed by date since they were last counted, for the scheduled task. */
@@ -218,16 +277,21 @@ export async function roundsToCount(x: Executor, today: string, limit: number) {
     .execute();
 }
 
-/** The profile figures of a version, every kind and level, as the direct queries gave them. */
+/**
+ * The profile figures of a version, every kind and level: the live totals (as the direct queries
+ * give them), or with `published` the snapshot the pages show.
+ */
 export async function selectProfileTotals(
   x: Executor,
   versionId: number,
+  published = false,
 ): Promise<(ProfileFigure & { kind: string; level: string })[]> {
+  const table = sql.table(published ? 'dev_profile_published_totals' : 'dev_profile_totals');
   // Several hundred small rows, fetched as one JSON array: parsing them row by row cost three times
   // as long as the query on the embedded database.
   const { rows } = await sql<{ figures: [string, string, string, number, number, number, number][] | null }>`
     select json_agg(json_build_array(kind, level, region_code, item_id, people, rows, total)) as figures
-    from dev_profile_totals where version_id = ${versionId} and rows > 0`.execute(x);
+    from ${table} where version_id = ${versionId} and rows > 0`.execute(x);
   return (rows[0]?.figures ?? []).map(([kind, level, region, item, people, count, total]) => ({
     kind,
     level,
@@ -239,10 +303,10 @@ export async function selectProfileTotals(
   }));
 }
 
-/** Members with a self-assessment / a usable 360, by region and nationally. */
-export async function selectProfilePeopleTotals(x: Executor, versionId: number) {
+/** Members with a self-assessment / a usable 360, by region and nationally (live or published). */
+export async function selectProfilePeopleTotals(x: Executor, versionId: number, published = false) {
   const rows = await x
-    .selectFrom('dev_profile_people')
+    .selectFrom(published ? 'dev_profile_published_people' : 'dev_profile_people')
     .select(['kind', 'region_code', 'people'])
     .where('version_id', '=', versionId)
     .where('people', '>', 0)

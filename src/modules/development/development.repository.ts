@@ -391,7 +391,16 @@ export async function closeRound(x: Executor, id: number) {
 export async function selectRaters(x: Executor, roundId: number) {
   return x
     .selectFrom('dev_raters')
-    .select(['id', 'name', 'email', 'rater_group', 'invited_at', 'responded_at', 'reminders_sent'])
+    .select([
+      'id',
+      'name',
+      'email',
+      'rater_group',
+      'invited_at',
+      'responded_at',
+      'reminders_sent',
+      'last_reminded_at',
+    ])
     .where('round_id', '=', roundId)
     .orderBy('id')
     .execute();

@@ -211,13 +211,26 @@ export const selfAssessmentOut = z.object({
   ),
 });
 const figure = z.number().nullable().describe('Mean rating; null when suppressed or absent');
+const notAbleToSay = z
+  .number()
+  .nullable()
+  .describe('Raters who chose "not able to say" (a count, never a score); null when too few answered');
 export const reportOut = z.object({
   roundId: z.number(),
   title: z.string(),
+  closesOn: z.string().describe('The planned closing date'),
+  closedOn: z.string().nullable().describe('The date feedback actually closed'),
+  closedEarly: z.boolean().describe('Closed by the member before the planned date'),
   responses: z.number(),
   columns: z.array(z.object({ key: z.string(), label: z.string(), responses: z.number() })),
   domains: z.array(
-    z.object({ name: z.string(), self: figure, raters: figure, byColumn: z.record(z.string(), figure) }),
+    z.object({
+      name: z.string(),
+      self: figure,
+      raters: figure,
+      byColumn: z.record(z.string(), figure),
+      notAbleToSay,
+    }),
   ),
   elements: z.array(
     z.object({
@@ -227,6 +240,7 @@ export const reportOut = z.object({
       self: figure,
       raters: figure,
       byColumn: z.record(z.string(), figure),
+      notAbleToSay,
     }),
   ),
   strengths: z.array(z.string()),

@@ -11,17 +11,12 @@ import {
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { toFieldErrors } from '../../platform/forms.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
-import {
-  type Actor,
-  type AnonymousActor,
-  hasRole,
-  regionsWhere,
-  requireRole,
-} from '../../platform/permissions.ts';
+import { type Actor, type AnonymousActor, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
 import { londonDate } from '../../platform/dates.ts';
 import * as repo from './development.repository.ts';
 import * as totals from './development.profile-totals.ts';
+import { rankElements, rowFigures } from './development.report.ts';
 import {
   type FeedbackInput,
   feedbackInput,
@@ -85,10 +80,11 @@ export type DevelopmentDeps = {
   db: DB;
   baseUrl: string;
   /**
-   * When the mentoring module exists it answers whether this mentor mentors this member; until
-   * then any mentor in the member's region (or a network-wide mentor) counts.
+   * From the mentoring module: whether this mentor currently mentors this member. Required: there is
+   * no wider fallback. It runs on the executor it is given, so a check inside a transaction uses
+   * that transaction (the embedded database has a single connection).
    */
-  isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
+  isMentorOf: (x: Executor, mentorUserId: number, memberUserId: number) => Promise<boolean>;
   now?: () => Date;
 };
 
@@ -611,6 +607,19 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     return r.closed_at === null && r.closes_on >= today();
   }
 
+  /**
+   * When a round actually closed: closed by hand before its planned date is "closed early" on that
+   * day; closed by date (by the scheduled task, or not yet marked) is its planned closing date.
+   */
+  function closingOf(r: { closed_at: Date | null; closes_on: string }) {
+    if (r.closed_at === null)
+      return { closedOn: r.closes_on < today() ? r.closes_on : null, closedEarly: false };
+    const on = londonDate(r.closed_at);
+    if (on < r.closes_on) return { closedOn: on, closedEarly: true };
+    // Closed on its last day, or by the task after the end of that day: it closed as planned.
+    return { closedOn: r.closes_on, closedEarly: false };
+  }
+
   async function ownRound(x: Executor, actor: Actor, roundId: number, opts: { forUpdate?: boolean } = {}) {
     const round = await repo.selectRound(x, roundId, opts);
     if (!round || round.user_id !== actor.userId) throw new NotFoundError('There is no such feedback round');
@@ -643,6 +652,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       title: round.title,
       closesOn: round.closes_on,
       open: isOpen(round),
+      ...closingOf(round),
       versionId: round.version_id,
       responses,
       raters: raters.map((r) => ({
@@ -828,7 +838,6 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     const counts = Object.fromEntries(RATER_GROUPS.map((g) => [g, 0])) as Record<RaterGroup, number>;
     for (const r of responses) counts[r.rater_group]++;
     const plan = anonymiseGroups(counts);
-    const groupOf = new Map(responses.map((r) => [r.id, r.rater_group]));
     const enough = plan.total >= MIN_GROUP_RESPONSES;
 
     type Column = { key: string; label: string; responses: number; groups: RaterGroup[] };
@@ -841,48 +850,44 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
           key: 'others',
           label:
             plan.merged.length === 1 && plan.merged[0] === 'other'
-              ? 'Others'
-              : `Others (${plan.merged.map((g) => RATER_GROUP_LABELS[g].toLowerCase()).join(', ')} combined)`,
+              ? 'Other raters'
+              : `Other raters (${plan.merged.map((g) => RATER_GROUP_LABELS[g].toLowerCase()).join(', ')} combined)`,
           responses: plan.mergedResponses,
           groups: plan.merged,
         });
     }
 
+    // Every figure needs MIN_GROUP_RESPONSES raters who rated it ("not able to say" is no rating);
+    // see development.report.ts for the rules.
+    const answers = responses.map((r) => ({ id: r.id, group: r.rater_group }));
+    const given = ratings.map((r) => ({
+      responseId: r.response_id,
+      elementId: r.element_id,
+      rating: r.rating,
+    }));
     const selfByElement = new Map(selfRatings.map((r) => [r.element_id, r.rating]));
-    const elementMeans = (elementIds: number[], groups: RaterGroup[] | 'all') => {
-      const values = ratings
-        .filter((r) => elementIds.includes(r.element_id))
-        .filter((r) => groups === 'all' || groups.includes(groupOf.get(r.response_id)!))
-        .map((r) => r.rating);
-      const m = mean(values);
-      return m === null ? null : round2(m);
-    };
     const selfMean = (elementIds: number[]) => {
       const m = mean(
         elementIds.map((id) => selfByElement.get(id)).filter((v): v is number => v !== undefined),
       );
       return m === null ? null : round2(m);
     };
-    const figures = (elementIds: number[]) => ({
-      self: selfMean(elementIds),
-      raters: enough ? elementMeans(elementIds, 'all') : null,
-      byColumn: Object.fromEntries(
-        columns.map((c) => [c.key, enough ? elementMeans(elementIds, c.groups) : null]),
-      ),
-    });
+    const figures = (elementIds: number[]) => {
+      const f = rowFigures(elementIds, enough ? columns : [], answers, given, MIN_GROUP_RESPONSES);
+      return {
+        self: selfMean(elementIds),
+        raters: enough ? f.raters : null,
+        byColumn: Object.fromEntries(columns.map((c) => [c.key, f.byColumn[c.key] ?? null])),
+        // "Not able to say": raters who answered but rated none of these; a count, never a score.
+        notAbleToSay: enough ? plan.total - f.ratedBy : null,
+      };
+    };
 
     const domains = version.domains.map((d) => ({ name: d.name, ...figures(d.elements.map((e) => e.id)) }));
     const elements = version.domains.flatMap((d) =>
       d.elements.map((e) => ({ id: e.id, name: e.name, domain: d.name, ...figures([e.id]) })),
     );
-    const rated = elements.filter((e) => e.raters !== null);
-    const byScore = [...rated].sort((a, b) => b.raters! - a.raters!);
-    const strengths = byScore.slice(0, 3).map((e) => e.name);
-    const gaps = byScore
-      .slice(-3)
-      .reverse()
-      .filter((e) => !strengths.includes(e.name))
-      .map((e) => e.name);
+    const { strengths, gaps } = rankElements(elements);
     const comments = (pick: (r: (typeof responses)[number]) => string | null) =>
       enough
         ? responses
@@ -890,10 +895,13 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
             .filter((c): c is string => !!c)
             .sort((a, b) => a.localeCompare(b))
         : [];
+    const closed = closingOf(round);
     return {
       roundId: round.id,
       title: round.title,
       closesOn: round.closes_on,
+      closedOn: closed.closedOn,
+      closedEarly: closed.closedEarly,
       version,
       responses: plan.total,
       enough,
@@ -915,77 +923,117 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * Closes rounds past their closing date and reminds raters who have not answered (a new link each
    * time, as only a hash of the old one is kept). Run periodically; safe to run from several processes.
    */
-  async function sendReminders(opts: { roundId?: number; actor?: Actor } = {}) {
+  async function sendReminders() {
+    return db.transaction().execute((trx) => remindIn(trx, {}));
+  }
+
+  async function remindIn(trx: Executor, opts: { roundId?: number; actor?: Actor }) {
     const t = today();
     const before = new Date(now().getTime() - (opts.roundId ? 1 : REMINDER_AFTER_DAYS) * 86_400_000);
-    return db.transaction().execute(async (trx) => {
-      const closed = opts.roundId ? [] : await repo.closeExpiredRounds(trx, t);
-      for (const c of closed) {
-        await recordAudit(trx, 'system', {
-          action: 'development.feedback.close',
-          entityType: 'dev_feedback_round',
-          entityId: c.id,
-          summary: 'Closed 360-degree feedback: its closing date passed',
-        });
-      }
-      // Rounds closed by date (or missed) join the competency profile figures.
-      if (!opts.roundId)
-        for (const r of await totals.roundsToCount(trx, t, 500))
-          await totals.refreshMemberProfile(trx, r.user_id, r.version_id, t, ['raters']);
-      const due = await repo.selectRatersDueReminder(trx, {
-        today: t,
-        before,
-        maxReminders: MAX_REMINDERS,
-        limit: 500,
-        roundId: opts.roundId,
+    const closed = opts.roundId ? [] : await repo.closeExpiredRounds(trx, t);
+    for (const c of closed) {
+      await recordAudit(trx, 'system', {
+        action: 'development.feedback.close',
+        entityType: 'dev_feedback_round',
+        entityId: c.id,
+        summary: 'Closed 360-degree feedback: its closing date passed',
       });
-      for (const r of due) {
-        const token = createToken();
-        await repo.rotateRaterToken(trx, r.id, hashToken(token));
-        await enqueueEmail(trx, {
-          to: r.email,
-          kind: 'development.feedback.reminder',
-          subject: `Reminder: ${r.member_name} asks for your feedback by ${r.closes_on}`,
-          text: invitationText({
-            raterName: r.name,
-            memberName: r.member_name,
-            title: r.title,
-            closesOn: r.closes_on,
-            token,
-            reminder: true,
-          }),
-        });
-      }
-      if (due.length) {
-        await recordAudit(trx, opts.actor ?? 'system', {
-          action: 'development.feedback.remind',
-          entityType: 'dev_feedback_round',
-          entityId: opts.roundId ?? null,
-          summary: `Sent ${due.length} reminder${due.length === 1 ? '' : 's'} to raters who have not answered`,
-          details: { raterIds: due.map((r) => r.id) },
-        });
-      }
-      return { closed: closed.length, reminded: due.length };
+    }
+    // Rounds closed by date (or missed) join the competency profile figures.
+    if (!opts.roundId)
+      for (const r of await totals.roundsToCount(trx, t, 500))
+        await totals.refreshMemberProfile(trx, r.user_id, r.version_id, t, ['raters']);
+    const due = await repo.selectRatersDueReminder(trx, {
+      today: t,
+      before,
+      maxReminders: MAX_REMINDERS,
+      limit: 500,
+      roundId: opts.roundId,
+    });
+    for (const r of due) {
+      const token = createToken();
+      await repo.rotateRaterToken(trx, r.id, hashToken(token));
+      await enqueueEmail(trx, {
+        to: r.email,
+        kind: 'development.feedback.reminder',
+        subject: `Reminder: ${r.member_name} asks for your feedback by ${r.closes_on}`,
+        text: invitationText({
+          raterName: r.name,
+          memberName: r.member_name,
+          title: r.title,
+          closesOn: r.closes_on,
+          token,
+          reminder: true,
+        }),
+      });
+    }
+    if (due.length) {
+      await recordAudit(trx, opts.actor ?? 'system', {
+        action: 'development.feedback.remind',
+        entityType: 'dev_feedback_round',
+        entityId: opts.roundId ?? null,
+        summary: `Sent ${due.length} reminder${due.length === 1 ? '' : 's'} to raters who have not answered`,
+        details: { raterIds: due.map((r) => r.id) },
+      });
+    }
+    return { closed: closed.length, reminded: due.length };
+  }
+
+  /**
+   * The member asks for reminders now (at most once a day per rater). When no one can be reminded
+   * it says why, as a ConflictError, rather than reporting success.
+   */
+  async function remindNow(actor: Actor, roundId: number) {
+    requireRole(actor, ['member']);
+    return db.transaction().execute(async (trx) => {
+      // Checked in the transaction that rotates the links: the round is the member's and still open.
+      const round = await ownRound(trx, actor, roundId, { forUpdate: true });
+      if (!isOpen(round))
+        throw new ConflictError('This feedback round has closed, so no reminders can be sent');
+      const result = await remindIn(trx, { roundId, actor });
+      if (result.reminded === 0)
+        throw new ConflictError(whyNoReminder(await repo.selectRaters(trx, roundId)));
+      return result;
     });
   }
 
-  /** The member asks for reminders now (at most once a day per rater). */
-  async function remindNow(actor: Actor, roundId: number) {
-    requireRole(actor, ['member']);
-    const round = await ownRound(db, actor, roundId);
-    if (!isOpen(round)) throw new ConflictError('This feedback round has closed');
-    return sendReminders({ roundId, actor });
+  function whyNoReminder(
+    raters: {
+      responded_at: Date | null;
+      invited_at: Date;
+      last_reminded_at: Date | null;
+      reminders_sent: number;
+    }[],
+  ): string {
+    const waiting = raters.filter((r) => r.responded_at === null);
+    if (!raters.length) return 'No reminder was sent: you have not invited anyone yet.';
+    if (!waiting.length) return 'No reminder was sent: everyone you invited has answered.';
+    const dayAgo = now().getTime() - 86_400_000;
+    const recent = waiting.filter(
+      (r) => r.invited_at.getTime() > dayAgo || (r.last_reminded_at?.getTime() ?? 0) > dayAgo,
+    );
+    const spent = waiting.filter((r) => r.reminders_sent >= MAX_REMINDERS);
+    const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
+    const parts: string[] = [];
+    if (recent.length)
+      parts.push(
+        `${people(recent.length)} who ${recent.length === 1 ? 'has' : 'have'} not answered ${recent.length === 1 ? 'was' : 'were'} invited or reminded less than a day ago`,
+      );
+    if (spent.length)
+      parts.push(`${people(spent.length)} already had ${MAX_REMINDERS} reminders, the most we send`);
+    return `No reminder was sent: ${parts.join('; ')}. You can remind people once a day.`;
   }
 
   // ---- development plans ----
 
   /**
    * Who may see a plan: its owner; a mentor or facilitator only when the member shared it with them.
-   * A facilitator must work in the member's region; a mentor must mentor them (until the mentoring
-   * module answers that, a mentor in the member's region). The national team gets no special view:
-   * a plan is personal.
+   * A facilitator must work in the member's region; a mentor must mentor them (the mentoring module
+   * answers that, on the executor given: the transaction's when the check guards a write). The
+   * national team gets no special view: a plan is personal.
    */
   async function canViewPlan(
+    x: Executor,
     actor: Pick<Actor, 'userId' | 'roles'>,
     plan: PlanAccessFacts,
   ): Promise<boolean> {
@@ -993,11 +1041,8 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     if (plan.shareWithFacilitator && plan.regionCode) {
       if (actor.roles.some((g) => g.role === 'facilitator' && g.regionCode === plan.regionCode)) return true;
     }
-    if (plan.shareWithMentor && actor.roles.some((g) => g.role === 'mentor')) {
-      if (deps.isMentorOf) return deps.isMentorOf(actor.userId, plan.userId);
-      if (plan.regionCode ? hasRole(actor, 'mentor', plan.regionCode) : hasRole(actor, 'mentor', null))
-        return true;
-    }
+    if (plan.shareWithMentor && actor.roles.some((g) => g.role === 'mentor'))
+      return deps.isMentorOf(x, actor.userId, plan.userId);
     return false;
   }
 
@@ -1043,7 +1088,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     // Someone who may not see a plan is told it does not exist, not that it is private.
     if (
       !plan ||
-      !(await canViewPlan(actor, {
+      !(await canViewPlan(x, actor, {
         userId: plan.user_id,
         regionCode: plan.region_code,
         shareWithMentor: plan.share_with_mentor,
@@ -1214,7 +1259,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       const plan = await repo.selectPlan(db, r.id);
       if (
         plan &&
-        (await canViewPlan(actor, {
+        (await canViewPlan(db, actor, {
           userId: plan.user_id,
           regionCode: plan.region_code,
           shareWithMentor: plan.share_with_mentor,
@@ -1239,14 +1284,29 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
    * fewer than MIN_PEOPLE people is withheld, and when only one region's figure is withheld for an
    * item, the next smallest is withheld too, so it cannot be worked out from the national figure.
    * National team: every region; a regional lead: their own region(s) and the national profile.
+   * The figures are the published snapshot: a scope's figures change only once at least
+   * PUBLISH_AFTER_MEMBERS different members have contributed since its last snapshot.
    */
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
   async function profileFigures(vid: number) {
-    const [regions, figures, people] = await Promise.all([
+    const [regions, figures, published, live] = await Promise.all([
       regionsList.get(),
-      totals.selectProfileTotals(db, vid),
+      totals.selectProfileTotals(db, vid, true),
+      totals.selectProfilePeopleTotals(db, vid, true),
       totals.selectProfilePeopleTotals(db, vid),
     ]);
+    // A scope never published yet has fewer than 5 people: it shows "fewer than 5" (or 0), never a figure.
+    const people = [
+      ...published,
+      ...live
+        .filter(
+          (l) =>
+            !published.some(
+              (p) => p.kind === l.kind && p.is_national === l.is_national && p.region_code === l.region_code,
+            ),
+        )
+        .map((l) => ({ ...l, people: Math.min(l.people, MIN_PEOPLE - 1) })),
+    ];
     const of = (kind: string, level: string) => figures.filter((f) => f.kind === kind && f.level === level);
     return [
       regions,
@@ -1272,7 +1332,14 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     type Cell = { people: number | null; mean: number | null; suppressed: boolean };
     const key = (region: string | null, national: boolean, item: number) =>
       `${national ? '*' : region}|${item}`;
-    const index = (rows: repo.ProfileFigure[]) => {
+    const count = (region: string | null, national: boolean, kind: string) => {
+      const r = people.find(
+        (p) => p.kind === kind && p.is_national === national && (national || p.region_code === region),
+      );
+      const n = r?.people ?? 0;
+      return n > 0 && n < MIN_PEOPLE ? null : n;
+    };
+    const index = (rows: repo.ProfileFigure[], kind: string) => {
       const m = new Map<string, repo.ProfileFigure>();
       for (const r of rows) m.set(key(r.region_code, r.is_national, r.item_id), r);
       // Secondary suppression per item: never leave exactly one small region withheld.
@@ -1289,22 +1356,18 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       return (region: string | null, national: boolean, item: number): Cell => {
         const k = key(region, national, item);
         const r = m.get(k);
-        if (!r) return { people: 0, mean: null, suppressed: false };
+        if (!r)
+          return count(region, national, kind) === null
+            ? { people: null, mean: null, suppressed: true }
+            : { people: 0, mean: null, suppressed: false };
         if (r.people < MIN_PEOPLE || withheld.has(k)) return { people: null, mean: null, suppressed: true };
         return { people: r.people, mean: round2(r.mean), suppressed: false };
       };
     };
-    const selfE = index(selfEl);
-    const selfD = index(selfDom);
-    const ratE = index(ratEl);
-    const ratD = index(ratDom);
-    const count = (region: string | null, national: boolean, kind: string) => {
-      const r = people.find(
-        (p) => p.kind === kind && p.is_national === national && (national || p.region_code === region),
-      );
-      const n = r?.people ?? 0;
-      return n > 0 && n < MIN_PEOPLE ? null : n;
-    };
+    const selfE = index(selfEl, 'self');
+    const selfD = index(selfDom, 'self');
+    const ratE = index(ratEl, 'raters');
+    const ratD = index(ratDom, 'raters');
     const row = (regionCode: string | null, name: string) => {
       const national = regionCode === null;
       return {
@@ -1334,6 +1397,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       version,
       framework: `${version.frameworkName} (version ${version.versionNumber})`,
       minimumPeople: MIN_PEOPLE,
+      publishAfterMembers: totals.PUBLISH_AFTER_MEMBERS,
       rows: [row(null, 'England (all regions)'), ...visibleRegions.map((r) => row(r.code, r.name))],
     };
   }

@@ -172,6 +172,13 @@ export interface DevProfilePeopleTable {
   people: number;
 }
 
+export interface DevProfilePendingTable {
+  version_id: number;
+  kind: string;
+  region_code: string;
+  user_id: number;
+}
+
 export interface DevelopmentTables {
   dev_frameworks: DevFrameworksTable;
   dev_framework_versions: DevFrameworkVersionsTable;
@@ -191,4 +198,7 @@ export interface DevelopmentTables {
   dev_profile_members: DevProfileMembersTable;
   dev_profile_totals: DevProfileTotalsTable;
   dev_profile_people: DevProfilePeopleTable;
+  dev_profile_published_totals: DevProfileTotalsTable;
+  dev_profile_published_people: DevProfilePeopleTable;
+  dev_profile_pending: DevProfilePendingTable;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { DB } from '../../db/database.ts';
+import type { DB, Executor } from '../../db/database.ts';
 import { developmentApi } from './development.api.ts';
 import { developmentPages } from './development.pages.ts';
 import { londonDate } from '../../platform/dates.ts';
@@ -18,8 +18,11 @@ export async function developmentModule(
   opts: {
     db: DB;
     config: Config;
-    /** Who mentors whom, from the mentoring module: a plan shared "with my mentor" is shown to that mentor only. */
-    isMentorOf?: (mentorUserId: number, memberUserId: number) => Promise<boolean>;
+    /**
+     * Who mentors whom, from the mentoring module: a plan shared "with my mentor" is shown to that
+     * mentor only. Required; it runs on the executor it is given (the transaction's, in a write).
+     */
+    isMentorOf: (x: Executor, mentorUserId: number, memberUserId: number) => Promise<boolean>;
   },
 ) {
   const development = createDevelopmentService({

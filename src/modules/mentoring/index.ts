@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { DB } from '../../db/database.ts';
+import type { DB, Executor } from '../../db/database.ts';
 import { mentoringApi } from './mentoring.api.ts';
 import { mentoringPages } from './mentoring.pages.ts';
 import { hasActiveRelationship } from './mentoring.repository.ts';
@@ -11,9 +11,12 @@ export { createMentoringService };
 export { mentoringDemoStep } from './mentoring.demo.ts';
 export { registerMentoringCli } from './mentoring.cli.ts';
 
-/** True when this mentor currently mentors this member: for plans a member shares "with my mentor". */
-export function isMentorOf(db: DB, mentorUserId: number, memberUserId: number): Promise<boolean> {
-  return hasActiveRelationship(db, mentorUserId, memberUserId);
+/**
+ * True when this mentor currently mentors this member: for plans a member shares "with my mentor".
+ * Runs on the executor given: inside a transaction, pass its `trx` (PGlite has one connection).
+ */
+export function isMentorOf(x: Executor, mentorUserId: number, memberUserId: number): Promise<boolean> {
+  return hasActiveRelationship(x, mentorUserId, memberUserId);
 }
 
 /** Mentoring: offers, requests, matching runs, relationships, meetings and pair health. */
