@@ -1,7 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm, parsePathParams } from '../../platform/forms.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
+import {
+  pageNumber,
+  paginationFor,
+  parseForm,
+  parsePathParams,
+  withFormErrors,
+} from '../../platform/forms.ts';
 import type { Actor, Role } from '../../platform/permissions.ts';
 import { idParam, regionCodeField } from '../../platform/schemas.ts';
 import { renderCalendar } from './learning-sets.calendar.ts';
@@ -31,24 +37,6 @@ const LEAD_ROLES: Role[] = ['regional-lead'];
 const REGION_PAGE_SIZE = 25;
 
 const regionParams = z.object({ code: regionCodeField });
-
-/** Runs a form action; a broken rule re-renders the page with the NHS error summary (400 or 409). */
-async function withFormErrors(
-  reply: FastifyReply,
-  render: (errors: { field: string; message: string }[]) => Promise<unknown>,
-  action: () => Promise<unknown>,
-): Promise<unknown> {
-  try {
-    return await action();
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof ConflictError) {
-      const errors = err instanceof ValidationError ? err.errors : [{ field: 'form', message: err.message }];
-      reply.status(err.status);
-      return render(errors);
-    }
-    throw err;
-  }
-}
 
 export async function learningSetsPages(
   app: FastifyInstance,
