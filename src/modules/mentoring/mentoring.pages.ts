@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ConflictError, ValidationError } from '../../platform/errors.ts';
-import { pageNumber, paginationFor, parseForm, pathId } from '../../platform/forms.ts';
+import { pageNumber, paginationFor, parseForm, pathId, withFormErrors } from '../../platform/forms.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
   adjustmentInput,
@@ -83,18 +82,18 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     act: (request: FastifyRequest, input: z.output<S>) => Promise<unknown>,
     done: (request: FastifyRequest) => { flash: string; to: string },
   ) {
-    app.post(url, { config: access }, async (request, reply) => {
-      try {
-        await act(request, parseForm(schema, request.body));
-        const d = done(request);
-        reply.flash(d.flash);
-        return reply.redirect(d.to, 303);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        reply.status(400);
-        return render(request, reply, { errors: err.errors, posted: request.body, form: url });
-      }
-    });
+    app.post(url, { config: access }, async (request, reply) =>
+      withFormErrors(
+        reply,
+        (errors) => render(request, reply, { errors, posted: request.body, form: url }),
+        async () => {
+          await act(request, parseForm(schema, request.body));
+          const d = done(request);
+          reply.flash(d.flash);
+          return reply.redirect(d.to, 303);
+        },
+      ),
+    );
   }
 
   // Requests ----------------------------------------------------------------------------------
@@ -355,23 +354,21 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     });
   }
   app.get('/mentoring/admin', { config: admins }, (request, reply) => adminPage(request, reply));
-  app.post('/mentoring/runs', { config: admins }, async (request, reply) => {
-    try {
-      const input = parseForm(runInput, request.body);
-      const id = await mentoring.createRun(request.actor!, input.regionCode);
-      reply.flash('Matching run computed: review the proposed pairs');
-      return reply.redirect(`/mentoring/runs/${id}`, 303);
-    } catch (err) {
-      // A draft run for the scope already exists (perhaps started a moment ago by someone else).
-      if (err instanceof ConflictError) {
-        reply.status(409);
-        return adminPage(request, reply, { errors: [{ field: 'regionCode', message: err.message }] });
-      }
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return adminPage(request, reply, { errors: err.errors });
-    }
-  });
+  app.post('/mentoring/runs', { config: admins }, async (request, reply) =>
+    // A draft run for the scope may already exist (perhaps started a moment ago by someone else):
+    // the conflict is shown on the form.
+    withFormErrors(
+      reply,
+      (errors) => adminPage(request, reply, { errors }),
+      async () => {
+        const input = parseForm(runInput, request.body);
+        const id = await mentoring.createRun(request.actor!, input.regionCode);
+        reply.flash('Matching run computed: review the proposed pairs');
+        return reply.redirect(`/mentoring/runs/${id}`, 303);
+      },
+      { messageField: 'regionCode' },
+    ),
+  );
 
   async function runPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     const id = pathId(request.params);
