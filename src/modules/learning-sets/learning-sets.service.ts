@@ -3,6 +3,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { formatLongDate, londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { letter } from '../../platform/emails.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, requireRole } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
@@ -826,24 +827,37 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         const members = await repo.listSetMembersWithNames(trx, s.id);
         const names = members.map((m) => m.name).join(', ');
         for (const m of members) {
-          await enqueueEmail(trx, {
-            to: m.email,
-            kind: 'learning-sets.published',
-            subject: `Your action learning set: ${s.name}`,
-            text:
-              `Dear ${m.name},\n\nYou are in ${s.name}, facilitated by ${s.facilitator_name}. ` +
-              `Its members are ${names}.\n\nSee your set and its sessions: ${opts.baseUrl}/learning-sets/sets/${s.id}\n`,
-          });
+          await enqueueEmail(
+            trx,
+            letter({
+              to: m.email,
+              name: m.name,
+              kind: 'learning-sets.published',
+              subject: `Your action learning set: ${s.name}`,
+              body: [
+                `You are in ${s.name}, facilitated by ${s.facilitator_name}. Its members are ${names}.`,
+                {
+                  text: 'See your set and its sessions:',
+                  link: `${opts.baseUrl}/learning-sets/sets/${s.id}`,
+                },
+              ],
+            }),
+          );
         }
         if (s.facilitator_email) {
-          await enqueueEmail(trx, {
-            to: s.facilitator_email,
-            kind: 'learning-sets.published',
-            subject: `You facilitate ${s.name}`,
-            text:
-              `Dear ${s.facilitator_name},\n\nYou facilitate ${s.name} (${members.length} members: ${names}).\n\n` +
-              `Schedule its sessions: ${opts.baseUrl}/learning-sets/sets/${s.id}\n`,
-          });
+          await enqueueEmail(
+            trx,
+            letter({
+              to: s.facilitator_email,
+              name: s.facilitator_name,
+              kind: 'learning-sets.published',
+              subject: `You facilitate ${s.name}`,
+              body: [
+                `You facilitate ${s.name} (${members.length} members: ${names}).`,
+                { text: 'Schedule its sessions:', link: `${opts.baseUrl}/learning-sets/sets/${s.id}` },
+              ],
+            }),
+          );
         }
       }
       await recordAudit(trx, actor, {

@@ -2,6 +2,7 @@ import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit, recordAudits } from '../../platform/audit.ts';
 import { formatLongDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { letter } from '../../platform/emails.ts';
 import { enqueueEmail, enqueueEmails } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { listOpenPlanGoals } from '../development/index.ts';
@@ -731,18 +732,35 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
           details: { runId: id, requestId: p.request_id, score: p.score, pinned: p.pinned },
         });
         const url = link(`/mentoring/pairs/${relId}`);
-        await enqueueEmail(trx, {
-          to: p.mentee_email,
-          kind: 'mentoring.matched',
-          subject: 'You have been matched with a mentor',
-          text: `Dear ${p.mentee_name},\n\nYou have been matched with ${p.mentor_name} as your mentor in the Clinical Leaders Network.\n\nAgree your ground rules and log your first meeting here: ${url}\n\nIf the match does not suit you, you can decline it on that page; you will go back into the pool for the next matching run, and no reason is needed.\n`,
-        });
-        await enqueueEmail(trx, {
-          to: p.mentor_email,
-          kind: 'mentoring.matched',
-          subject: 'You have a new mentee',
-          text: `Dear ${p.mentor_name},\n\n${p.mentee_name} has been matched with you as a mentee in the Clinical Leaders Network.\n\nTheir goals:\n${request.goals}\n\nAgree your ground rules and log your first meeting here: ${url}\n\nIf the match does not suit you, you can decline it on that page without giving a reason.\n`,
-        });
+        await enqueueEmail(
+          trx,
+          letter({
+            to: p.mentee_email,
+            name: p.mentee_name,
+            kind: 'mentoring.matched',
+            subject: 'You have been matched with a mentor',
+            body: [
+              `You have been matched with ${p.mentor_name} as your mentor in the Clinical Leaders Network.`,
+              { text: 'Agree your ground rules and log your first meeting here:', link: url },
+              'If the match does not suit you, you can decline it on that page; you will go back into the pool for the next matching run, and no reason is needed.',
+            ],
+          }),
+        );
+        await enqueueEmail(
+          trx,
+          letter({
+            to: p.mentor_email,
+            name: p.mentor_name,
+            kind: 'mentoring.matched',
+            subject: 'You have a new mentee',
+            body: [
+              `${p.mentee_name} has been matched with you as a mentee in the Clinical Leaders Network.`,
+              `Their goals:\n${request.goals}`,
+              { text: 'Agree your ground rules and log your first meeting here:', link: url },
+              'If the match does not suit you, you can decline it on that page without giving a reason.',
+            ],
+          }),
+        );
       }
       for (const u of run.unmatched) await repo.setWaitlistReason(trx, u.requestId, u.reason);
       await repo.decideRun(trx, id, 'approved', actor.userId);
@@ -982,12 +1000,19 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
       if (ending) {
         const other = asMentor ? r.mentee_email : r.mentor_email;
         const otherName = asMentor ? r.mentee_name : r.mentor_name;
-        await enqueueEmail(trx, {
-          to: other,
-          kind: 'mentoring.ended',
-          subject: 'Your mentoring has ended: add your feedback',
-          text: `Dear ${otherName},\n\n${actor.name} has ended your mentoring relationship. Please add your own feedback: ${link(`/mentoring/pairs/${id}`)}\n`,
-        });
+        await enqueueEmail(
+          trx,
+          letter({
+            to: other,
+            name: otherName,
+            kind: 'mentoring.ended',
+            subject: 'Your mentoring has ended: add your feedback',
+            body: [
+              `${actor.name} has ended your mentoring relationship.`,
+              { text: 'Please add your own feedback:', link: link(`/mentoring/pairs/${id}`) },
+            ],
+          }),
+        );
       }
     });
   }
@@ -1053,12 +1078,18 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
               [r.mentee_email, r.mentee_name],
               [r.mentor_email, r.mentor_name],
             ] as const;
-            return people.map(([to, name]) => ({
-              to,
-              kind: 'mentoring.reminder',
-              subject: 'Time for a mentoring meeting?',
-              text: `Dear ${name},\n\nNo mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks. When you next meet, log it here: ${url}\n`,
-            }));
+            return people.map(([to, name]) =>
+              letter({
+                to,
+                name,
+                kind: 'mentoring.reminder',
+                subject: 'Time for a mentoring meeting?',
+                body: [
+                  `No mentoring meeting between ${r.mentee_name} and ${r.mentor_name} has been logged for ${reminderWeeks} weeks.`,
+                  { text: 'When you next meet, log it here:', link: url },
+                ],
+              }),
+            );
           }),
         );
         await recordAudits(
