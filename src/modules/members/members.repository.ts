@@ -613,3 +613,42 @@ export async function listTextColumns(x: Executor) {
     order by c.table_name, c.ordinal_position`.execute(x);
   return res.rows;
 }
+
+/** The profile's row as it stands, locked for the transaction that updates it (erased ones too). */
+export function lockProfileRow(x: Executor, userId: number) {
+  return x
+    .selectFrom('member_profiles')
+    .select(['user_id', 'organisation_id', 'job_title', 'status', 'erased_at'])
+    .where('user_id', '=', userId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The region of the person's own (not erased) profile, for what they may see. */
+export async function findOwnRegion(x: Executor, userId: number): Promise<string | undefined> {
+  const row = await x
+    .selectFrom('member_profiles')
+    .select('region_code')
+    .where('user_id', '=', userId)
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
+  return row?.region_code;
+}
+
+/** Whether a profile row exists for the person, and whether it was erased. */
+export function findProfileState(x: Executor, userId: number) {
+  return x
+    .selectFrom('member_profiles')
+    .select(['user_id', 'erased_at'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function countProjects(x: Executor, userId: number): Promise<number> {
+  const row = await x
+    .selectFrom('member_projects')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB, Executor } from '../../db/database.ts';
+import { findAccountById, renameAccount } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonDate } from '../../platform/dates.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
@@ -78,11 +79,7 @@ export async function createMemberProfile(
   input: CreateMemberProfileInput,
   actor: Actor | AnonymousActor | 'system',
 ): Promise<{ created: boolean }> {
-  const user = await trx
-    .selectFrom('users')
-    .select(['id', 'name'])
-    .where('id', '=', input.userId)
-    .executeTakeFirst();
+  const user = await findAccountById(trx, input.userId);
   if (!user) throw new NotFoundError('Account not found');
   if (!PROFESSIONS.some((p) => p.key === input.profession)) fail('profession', 'Choose a profession');
   if (!(await repo.findRegion(trx, input.regionCode)))
@@ -100,12 +97,7 @@ export async function createMemberProfile(
       fail('specialtyId', 'The specialty is not one of this profession');
   }
   const registrationNumber = checkRegistration(input.profession, input.registrationNumber ?? null);
-  const existing = await trx
-    .selectFrom('member_profiles')
-    .select(['user_id', 'organisation_id', 'job_title', 'status', 'erased_at'])
-    .where('user_id', '=', input.userId)
-    .forUpdate()
-    .executeTakeFirst();
+  const existing = await repo.lockProfileRow(trx, input.userId);
   if (existing?.erased_at) throw new ConflictError("This member's profile has been erased");
   const organisationId = input.organisationId ?? null;
   const jobTitle = input.jobTitle ?? null;
@@ -245,39 +237,21 @@ export function createMembersService(deps: { db: DB }) {
 
   async function viewerOf(actor: Actor | 'system'): Promise<Viewer> {
     if (actor === 'system') return SYSTEM_VIEWER;
-    const own = await db
-      .selectFrom('member_profiles')
-      .select('region_code')
-      .where('user_id', '=', actor.userId)
-      .where('erased_at', 'is', null)
-      .executeTakeFirst();
-    return viewerFor(actor, own?.region_code);
+    return viewerFor(actor, await repo.findOwnRegion(db, actor.userId));
   }
 
   /** Every member has a profile: one recruitment did not create is started on first visit. */
   async function ensureOwnProfile(actor: Actor): Promise<repo.ProfileWithNames> {
     const found = await repo.findProfile(db, actor.userId);
     if (found) return found;
-    const erased = await db
-      .selectFrom('member_profiles')
-      .select('erased_at')
-      .where('user_id', '=', actor.userId)
-      .executeTakeFirst();
+    const erased = await repo.findProfileState(db, actor.userId);
     if (erased) throw new NotFoundError('This profile has been erased');
     const grant = actor.roles.find((g) => (g.role === 'member' || g.role === 'mentor') && g.regionCode);
     if (!grant) throw new NotFoundError('Only members of the network have a profile');
     await db.transaction().execute(async (trx) => {
-      const again = await trx
-        .selectFrom('member_profiles')
-        .select('user_id')
-        .where('user_id', '=', actor.userId)
-        .executeTakeFirst();
-      if (again) return;
-      const user = await trx
-        .selectFrom('users')
-        .select('name')
-        .where('id', '=', actor.userId)
-        .executeTakeFirstOrThrow();
+      if (await repo.findProfileState(trx, actor.userId)) return;
+      const user = await findAccountById(trx, actor.userId);
+      if (!user) throw new NotFoundError('Account not found');
       await repo.insertProfile(trx, {
         userId: actor.userId,
         name: user.name,
@@ -451,11 +425,7 @@ export function createMembersService(deps: { db: DB }) {
       if (!changed.length) return;
       await repo.updateProfile(trx, actor.userId, changes);
       if (changes.name) {
-        await trx
-          .updateTable('users')
-          .set({ name: changes.name, updated_at: new Date() })
-          .where('id', '=', actor.userId)
-          .execute();
+        await renameAccount(trx, actor.userId, changes.name);
       }
       if (changes.organisation_id !== undefined) {
         await repo.recordEmployment(
@@ -503,12 +473,8 @@ export function createMembersService(deps: { db: DB }) {
   async function addProject(actor: Actor, input: { title: string; summary: string; stage: string }) {
     await ensureOwnProfile(actor);
     return db.transaction().execute(async (trx) => {
-      const count = await trx
-        .selectFrom('member_projects')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', actor.userId)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= 20) throw new ConflictError('You can list up to 20 projects. Remove one first.');
+      if ((await repo.countProjects(trx, actor.userId)) >= 20)
+        throw new ConflictError('You can list up to 20 projects. Remove one first.');
       const { id } = await repo.insertProject(trx, { userId: actor.userId, ...input });
       await repo.refreshSearchVectors(trx, [actor.userId]);
       await recordAudit(trx, actor, {

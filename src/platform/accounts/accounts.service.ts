@@ -78,6 +78,14 @@ export async function findAccountById(x: Executor, userId: number) {
 }
 
 /**
+ * Changes an account's name inside the caller's transaction: the members module calls it when a
+ * member renames themselves on their profile, so the account (which accounts own) follows.
+ */
+export async function renameAccount(x: Executor, userId: number, name: string): Promise<void> {
+  await repo.updateUser(x, userId, { name });
+}
+
+/**
  * Makes sure a person has an account holding the Member role of a region, inside the caller's
  * transaction: creates the account (no password) when there is none, adds the role when it is
  * missing, and audits what changed. Recruitment (accepting an offer, importing members) and the
