@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    // Routes call services; services hold the rules and open transactions; the SQL lives in
+    // repositories (DESIGN.md's layering; dependency-cruiser checks the imports, this the calls).
+    files: ['src/**/*.service.ts', 'src/**/*.pages.ts', 'src/**/*.api.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|selectNoFrom|replaceInto)$/]",
+          message: 'Build queries in the module’s repository, not in a service, page or API file',
+        },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql']",
+          message: 'Write SQL in the module’s repository, not in a service, page or API file',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/db/migrations/*.ts', 'src/db/migrate.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
