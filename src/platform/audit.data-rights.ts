@@ -33,7 +33,13 @@ export const auditDataRights: DataRightsContributor = {
     ];
   },
   async erase(trx, subject) {
-    await repo.scrubAudit(trx, subject.userId, subject.entities, erasedLabel(subject.userId), patternFor(subject));
+    await repo.scrubAudit(
+      trx,
+      subject.userId,
+      subject.entities,
+      erasedLabel(subject.userId),
+      patternFor(subject),
+    );
   },
 };
 

@@ -96,14 +96,26 @@ export function addToSubject(
   }
 }
 
-/** Every contributor's `describe`, in order, starting from the user id alone. */
+/**
+ * Every contributor's `describe`, starting from the user id alone, repeated until nothing new is
+ * learnt (an email found by one module can find records in a module listed before it).
+ */
 export async function describeSubject(
   db: Executor,
   contributors: readonly DataRightsContributor[],
   userId: number,
 ): Promise<DataSubject> {
   const subject: DataSubject = { userId, emails: [], names: [], registrationNumbers: [], entities: [] };
-  for (const c of contributors) await c.describe?.(db, subject);
+  const size = () =>
+    subject.emails.length +
+    subject.names.length +
+    subject.registrationNumbers.length +
+    subject.entities.length;
+  for (let pass = 0; pass < 4; pass++) {
+    const before = size();
+    for (const c of contributors) await c.describe?.(db, subject);
+    if (size() === before) break;
+  }
   return subject;
 }
 

@@ -15,6 +15,7 @@ export {
 } from './members.cohort-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
 export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
+export { membersDataRights } from './members.data-rights.ts';
 
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */
 export async function membersModule(app: FastifyInstance, opts: { db: DB; config: Config }) {

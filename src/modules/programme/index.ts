@@ -8,6 +8,7 @@ import { createProgrammeService } from './programme.service.ts';
 
 export type { ProgrammeService, RegionSummary } from './programme.service.ts';
 export { createProgrammeService };
+export { programmeDataRights } from './programme.data-rights.ts';
 
 /** Regions, phases, the network's partners and the home page. */
 export async function programmeModule(app: FastifyInstance, opts: { db: DB; config: Config }) {

@@ -37,3 +37,4 @@ export async function recruitmentModule(app: FastifyInstance, opts: { db: DB; co
   await reviewPages(app, { recruitment });
   await recruitmentApi(app, { recruitment });
 }
+export { recruitmentDataRights } from './recruitment.data-rights.ts';

@@ -39,7 +39,12 @@ export async function listApiTokens(x: Executor, userId: number) {
 
 export async function listSignInFailures(x: Executor, emails: string[]) {
   if (!emails.length) return [];
-  return x.selectFrom('sign_in_failures').select(['at', 'ip']).where('email', 'in', emails).orderBy('at').execute();
+  return x
+    .selectFrom('sign_in_failures')
+    .select(['at', 'ip'])
+    .where('email', 'in', emails)
+    .orderBy('at')
+    .execute();
 }
 
 export async function deleteAccountSecrets(x: Executor, userId: number, emails: string[]) {
@@ -53,7 +58,13 @@ export async function deleteAccountSecrets(x: Executor, userId: number, emails: 
 export async function anonymiseAccount(x: Executor, userId: number, v: { name: string; email: string }) {
   await x
     .updateTable('users')
-    .set({ name: v.name, email: v.email, password_hash: null, disabled_at: new Date(), updated_at: new Date() })
+    .set({
+      name: v.name,
+      email: v.email,
+      password_hash: null,
+      disabled_at: new Date(),
+      updated_at: new Date(),
+    })
     .where('id', '=', userId)
     .execute();
 }
