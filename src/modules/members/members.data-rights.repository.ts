@@ -113,3 +113,7 @@ export async function anonymiseProfile(x: Executor, userId: number, label: strin
       visibility_profile = 'staff', erased_at = now(), updated_at = now()
     where user_id = ${userId}`.execute(x);
 }
+
+export async function findAccountName(x: Executor, userId: number) {
+  return x.selectFrom('users').select(['name', 'email']).where('id', '=', userId).executeTakeFirst();
+}

@@ -221,10 +221,16 @@ export const erasureRequestSchema = z.strictObject({
   confirm: z.literal('yes', { error: 'Confirm that you want your personal data erased' }),
 });
 
-export const erasureDecisionSchema = z.strictObject({
-  decision: z.enum(['approve', 'reject'], { error: 'Choose approve or reject' }),
-  note: z.string().trim().max(1000, 'Note must be 1,000 characters or fewer').optional(),
-});
+export const erasureDecisionSchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject'], { error: 'Choose approve or reject' }),
+    note: z.string().trim().max(1000, 'Note must be 1,000 characters or fewer').optional(),
+  })
+  .superRefine((v, ctx) => {
+    // Erasure cannot be undone: the national team says why, for the audit trail.
+    if (v.decision === 'approve' && !v.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'Enter a note on why the data is erased' });
+  });
 
 export const organisationQuery = z.object({
   q: filterText(120),
