@@ -1,4 +1,6 @@
+import { developmentDataRights } from './modules/development/index.ts';
 import { membersDataRights } from './modules/members/index.ts';
+import { mentoringDataRights } from './modules/mentoring/index.ts';
 import { programmeDataRights } from './modules/programme/index.ts';
 import { recruitmentDataRights } from './modules/recruitment/index.ts';
 import { accountsDataRights } from './platform/accounts/accounts.data-rights.ts';
@@ -15,6 +17,9 @@ import type { DataRightsContributor } from './platform/data-rights.ts';
 export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   recruitmentDataRights,
   programmeDataRights,
+  developmentDataRights,
+  // learningSetsDataRights: to add when src/modules/learning-sets exports it (rights-modules).
+  mentoringDataRights,
   membersDataRights,
   accountsDataRights,
   outboxDataRights,
@@ -154,13 +159,10 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'mentoring_goals.status': 'a state',
   'mentoring_meetings.format': 'a code (online, in person)',
   'mentoring_offers.format': 'a code (online, in person)',
-  'mentoring_offers.mentee_professions': 'profession codes',
   'mentoring_relationships.region_code': 'a region code',
   'mentoring_relationships.status': 'a state',
-  'mentoring_relationships.meeting_frequency': 'a code',
   'mentoring_requests.status': 'a state',
   'mentoring_requests.format': 'a code (online, in person)',
-  'mentoring_requests.mentor_professions': 'profession codes',
   'mentoring_run_adjustments.kind': 'a code',
   'mentoring_runs.region_code': 'a region code',
   'mentoring_runs.status': 'a state',
