@@ -8,10 +8,12 @@ import * as repo from './learning-sets.data-rights.repository.ts';
  * their calendar feeds.
  */
 export const learningSetsDataRights: DataRightsContributor = {
-  module: 'learningSets',
+  module: 'learning-sets',
   title: 'Action learning sets',
   personalColumns: {
     ls_formations: ['people', 'settings'],
+    // A session's venue and meeting link: shown in the download, about the set rather than one person.
+    ls_sessions: ['location', 'online_url'],
     ls_actions: ['description', 'review_note'],
     ls_facilitator_notes: ['body'],
     ls_session_returns: ['themes'],

@@ -130,6 +130,15 @@ export async function removeFromDraftRuns(x: Executor, userId: number) {
   const removed = await sql<{ run_id: number }>`delete from mentoring_run_pairs
     where ${drafts} and ${mine} returning run_id`.execute(x);
   await sql`delete from mentoring_run_adjustments where ${drafts} and ${mine}`.execute(x);
+  // Every run's list of unmatched mentees loses the person's entries.
+  await sql`update mentoring_runs set unmatched = coalesce((
+      select jsonb_agg(e) from jsonb_array_elements(unmatched) e
+      where (e->>'requestId')::int not in (select id from mentoring_requests where user_id = ${userId})
+    ), '[]'::jsonb)
+    where exists (select 1 from jsonb_array_elements(unmatched) e
+      where (e->>'requestId')::int in (select id from mentoring_requests where user_id = ${userId}))`.execute(
+    x,
+  );
   const byRun = new Map<number, number>();
   for (const r of removed.rows) byRun.set(r.run_id, (byRun.get(r.run_id) ?? 0) + 1);
   for (const [runId, n] of byRun)

@@ -17,6 +17,9 @@ export const mentoringDataRights: DataRightsContributor = {
       'mentee_feedback',
       'mentor_feedback',
     ],
+    // A run's unmatched entries (request id and reason) and its pairs' score labels.
+    mentoring_runs: ['unmatched'],
+    mentoring_run_pairs: ['breakdown'],
     mentoring_goals: ['title'],
     mentoring_meetings: ['notes'],
   },
