@@ -42,10 +42,16 @@ export async function scrubAudit(
     .set({ actor_label: label, ip: null })
     .where('actor_user_id', '=', userId)
     .execute();
-  // Entries about them keep the action and the time, not the details.
+  // Entries about them keep the action and the time, not the details, nor who a visitor acting on
+  // their records was (their sponsor, their raters); staff keep their own names.
   await x
     .updateTable('audit_log')
-    .set({ summary: sql`action || ' (personal details erased)'`, details: null })
+    .set({
+      summary: sql`action || ' (personal details erased)'`,
+      details: null,
+      actor_label: sql`case when actor_user_id is null and actor_label <> 'system' then 'Visitor (details erased)' else actor_label end`,
+      ip: sql`case when actor_user_id is null then null else ip end`,
+    })
     .where(aboutExpr(userId, entities))
     .execute();
   // Entries about other records that name them (a mentoring match, an invitation): the audit log's
@@ -70,14 +76,14 @@ export async function listEmailsTo(x: Executor, emails: string[]) {
     .execute();
 }
 
-export async function scrubOutbox(x: Executor, emails: string[], label: string, pattern: string | null) {
+/**
+ * Emails to the person go, and so do emails to others that name them (a sponsor's request, a
+ * rater's invitation, a mentor's introduction): they are about the person, and with them goes the
+ * address of whoever the person named.
+ */
+export async function scrubOutbox(x: Executor, emails: string[], pattern: string | null) {
   if (emails.length) await x.deleteFrom('outbox').where('to_address', 'in', emails).execute();
-  // Emails to other people that name them (a sponsor's request, a mentor's introduction).
-  if (pattern) {
-    await sql`update outbox set
-        subject = regexp_replace(subject, ${pattern}, ${label}, 'gi'),
-        body_text = regexp_replace(body_text, ${pattern}, ${label}, 'gi'),
-        last_error = regexp_replace(last_error, ${pattern}, ${label}, 'gi')
-      where subject ~* ${pattern} or body_text ~* ${pattern} or last_error ~* ${pattern}`.execute(x);
-  }
+  if (pattern)
+    await sql`delete from outbox where subject ~* ${pattern} or body_text ~* ${pattern}
+      or last_error ~* ${pattern}`.execute(x);
 }

@@ -43,7 +43,7 @@ export const auditDataRights: DataRightsContributor = {
   },
 };
 
-/** The outbox: emails sent to the person, and the mentions of them in emails to others. */
+/** The outbox: emails sent to the person, and emails to others that name them. */
 export const outboxDataRights: DataRightsContributor = {
   module: 'emails',
   title: 'Emails sent to you',
@@ -52,6 +52,6 @@ export const outboxDataRights: DataRightsContributor = {
     return [{ key: 'emails', title: 'Emails', records: await repo.listEmailsTo(db, subject.emails) }];
   },
   async erase(trx, subject) {
-    await repo.scrubOutbox(trx, subject.emails, erasedLabel(subject.userId), patternFor(subject));
+    await repo.scrubOutbox(trx, subject.emails, patternFor(subject));
   },
 };
