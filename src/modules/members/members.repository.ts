@@ -273,9 +273,11 @@ export async function searchDirectory(
   let order: RawBuilder<unknown>;
   if (f.sort === 'joined') order = sql`p.joined_on desc, p.user_id desc`;
   else if (f.sort === 'relevance' && f.name && tsQuery)
-    order = sql`word_similarity(${f.name}, p.name) + ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, p.name, p.user_id`;
+    order = sql`word_similarity(${f.name}, p.name) + ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, similarity(${f.name}, p.name) desc, p.name, p.user_id`;
   else if (f.sort === 'relevance' && f.name)
-    order = sql`word_similarity(${f.name}, p.name) desc, p.name, p.user_id`;
+    // Names matching the query's words equally well (two people with the surname searched for)
+    // are told apart by how close the whole name is, before the alphabet.
+    order = sql`word_similarity(${f.name}, p.name) desc, similarity(${f.name}, p.name) desc, p.name, p.user_id`;
   else if (f.sort === 'relevance' && tsQuery)
     order = sql`ts_rank(${vectorForViewer(viewer)}, ${tsQuery}) desc, p.name, p.user_id`;
   else order = sql`p.name, p.user_id`;
