@@ -41,3 +41,19 @@ describe('directory name search order', () => {
     expect(api.json().members.map((m: { name: string }) => m.name)).toEqual(['Bo Smithson', 'Ann Smithson']);
   });
 });
+
+describe('directory query values a person did not type', () => {
+  it('explains a bad sort or filter in words, on the page and in the API, and still lists members', async () => {
+    const { agent } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q30' }]);
+    const page = await agent.get('/directory?sort=bogus&status=nope&specialty=abc');
+    expect(page.statusCode).toBe(400);
+    const text = visibleText(page.body);
+    expect(text).toContain('Sort by best match, name or newest members');
+    expect(text).toContain('Choose a membership status from the list');
+    expect(text).toContain('Choose a specialty from the list');
+    expect(text).not.toMatch(/Invalid (option|input)|expected/i);
+    const api = await agent.api('GET', '/api/v1/members?sort=bogus');
+    expect(api.statusCode).toBe(400);
+    expect(JSON.stringify(api.json())).toContain('Sort by best match, name or newest members');
+  });
+});
