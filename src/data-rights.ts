@@ -1,4 +1,5 @@
 import { developmentDataRights } from './modules/development/index.ts';
+import { learningSetsDataRights } from './modules/learning-sets/index.ts';
 import { membersDataRights } from './modules/members/index.ts';
 import { mentoringDataRights } from './modules/mentoring/index.ts';
 import { programmeDataRights } from './modules/programme/index.ts';
@@ -18,7 +19,7 @@ export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   recruitmentDataRights,
   programmeDataRights,
   developmentDataRights,
-  // learningSetsDataRights: to add when src/modules/learning-sets exports it (rights-modules).
+  learningSetsDataRights,
   mentoringDataRights,
   membersDataRights,
   accountsDataRights,
@@ -148,7 +149,6 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'ls_facilitators.region_code': 'a region code',
   'ls_formations.region_code': 'a region code',
   'ls_formations.status': 'a state',
-  'ls_formations.settings': 'the formation’s settings (sizes, rules)',
   'ls_region_return_totals.region_code': 'a region code',
   'ls_session_returns.region_code': 'a region code',
   'ls_set_return_totals.region_code': 'a region code',

@@ -432,7 +432,11 @@ describe('erasure leaves no trace of the person', () => {
     const page = await member.get('/profile/data');
     expect(page.statusCode).toBe(200);
     expect(visibleText(page.body)).toContain(FREE_TEXT.planTitle);
-    expect(page.body).not.toContain('<script');
+    // Plain HTML: NHS summary lists under a heading per module, and the link to the JSON.
+    expect(page.body).toContain('nhsuk-summary-list');
+    expect(page.body).toContain('href="/profile/data.json"');
+    for (const heading of ['Applications to join', 'Your member profile', 'Audit entries about you'])
+      expect(visibleText(page.body)).toContain(heading);
   });
 
   it('after an approved erasure no dump holds them and no page or API finds them', async () => {
