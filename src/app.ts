@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from './config.ts';
+import { DATA_RIGHTS_CONTRIBUTORS } from './data-rights.ts';
 import type { DB } from './db/database.ts';
 import { developmentModule } from './modules/development/index.ts';
 import { homeModule } from './modules/home/index.ts';
@@ -129,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const recruitment = createRecruitmentService({ db, config });
   await programmeModule(app, { db, config, setRecruitmentTarget: recruitment.setPlaces });
   await recruitmentModule(app, { db, config, recruitment });
-  await membersModule(app, { db, config });
+  await membersModule(app, { db, config, dataRights: DATA_RIGHTS_CONTRIBUTORS });
   await developmentModule(app, {
     db,
     config,

@@ -2,8 +2,9 @@ import type { Executor } from '../db/database.ts';
 
 /**
  * The data-rights contract (UK GDPR rights of access and erasure). Every module that holds personal
- * data implements one `DataRightsContributor`; `src/data-rights.ts` lists them all in one place, and
- * the members module composes them into the download (JSON and a readable page) and the erasure.
+ * data implements one `DataRightsContributor`; `src/data-rights.ts` lists them all in one place, in
+ * erasure order, and the members module composes them into the download (JSON and a readable page)
+ * and the erasure (one transaction) with `describeSubject`, `exportSubject` and `eraseSubject` below.
  */
 
 /** Who the request is about, as every module can recognise them. Read before anything is erased. */
@@ -14,6 +15,13 @@ export type DataSubject = {
   /** Names held for them (account name, profile name, application given + family name). */
   names: string[];
   registrationNumbers: string[];
+  /**
+   * Audit-log entities that are about the person (`entity_type` + `entity_id`), beyond their own
+   * account and profile (`user`/`member` with their user id): each module adds its own, e.g. the
+   * person's applications, plans, feedback rounds, mentoring relationships. The audit contributor
+   * scrubs the entries about these.
+   */
+  entities: { type: string; id: string }[];
 };
 
 /** One part of a person's download: a heading and the records under it, as plain values. */
@@ -29,6 +37,8 @@ export type DataSection = {
 export type DataRightsContributor = {
   /** The module's name: the JSON download's top-level key. */
   module: string;
+  /** Heading of the module's part on the readable page, e.g. `Recruitment`. */
+  title?: string;
   /**
    * Every table this module owns that holds personal data, with the columns that do (names, emails,
    * identifiers, free text, photos, addresses). The coverage test fails on a table column of a
@@ -46,3 +56,89 @@ export type DataRightsContributor = {
    */
   erase: (trx: Executor, subject: DataSubject) => Promise<void>;
 };
+
+/** The name an erased person's kept rows carry instead of theirs. */
+export function erasedLabel(userId: number): string {
+  return `Erased member ${userId}`;
+}
+
+/** The address an erased account keeps (unique, undeliverable). */
+export function erasedEmail(userId: number): string {
+  return `erased-${userId}@erased.invalid`;
+}
+
+function addUnique(list: string[], values: (string | null | undefined)[], lower = false) {
+  for (const raw of values) {
+    const v = raw?.trim();
+    if (!v) continue;
+    const value = lower ? v.toLowerCase() : v;
+    if (!list.some((x) => x.toLowerCase() === value.toLowerCase())) list.push(value);
+  }
+}
+
+/** Adds names, emails, registration numbers and entities to a subject, without duplicates. */
+export function addToSubject(
+  subject: DataSubject,
+  add: {
+    names?: (string | null | undefined)[];
+    emails?: (string | null | undefined)[];
+    registrationNumbers?: (string | null | undefined)[];
+    entities?: { type: string; id: string | number }[];
+  },
+): void {
+  addUnique(subject.names, add.names ?? []);
+  addUnique(subject.emails, add.emails ?? [], true);
+  addUnique(subject.registrationNumbers, add.registrationNumbers ?? []);
+  for (const e of add.entities ?? []) {
+    const id = String(e.id);
+    if (!subject.entities.some((x) => x.type === e.type && x.id === id))
+      subject.entities.push({ type: e.type, id });
+  }
+}
+
+/**
+ * Every contributor's `describe`, starting from the user id alone, repeated until nothing new is
+ * learnt (an email found by one module can find records in a module listed before it).
+ */
+export async function describeSubject(
+  db: Executor,
+  contributors: readonly DataRightsContributor[],
+  userId: number,
+): Promise<DataSubject> {
+  const subject: DataSubject = { userId, emails: [], names: [], registrationNumbers: [], entities: [] };
+  const size = () =>
+    subject.emails.length +
+    subject.names.length +
+    subject.registrationNumbers.length +
+    subject.entities.length;
+  for (let pass = 0; pass < 4; pass++) {
+    const before = size();
+    for (const c of contributors) await c.describe?.(db, subject);
+    if (size() === before) break;
+  }
+  return subject;
+}
+
+export type DataDownload = { module: string; title: string; sections: DataSection[] }[];
+
+/** Every contributor's part of the person's download, in registry order. */
+export async function exportSubject(
+  db: Executor,
+  contributors: readonly DataRightsContributor[],
+  subject: DataSubject,
+): Promise<DataDownload> {
+  const out: DataDownload = [];
+  for (const c of contributors) {
+    out.push({ module: c.module, title: c.title ?? c.module, sections: await c.exportFor(db, subject) });
+  }
+  return out;
+}
+
+/** Every contributor's `erase`, in registry order, inside the caller's one transaction. */
+export async function eraseSubject(
+  trx: Executor,
+  contributors: readonly DataRightsContributor[],
+  subject: DataSubject,
+): Promise<void> {
+  for (const c of contributors) await c.erase(trx, subject);
+}

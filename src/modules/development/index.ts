@@ -11,6 +11,7 @@ export type { DevelopmentService, PlanAccessFacts } from './development.service.
 export { createDevelopmentService };
 export { seedDevelopmentDemo } from './development.seed.ts';
 export { listOpenPlanGoals, type PlanGoalSummary } from './development.shared-queries.ts';
+export { developmentDataRights } from './development.data-rights.ts';
 
 /** Competency frameworks, self and 360-degree assessment, development plans and regional profiles. */
 export async function developmentModule(

@@ -7,6 +7,7 @@ import { createLearningSetsService } from './learning-sets.service.ts';
 
 export { registerLearningSetsCli } from './learning-sets.cli.ts';
 export { learningSetsDemoStep } from './learning-sets.demo.ts';
+export { learningSetsDataRights } from './learning-sets.data-rights.ts';
 export {
   createLearningSetsService,
   type LearningSetsService,

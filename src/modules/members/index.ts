@@ -3,6 +3,8 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { membersApi } from './members.api.ts';
 import { membersPages } from './members.pages.ts';
+import type { DataRightsContributor } from '../../platform/data-rights.ts';
+import { createDataRightsService } from './members.data-rights.ts';
 import { createMembersService } from './members.service.ts';
 
 export { registerMembersCli } from './members.cli.ts';
@@ -16,10 +18,15 @@ export {
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
 export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
 export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
+export { membersDataRights } from './members.data-rights.ts';
 
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */
-export async function membersModule(app: FastifyInstance, opts: { db: DB; config: Config }) {
+export async function membersModule(
+  app: FastifyInstance,
+  opts: { db: DB; config: Config; dataRights: readonly DataRightsContributor[] },
+) {
   const members = createMembersService({ db: opts.db });
-  await membersPages(app, { db: opts.db, members, baseUrl: opts.config.baseUrl });
-  await membersApi(app, { db: opts.db, members });
+  const dataRights = createDataRightsService({ db: opts.db, contributors: opts.dataRights });
+  await membersPages(app, { db: opts.db, members, dataRights, baseUrl: opts.config.baseUrl });
+  await membersApi(app, { db: opts.db, members, dataRights });
 }

@@ -12,6 +12,8 @@ import {
   profileOut,
   profileUpdateSchema,
 } from './members.schemas.ts';
+import type { DataRightsService } from './members.data-rights.ts';
+import { downloadJson } from './members.data-rights.view.ts';
 import { DIRECTORY_PAGE_SIZE, type MembersService, professionLabel } from './members.service.ts';
 
 const errorOut = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -26,9 +28,28 @@ const organisationOut = z.object({
 });
 
 /** JSON API: the directory, profiles (read; update your own) and organisations, under /api/v1. */
-export async function membersApi(base: FastifyInstance, opts: { db: DB; members: MembersService }) {
+export async function membersApi(
+  base: FastifyInstance,
+  opts: { db: DB; members: MembersService; dataRights: DataRightsService },
+) {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const { members } = opts;
+  const { members, dataRights } = opts;
+
+  app.get(
+    '/api/v1/profile/data',
+    {
+      config: { access: ['member', 'mentor'] },
+      schema: {
+        tags: ['members'],
+        summary: 'Everything the platform holds about you, from every module (right of access); audited',
+        response: { 200: z.record(z.string(), z.unknown()) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return downloadJson(await dataRights.downloadOwnData(request.actor!));
+    },
+  );
 
   app.get(
     '/api/v1/members',

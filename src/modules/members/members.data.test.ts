@@ -40,9 +40,24 @@ describe('data rights', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toContain('attachment');
     const data = res.json();
-    expect(data.account.email).toBe(user.email);
-    expect(data.profile.region_code).toBe('Q31');
-    expect(data.profile.search_staff).toBeUndefined();
+    expect(data.account.account[0].email).toBe(user.email);
+    expect(data.members.profile[0].region_code).toBe('Q31');
+    expect(data.members.profile[0].search_staff).toBeUndefined();
+    expect(Object.keys(data)).toEqual(expect.arrayContaining(['recruitment', 'members', 'account', 'audit']));
+
+    const page = await agent.get('/profile/data');
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain('The data we hold about you');
+    expect(text).toContain(user.email);
+    expect(page.body).toContain('href="/profile/data.json"');
+    const downloads = await ctx.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'member.data.download')
+      .where('actor_user_id', '=', user.id)
+      .execute();
+    expect(downloads).toHaveLength(2);
   });
 
   it('erases every trace of a member after national approval, keeping counts right', async () => {
@@ -94,8 +109,31 @@ describe('data rights', () => {
     const national = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
     const list = await national.agent.get('/admin/erasure-requests');
     expect(visibleText(list.body)).toContain(name);
-    const res = await national.agent.post(`/admin/erasure-requests/${request.id}`, { decision: 'approve' });
+    expect(list.body).toContain(`/admin/erasure-requests/${request.id}/confirm`);
+    const confirm = await national.agent.get(`/admin/erasure-requests/${request.id}/confirm`);
+    expect(confirm.statusCode).toBe(200);
+    expect(visibleText(confirm.body)).toContain('Projects: 1 record');
+    const noNote = await national.agent.post(`/admin/erasure-requests/${request.id}`, {
+      decision: 'approve',
+    });
+    expect(noNote.statusCode).toBe(400);
+    expect(visibleText(noNote.body)).toContain('Enter a note on why the data is erased');
+    expect(
+      await ctx.db.selectFrom('users').select('name').where('id', '=', user.id).executeTakeFirstOrThrow(),
+    ).toEqual({ name });
+    const res = await national.agent.post(`/admin/erasure-requests/${request.id}`, {
+      decision: 'approve',
+      note: 'Request checked with the member by telephone',
+    });
     expect(res.statusCode).toBe(303);
+    expect(
+      await ctx.db
+        .selectFrom('audit_log')
+        .select(['action', 'details'])
+        .where('action', '=', 'member.erase')
+        .where('entity_id', '=', String(request.id))
+        .execute(),
+    ).toHaveLength(1);
 
     const dump = await dumpAllRows();
     for (const secret of [

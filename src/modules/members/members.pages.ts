@@ -36,6 +36,8 @@ import {
   VISIBILITIES,
   VISIBILITY_LABELS,
 } from './members.schemas.ts';
+import type { DataRightsService } from './members.data-rights.ts';
+import { downloadJson, downloadPage } from './members.data-rights.view.ts';
 import { DIRECTORY_PAGE_SIZE, type MembersService, professionLabel } from './members.service.ts';
 
 const V = 'modules/members/views';
@@ -72,9 +74,9 @@ function errorList(errors: { field: string; message: string }[]) {
 
 export async function membersPages(
   app: FastifyInstance,
-  opts: { db: DB; members: MembersService; baseUrl: string },
+  opts: { db: DB; members: MembersService; dataRights: DataRightsService; baseUrl: string },
 ) {
-  const { members } = opts;
+  const { members, dataRights } = opts;
   void errorList;
 
   app.navItems.push(
@@ -228,10 +230,22 @@ export async function membersPages(
   });
 
   app.get('/profile/data.json', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
-    const data = await members.exportOwnData(request.actor!);
+    const data = downloadJson(await dataRights.downloadOwnData(request.actor!));
     reply.header('content-disposition', 'attachment; filename="my-clinical-leaders-network-data.json"');
     reply.header('cache-control', 'no-store');
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+  });
+
+  app.get('/profile/data', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
+    const { generatedAt, parts } = await dataRights.downloadOwnData(request.actor!);
+    reply.header('cache-control', 'no-store');
+    return reply.page(`${V}/data.njk`, {
+      pageTitle: 'The data we hold about you',
+      backHref: '/profile',
+      generatedAt,
+      parts: downloadPage(parts),
+      contents: parts.map((p, i) => ({ href: `#part-${i + 1}`, text: p.title })),
+    });
   });
 
   app.get('/profile/erasure', { config: { access: MEMBER_ROLES } }, async (request, reply) =>
@@ -645,16 +659,46 @@ export async function membersPages(
     });
   });
 
+  const confirmErasurePage = async (
+    request: FastifyRequest,
+    id: number,
+    values: Record<string, unknown> = {},
+  ) => ({
+    template: `${V}/erasure-confirm.njk`,
+    data: {
+      pageTitle: 'Erase a member’s personal data',
+      backHref: '/admin/erasure-requests',
+      preview: await dataRights.previewErasure(request.actor!, id),
+      values,
+    },
+  });
+
+  app.get(
+    '/admin/erasure-requests/:id/confirm',
+    { config: { access: ['national'] } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const { template, data } = await confirmErasurePage(request, id);
+      return reply.page(template, data);
+    },
+  );
+
   app.post('/admin/erasure-requests/:id', { config: { access: ['national'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
-    const input = parseForm(erasureDecisionSchema, request.body);
-    await members.decideErasure(request.actor!, id, input.decision, input.note || null);
-    reply.flash(
-      input.decision === 'approve'
-        ? 'The member’s personal data has been erased'
-        : 'The request has been rejected',
-    );
-    return reply.redirect('/admin/erasure-requests', 303);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const decide = async () => {
+      const input = parseForm(erasureDecisionSchema, request.body);
+      await dataRights.decideErasure(request.actor!, id, input.decision, input.note || null);
+      reply.flash(
+        input.decision === 'approve'
+          ? 'The member’s personal data has been erased'
+          : 'The request has been rejected',
+      );
+      return reply.redirect('/admin/erasure-requests', 303);
+    };
+    // Approving comes from the confirm page, which shows again with the note's error.
+    if (body.decision !== 'approve') return decide();
+    return withFormErrors(reply, () => confirmErasurePage(request, id, body), decide);
   });
 
   void NotFoundError;

@@ -603,17 +603,6 @@ export async function decideErasure(
     .execute();
 }
 
-/** Every table and text-like column of the public schema: the sweep that no module's copy escapes. */
-export async function listTextColumns(x: Executor) {
-  const res = await sql<{ table_name: string; column_name: string; data_type: string }>`
-    select c.table_name, c.column_name, c.data_type from information_schema.columns c
-      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = current_schema() and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'jsonb', 'json') and c.is_generated = 'NEVER'
-    order by c.table_name, c.ordinal_position`.execute(x);
-  return res.rows;
-}
-
 /** The profile's row as it stands, locked for the transaction that updates it (erased ones too). */
 export function lockProfileRow(x: Executor, userId: number) {
   return x

@@ -158,12 +158,20 @@ export const projectSchema = z.strictObject({
   stage: z.enum(PROJECT_STAGES, { error: 'Choose a stage' }),
 });
 
-const filterText = (max: number) => z.preprocess(emptyToUndefined, z.string().trim().max(max).optional());
+const filterText = (max: number, label = 'The search') =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string({ error: `${label} must be text` })
+      .trim()
+      .max(max, `${label} must be ${max} characters or fewer`)
+      .optional(),
+  );
 
 /** Directory filters: one schema for the page, the API and the CSV export. */
 export const directoryQuery = z.object({
-  name: filterText(120),
-  q: filterText(200),
+  name: filterText(120, 'The name'),
+  q: filterText(200, 'The search words'),
   region: z.preprocess(
     emptyToUndefined,
     z
@@ -173,8 +181,19 @@ export const directoryQuery = z.object({
       .regex(/^Q3\d$/, 'Choose a region')
       .optional(),
   ),
-  profession: z.preprocess(emptyToUndefined, z.enum(PROFESSION_KEYS).optional()),
-  specialty: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().max(2_147_483_647).optional()),
+  profession: z.preprocess(
+    emptyToUndefined,
+    z.enum(PROFESSION_KEYS, { error: 'Choose a profession from the list' }).optional(),
+  ),
+  specialty: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: 'Choose a specialty from the list' })
+      .int('Choose a specialty from the list')
+      .positive('Choose a specialty from the list')
+      .max(2_147_483_647, 'Choose a specialty from the list')
+      .optional(),
+  ),
   organisation: z.preprocess(
     emptyToUndefined,
     z
@@ -186,8 +205,18 @@ export const directoryQuery = z.object({
   ),
   interest: filterText(TAG_MAX).transform((v) => v?.toLowerCase()),
   role: filterText(TAG_MAX).transform((v) => v?.toLowerCase()),
-  status: z.preprocess(emptyToUndefined, z.enum(STATUSES).optional()),
-  sort: z.preprocess(emptyToUndefined, z.enum(['relevance', 'name', 'joined']).default('relevance')),
+  status: z.preprocess(
+    emptyToUndefined,
+    z.enum(STATUSES, { error: 'Choose a membership status from the list' }).optional(),
+  ),
+  sort: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['relevance', 'name', 'joined'], {
+        error: 'Sort by best match, name or newest members',
+      })
+      .default('relevance'),
+  ),
   page: z.preprocess(emptyToUndefined, pageNumber),
 });
 export type DirectoryQuery = z.output<typeof directoryQuery>;
@@ -221,10 +250,16 @@ export const erasureRequestSchema = z.strictObject({
   confirm: z.literal('yes', { error: 'Confirm that you want your personal data erased' }),
 });
 
-export const erasureDecisionSchema = z.strictObject({
-  decision: z.enum(['approve', 'reject'], { error: 'Choose approve or reject' }),
-  note: z.string().trim().max(1000, 'Note must be 1,000 characters or fewer').optional(),
-});
+export const erasureDecisionSchema = z
+  .strictObject({
+    decision: z.enum(['approve', 'reject'], { error: 'Choose approve or reject' }),
+    note: z.string().trim().max(1000, 'Note must be 1,000 characters or fewer').optional(),
+  })
+  .superRefine((v, ctx) => {
+    // Erasure cannot be undone: the national team says why, for the audit trail.
+    if (v.decision === 'approve' && !v.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'Enter a note on why the data is erased' });
+  });
 
 export const organisationQuery = z.object({
   q: filterText(120),

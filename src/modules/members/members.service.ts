@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { DB, Executor } from '../../db/database.ts';
 import { findAccountById, renameAccount } from '../../platform/accounts/accounts.service.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonDate } from '../../platform/dates.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { type Actor, type AnonymousActor, isNational, requireRole } from '../../platform/permissions.ts';
 import {
   checkRegistrationNumber,
@@ -673,87 +672,7 @@ export function createMembersService(deps: { db: DB }) {
     return regionsList.get();
   }
 
-  // Data rights
-
-  /** Everything held about the member, for download (UK GDPR right of access). */
-  async function exportOwnData(actor: Actor) {
-    const userId = actor.userId;
-    const [user, roles, profile, projects, employment, erasure, audit, outbox, sessions, tokens] =
-      await Promise.all([
-        db
-          .selectFrom('users')
-          .select(['id', 'email', 'name', 'created_at', 'last_sign_in_at'])
-          .where('id', '=', userId)
-          .executeTakeFirstOrThrow(),
-        db
-          .selectFrom('role_assignments')
-          .select(['role', 'region_code', 'created_at'])
-          .where('user_id', '=', userId)
-          .execute(),
-        db.selectFrom('member_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-        repo.listProjects(db, userId),
-        repo.listEmployment(db, userId),
-        db.selectFrom('erasure_requests').selectAll().where('user_id', '=', userId).execute(),
-        db
-          .selectFrom('audit_log')
-          .select(['at', 'action', 'summary', 'actor_label'])
-          .where((eb) =>
-            eb.or([
-              eb('actor_user_id', '=', userId),
-              eb.and([eb('entity_type', 'in', ['user', 'member']), eb('entity_id', '=', String(userId))]),
-            ]),
-          )
-          .orderBy('at')
-          .execute(),
-        db
-          .selectFrom('outbox')
-          .select(['created_at', 'subject', 'status', 'kind'])
-          .where(
-            'to_address',
-            '=',
-            (await db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow())
-              .email,
-          )
-          .execute(),
-        db
-          .selectFrom('sessions')
-          .select(['created_at', 'last_seen_at', 'ip', 'user_agent'])
-          .where('user_id', '=', userId)
-          .execute(),
-        db
-          .selectFrom('api_tokens')
-          .select(['name', 'token_prefix', 'created_at', 'last_used_at', 'revoked_at'])
-          .where('user_id', '=', userId)
-          .execute(),
-      ]);
-    const photo = profile?.has_photo ? await repo.findPhoto(db, userId) : undefined;
-    await recordAudit(db, actor, {
-      action: 'member.data.download',
-      entityType: 'member',
-      entityId: userId,
-      summary: `Member #${userId} downloaded the data held about them`,
-    });
-    const {
-      search_network: _n,
-      search_region: _r,
-      search_staff: _s,
-      ...profileFields
-    } = (profile ?? {}) as Record<string, unknown>;
-    return {
-      generatedAt: new Date().toISOString(),
-      account: user,
-      roles,
-      profile: profile ? profileFields : null,
-      photo: photo ? { contentType: photo.content_type, base64: photo.data.toString('base64') } : null,
-      projects,
-      employmentHistory: employment,
-      erasureRequests: erasure,
-      auditTrail: audit,
-      emails: outbox,
-      sessions,
-      apiTokens: tokens,
-    };
-  }
+  // Data rights: the request; the download and the decision are in members.data-rights.ts
 
   async function requestErasure(actor: Actor, reason: string | null) {
     await db.transaction().execute(async (trx) => {
@@ -780,46 +699,6 @@ export function createMembersService(deps: { db: DB }) {
     return repo.listErasureRequests(db, f);
   }
 
-  /**
-   * Decides an erasure request. On approval the member's personal data is removed or anonymised in
-   * every table, in one transaction: the account row and profile stay (anonymised) so counts by
-   * region, intake and profession stay right; everything else that names them goes.
-   */
-  async function decideErasure(
-    actor: Actor,
-    requestId: number,
-    decision: 'approve' | 'reject',
-    note: string | null,
-  ) {
-    requireRole(actor, ['national']);
-    await db.transaction().execute(async (trx) => {
-      const request = await repo.findErasureRequest(trx, requestId);
-      if (!request) throw new NotFoundError('Erasure request not found');
-      if (request.status !== 'pending') throw new ConflictError('This request has already been decided');
-      if (request.user_id === actor.userId)
-        throw new ForbiddenError('Another member of the national team must decide your own request');
-      if (decision === 'reject') {
-        await repo.decideErasure(trx, requestId, { status: 'rejected', decidedBy: actor.userId, note });
-        await recordAudit(trx, actor, {
-          action: 'member.erasure.reject',
-          entityType: 'member',
-          entityId: request.user_id,
-          summary: `Rejected erasure request #${requestId}`,
-          details: note ? { note } : undefined,
-        });
-        return;
-      }
-      await repo.decideErasure(trx, requestId, { status: 'approved', decidedBy: actor.userId, note: null });
-      await eraseMember(trx, request.user_id);
-      await recordAudit(trx, actor, {
-        action: 'member.erase',
-        entityType: 'member',
-        entityId: request.user_id,
-        summary: `Erased the personal data of member #${request.user_id} (request #${requestId})`,
-      });
-    });
-  }
-
   return {
     ensureOwnProfile,
     getOwnProfile,
@@ -840,11 +719,9 @@ export function createMembersService(deps: { db: DB }) {
     recordMerger,
     getRegion,
     listRegions,
-    exportOwnData,
     requestErasure,
     pendingErasureOf,
     listErasureRequests,
-    decideErasure,
     viewerOf,
     isNational,
     isStaffFor,
@@ -852,97 +729,3 @@ export function createMembersService(deps: { db: DB }) {
   };
 }
 export type MembersService = ReturnType<typeof createMembersService>;
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Removes or anonymises one member's personal data in every table. Runs inside the caller's transaction. */
-export async function eraseMember(trx: Executor, userId: number): Promise<void> {
-  const user = await trx
-    .selectFrom('users')
-    .select(['id', 'email', 'name'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  if (!user) throw new NotFoundError('Account not found');
-  const profile = await trx
-    .selectFrom('member_profiles')
-    .select(['name', 'registration_number', 'contact_email', 'contact_phone'])
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  const token = `Erased member ${userId}`;
-  const erasedEmail = `erased-${userId}@erased.invalid`;
-  const emails = [...new Set([user.email, profile?.contact_email].filter((v): v is string => !!v))];
-  const names = [...new Set([user.name, profile?.name].filter((v): v is string => !!v && v.length >= 3))];
-  const others = [profile?.registration_number, profile?.contact_phone].filter(
-    (v): v is string => !!v && v.length >= 4,
-  );
-
-  await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('api_tokens').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('password_reset_tokens').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('sign_in_failures').where('email', 'in', emails).execute();
-  await trx
-    .deleteFrom('outbox')
-    .where(
-      'to_address',
-      'in',
-      emails.map((e) => e.toLowerCase()),
-    )
-    .execute();
-  await trx
-    .updateTable('users')
-    .set({
-      name: token,
-      email: erasedEmail,
-      password_hash: null,
-      disabled_at: new Date(),
-      updated_at: new Date(),
-    })
-    .where('id', '=', userId)
-    .execute();
-
-  await trx.deleteFrom('member_projects').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('member_photos').where('user_id', '=', userId).execute();
-  await trx.deleteFrom('employment_history').where('user_id', '=', userId).execute();
-  // The profile row stays with its region, intake, profession and dates, so counts stay right.
-  await sql`update member_profiles set name = ${token}, registration_number = null, registration_verified_at = null,
-      registration_verified_by = null, specialty_id = null, organisation_id = null, job_title = null,
-      interests = '{}', expertise = '{}', leadership_roles = '{}', biography = null, contact_email = null,
-      contact_phone = null, preferred_contact = 'none', status = 'left', status_since = current_date,
-      has_photo = false, search_network = ''::tsvector, search_region = ''::tsvector, search_staff = ''::tsvector,
-      visibility_profile = 'staff', erased_at = now(), updated_at = now()
-    where user_id = ${userId}`.execute(trx);
-  await trx
-    .updateTable('erasure_requests')
-    .set({ reason: null, decision_note: null })
-    .where('user_id', '=', userId)
-    .execute();
-
-  // The audit trail keeps what was done and when, not who it was about.
-  await sql`update audit_log set actor_label = ${token}, ip = null
-    where actor_user_id = ${userId}`.execute(trx);
-  await sql`update audit_log set summary = action || ' (personal details erased)', details = null
-    where entity_type in ('user', 'member') and entity_id = ${String(userId)}`.execute(trx);
-
-  // Then every other text column of every table, including other modules' copies of the person's
-  // name, email address, registration number and telephone number.
-  const patterns = [
-    ...emails.map((e) => escapeRegex(e)),
-    ...names.map((n) => `\\m${escapeRegex(n)}\\M`),
-    ...others.map((o) => `\\m${escapeRegex(o)}\\M`),
-  ];
-  if (!patterns.length) return;
-  const pattern = patterns.join('|');
-  for (const c of await repo.listTextColumns(trx)) {
-    const col = sql.ref(c.column_name);
-    const table = sql.table(c.table_name);
-    if (c.data_type === 'jsonb' || c.data_type === 'json') {
-      await sql`update ${table} set ${col} = regexp_replace(${col}::text, ${pattern}, ${token}, 'gi')::${sql.raw(c.data_type)}
-        where ${col}::text ~* ${pattern}`.execute(trx);
-    } else {
-      await sql`update ${table} set ${col} = regexp_replace(${col}, ${pattern}, ${token}, 'gi')
-        where ${col} ~* ${pattern}`.execute(trx);
-    }
-  }
-}

@@ -10,6 +10,7 @@ export type { MentoringService } from './mentoring.service.ts';
 export { createMentoringService };
 export { mentoringDemoStep } from './mentoring.demo.ts';
 export { registerMentoringCli } from './mentoring.cli.ts';
+export { mentoringDataRights } from './mentoring.data-rights.ts';
 
 /**
  * True when this mentor currently mentors this member: for plans a member shares "with my mentor".

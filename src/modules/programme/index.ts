@@ -8,6 +8,7 @@ import { createProgrammeService, type SetRecruitmentTarget } from './programme.s
 
 export type { ProgrammeService, RegionSummary, SetRecruitmentTarget } from './programme.service.ts';
 export { createProgrammeService };
+export { programmeDataRights } from './programme.data-rights.ts';
 
 /**
  * Regions, phases, the network's partners and the home page. A region's recruitment target is

@@ -40,3 +40,4 @@ export async function recruitmentModule(
   await reviewPages(app, { recruitment });
   await recruitmentApi(app, { recruitment });
 }
+export { recruitmentDataRights } from './recruitment.data-rights.ts';
