@@ -4,7 +4,8 @@ import { type Kysely, sql } from 'kysely';
 // that changes for a scope (framework version, kind, region or national) only once at least 5
 // different members have contributed since that scope's last snapshot, so two readings never
 // differ by one person's ratings. See src/modules/development/development.profile-totals.ts.
-// Existing figures are published as they stand when this migration runs.
+// Existing figures are published as they stand when this migration runs; the national figures are
+// the sum of the regional snapshots.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table dev_profile_published_totals (
@@ -35,12 +36,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       user_id integer not null references users(id) on delete cascade,
       primary key (version_id, kind, region_code, user_id)
     )`.execute(db);
+  // The regional figures (region_code '' is the national one)...
   await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
-    select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals`.execute(
-    db,
-  );
+    select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals
+    where region_code <> ''`.execute(db);
   await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
-    select version_id, kind, region_code, people from dev_profile_people`.execute(db);
+    select version_id, kind, region_code, people from dev_profile_people where region_code <> ''`.execute(db);
+  // ...and the national ones as their sum, as the module publishes them from now on.
+  await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
+    select version_id, kind, '', level, item_id, sum(people), sum(rows), sum(total)
+    from dev_profile_published_totals group by version_id, kind, level, item_id`.execute(db);
+  await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
+    select version_id, kind, '', sum(people) from dev_profile_published_people
+    group by version_id, kind`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

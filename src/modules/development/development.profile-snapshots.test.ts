@@ -8,6 +8,7 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import type { RoleGrant } from '../../platform/permissions.ts';
+import * as snapshotsMigration from '../../db/migrations/2026-12-07-0200-development-profile-snapshots.ts';
 import * as totals from './development.profile-totals.ts';
 import { PUBLISH_AFTER_MEMBERS } from './development.profile-totals.ts';
 
@@ -233,5 +234,28 @@ describe('competency profiles cannot be differenced', () => {
     await totals.rebuildProfileTotals(ctx.db, TODAY);
     expect(await published()).toEqual(await live());
     expect(await ctx.db.selectFrom('dev_profile_pending').selectAll().execute()).toEqual([]);
+  });
+
+  it('the upgrade publishes the figures already kept', async () => {
+    const versions = await ctx.db.selectFrom('dev_profile_totals').select('version_id').distinct().execute();
+    expect(versions.length).toBeGreaterThan(0);
+    // Back to before the migration, then up again, as on the first start after the upgrade.
+    await snapshotsMigration.down(ctx.db);
+    await snapshotsMigration.up(ctx.db);
+    for (const { version_id } of versions) {
+      // The national figures are summed from the regional ones: equal, up to floating-point order.
+      const sorted = (rows: object[]) =>
+        rows
+          .map((r) =>
+            JSON.stringify(r, (k, v: unknown) => (k === 'mean' && typeof v === 'number' ? v.toFixed(9) : v)),
+          )
+          .sort();
+      expect(sorted(await totals.selectProfileTotals(ctx.db, version_id, true))).toEqual(
+        sorted(await totals.selectProfileTotals(ctx.db, version_id)),
+      );
+      expect(sorted(await totals.selectProfilePeopleTotals(ctx.db, version_id, true))).toEqual(
+        sorted(await totals.selectProfilePeopleTotals(ctx.db, version_id)),
+      );
+    }
   });
 });

@@ -108,11 +108,33 @@ async function publishAllProfiles(x: Executor): Promise<void> {
   await sql`delete from dev_profile_published_people`.execute(x);
   await sql`delete from dev_profile_pending`.execute(x);
   await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
-    select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals`.execute(
-    x,
-  );
+    select version_id, kind, region_code, level, item_id, people, rows, total from dev_profile_totals
+    where region_code <> ${NATIONAL}`.execute(x);
   await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
-    select version_id, kind, region_code, people from dev_profile_people`.execute(x);
+    select version_id, kind, region_code, people from dev_profile_people
+    where region_code <> ${NATIONAL}`.execute(x);
+  await publishNational(x, null, null);
+}
+
+/**
+ * The published national figures are the sum of the published regional snapshots (and of those
+ * without a region), never a live figure of their own: otherwise the national snapshot minus the
+ * regional ones could isolate a member whose region has not published since they contributed.
+ * A member whose ratings sit in two regions (they moved) is counted in each.
+ */
+async function publishNational(x: Executor, versionId: number | null, kind: string | null): Promise<void> {
+  const scope =
+    versionId === null || kind === null ? sql`true` : sql`version_id = ${versionId} and kind = ${kind}`;
+  await sql`delete from dev_profile_published_totals where region_code = ${NATIONAL} and ${scope}`.execute(x);
+  await sql`insert into dev_profile_published_totals (version_id, kind, region_code, level, item_id, people, rows, total)
+    select version_id, kind, ${NATIONAL}, level, item_id, sum(people), sum(rows), sum(total)
+    from dev_profile_published_totals where region_code <> ${NATIONAL} and ${scope}
+    group by version_id, kind, level, item_id`.execute(x);
+  await sql`delete from dev_profile_published_people where region_code = ${NATIONAL} and ${scope}`.execute(x);
+  await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
+    select version_id, kind, ${NATIONAL}, sum(people)
+    from dev_profile_published_people where region_code <> ${NATIONAL} and ${scope}
+    group by version_id, kind`.execute(x);
 }
 
 /**
@@ -125,7 +147,10 @@ async function notePendingAndPublish(
   userId: number,
   scopes: { kind: string; region: string }[],
 ): Promise<void> {
+  const published = new Set<string>();
   for (const { kind, region } of scopes) {
+    // The national figures follow the regional snapshots (publishNational), not a count of their own.
+    if (region === NATIONAL) continue;
     await sql`insert into dev_profile_pending (version_id, kind, region_code, user_id)
       values (${versionId}, ${kind}, ${region}, ${userId}) on conflict do nothing`.execute(x);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from dev_profile_pending
@@ -140,7 +165,9 @@ async function notePendingAndPublish(
     await sql`insert into dev_profile_published_people (version_id, kind, region_code, people)
       select version_id, kind, region_code, people from dev_profile_people where ${scope}`.execute(x);
     await sql`delete from dev_profile_pending where ${scope}`.execute(x);
+    published.add(kind);
   }
+  for (const kind of [...published].sort()) await publishNational(x, versionId, kind);
 }
 
 /**

@@ -1281,8 +1281,9 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
 
   /**
    * Competency profiles by region and nationally, from self and 360 ratings. A figure resting on
-   * fewer than MIN_PEOPLE people is withheld, and when only one region's figure is withheld for an
-   * item, the next smallest is withheld too, so it cannot be worked out from the national figure.
+   * fewer than MIN_PEOPLE people is withheld, and while the figures a reader cannot see (withheld,
+   * without a region, other regions) rest on 1 to 4 people in all, the smallest region shown is
+   * withheld too, so they cannot be worked out from the national figure.
    * National team: every region; a regional lead: their own region(s) and the national profile.
    * The figures are the published snapshot: a scope's figures change only once at least
    * PUBLISH_AFTER_MEMBERS different members have contributed since its last snapshot.
@@ -1328,6 +1329,7 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     }
     const version = await loadVersion(db, vid);
     const [regions, selfEl, selfDom, ratEl, ratDom, people] = await profileFigures(vid);
+    const visibleRegions = regions.filter((r) => scope === 'all' || scope.includes(r.code));
 
     type Cell = { people: number | null; mean: number | null; suppressed: boolean };
     const key = (region: string | null, national: boolean, item: number) =>
@@ -1339,18 +1341,27 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
       const n = r?.people ?? 0;
       return n > 0 && n < MIN_PEOPLE ? null : n;
     };
+    const shownRegions = new Set(visibleRegions.map((r) => r.code));
     const index = (rows: repo.ProfileFigure[], kind: string) => {
       const m = new Map<string, repo.ProfileFigure>();
       for (const r of rows) m.set(key(r.region_code, r.is_national, r.item_id), r);
-      // Secondary suppression per item: never leave exactly one small region withheld.
+      // Secondary suppression per item. The national figure is the sum of the regional ones (and of
+      // ratings without a region), so the national figure minus the regional figures shown gives the
+      // figures not shown taken together: withheld (under 5), without a region, or of regions this
+      // reader does not see. While those rest on 1 to 4 people, the smallest shown region is
+      // withheld too.
       const withheld = new Set<string>();
       const items = new Set(rows.map((r) => r.item_id));
       for (const item of items) {
-        const regional = rows.filter((r) => !r.is_national && r.item_id === item && r.region_code !== null);
-        const small = regional.filter((r) => r.people < MIN_PEOPLE);
-        if (small.length === 1) {
-          const next = regional.filter((r) => r.people >= MIN_PEOPLE).sort((a, b) => a.people - b.people)[0];
-          if (next) withheld.add(key(next.region_code, false, item));
+        const regional = rows.filter((r) => !r.is_national && r.item_id === item);
+        const shown = regional
+          .filter((r) => r.region_code !== null && shownRegions.has(r.region_code) && r.people >= MIN_PEOPLE)
+          .sort((a, b) => a.people - b.people);
+        let hidden = regional.reduce((n, r) => n + r.people, 0) - shown.reduce((n, r) => n + r.people, 0);
+        while (hidden > 0 && hidden < MIN_PEOPLE && shown.length) {
+          const next = shown.shift()!;
+          withheld.add(key(next.region_code, false, item));
+          hidden += next.people;
         }
       }
       return (region: string | null, national: boolean, item: number): Cell => {
@@ -1391,7 +1402,6 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
         ),
       };
     };
-    const visibleRegions = regions.filter((r) => scope === 'all' || scope.includes(r.code));
     return {
       versionId: version.id,
       version,
