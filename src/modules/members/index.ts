@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { membersApi } from './members.api.ts';
+import { createMembersCsv } from './members.csv.ts';
 import { membersPages } from './members.pages.ts';
 import type { DataRightsContributor } from '../../platform/data-rights.ts';
 import { createDataRightsService } from './members.data-rights.ts';
@@ -27,6 +28,7 @@ export async function membersModule(
 ) {
   const members = createMembersService({ db: opts.db });
   const dataRights = createDataRightsService({ db: opts.db, contributors: opts.dataRights });
-  await membersPages(app, { db: opts.db, members, dataRights, baseUrl: opts.config.baseUrl });
-  await membersApi(app, { db: opts.db, members, dataRights });
+  const csv = createMembersCsv(opts.db, members);
+  await membersPages(app, { csv, members, dataRights, baseUrl: opts.config.baseUrl });
+  await membersApi(app, { csv, members, dataRights });
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DB } from '../../db/database.ts';
 import { idParam } from '../../platform/schemas.ts';
-import { exportDirectoryCsv } from './members.csv.ts';
+import type { MembersCsv } from './members.csv.ts';
 import { DIRECTORY_ROLES } from './members.pages.ts';
 import {
   directoryEntryOut,
@@ -30,7 +29,7 @@ const organisationOut = z.object({
 /** JSON API: the directory, profiles (read; update your own) and organisations, under /api/v1. */
 export async function membersApi(
   base: FastifyInstance,
-  opts: { db: DB; members: MembersService; dataRights: DataRightsService },
+  opts: { csv: MembersCsv; members: MembersService; dataRights: DataRightsService },
 ) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { members, dataRights } = opts;
@@ -102,7 +101,7 @@ export async function membersApi(
       },
     },
     async (request, reply) => {
-      const csv = await exportDirectoryCsv(opts.db, members, request.actor!, request.query);
+      const csv = await opts.csv.exportDirectory(request.actor!, request.query);
       return reply.type('text/csv; charset=utf-8').send(csv);
     },
   );

@@ -400,3 +400,13 @@ export async function exportDirectoryCsv(
   });
   return stringify([EXPORT_COLUMNS, ...out]);
 }
+
+/** The CSV import and export bound to the app's database, for the pages and API (which never hold it). */
+export function createMembersCsv(db: DB, members: MembersService) {
+  return {
+    importMembers: (file: Buffer, opts: Parameters<typeof importMembersCsv>[2]) =>
+      importMembersCsv(db, file, opts),
+    exportDirectory: (actor: Actor, query: DirectoryQuery) => exportDirectoryCsv(db, members, actor, query),
+  };
+}
+export type MembersCsv = ReturnType<typeof createMembersCsv>;

@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { DB } from '../../db/database.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
   checkQuery,
@@ -14,7 +13,7 @@ import {
 import { isNational, type Role } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import { idParam } from '../../platform/schemas.ts';
-import { exportDirectoryCsv, importMembersCsv, IMPORT_COLUMNS } from './members.csv.ts';
+import { IMPORT_COLUMNS, type MembersCsv } from './members.csv.ts';
 import { isStaffFor } from './members.privacy.ts';
 import { PHOTO_MAX_BYTES } from './members.render.ts';
 import {
@@ -74,7 +73,7 @@ function errorList(errors: { field: string; message: string }[]) {
 
 export async function membersPages(
   app: FastifyInstance,
-  opts: { db: DB; members: MembersService; dataRights: DataRightsService; baseUrl: string },
+  opts: { csv: MembersCsv; members: MembersService; dataRights: DataRightsService; baseUrl: string },
 ) {
   const { members, dataRights } = opts;
   void errorList;
@@ -376,7 +375,7 @@ export async function membersPages(
           reply.status(400);
           return page({ errors: [{ field: 'file', message: 'Select a CSV file' }] });
         }
-        const report = await importMembersCsv(opts.db, file, {
+        const report = await opts.csv.importMembers(file, {
           actor: request.actor!,
           dryRun,
           baseUrl: opts.baseUrl,
@@ -501,12 +500,7 @@ export async function membersPages(
   });
 
   app.get('/directory/export.csv', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const csv = await exportDirectoryCsv(
-      opts.db,
-      members,
-      request.actor!,
-      parseQuery(directoryQuery, request.query),
-    );
+    const csv = await opts.csv.exportDirectory(request.actor!, parseQuery(directoryQuery, request.query));
     reply.header('content-disposition', 'attachment; filename="members.csv"');
     reply.header('cache-control', 'no-store');
     return reply.type('text/csv; charset=utf-8').send(csv);
