@@ -17,6 +17,13 @@ import { findCurrentMember } from '../members/index.ts';
 import { joiningOf, joinNetworkInTransaction } from './recruitment.joining.ts';
 import { createPlaces } from './recruitment.places.ts';
 import { createQuotaFunctions } from './recruitment.quota.ts';
+import {
+  acknowledgementLetter,
+  endorsementRequestLetter,
+  endorsementReminderLetter,
+  news,
+  withdrawnByApplicantLetter,
+} from './recruitment.emails.ts';
 import * as repo from './recruitment.repository.ts';
 import {
   type ApplicationSubmission,
@@ -283,27 +290,30 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         summary: `Application ${created.reference} submitted by ${name} to ${region!.name}`,
         details: { reference: created.reference, region: created.regionCode, source },
       });
-      await enqueueEmail(trx, {
-        to: input.email,
-        kind: 'application.acknowledgement',
-        subject: `Your application to the Clinical Leaders Network (${created.reference})`,
-        text:
-          `Dear ${name},\n\nThank you for applying to join the Clinical Leaders Network in ${region!.name}. ` +
-          `Your reference number is ${created.reference}.\n\n` +
-          `We have asked your sponsor, ${input.sponsorName}, to endorse your application.\n\n` +
-          `See the status of your application, or withdraw it, here (keep this link private):\n${statusLink(created.statusToken)}\n\n` +
-          'Clinical Leaders Network',
-      });
-      await enqueueEmail(trx, {
-        to: input.sponsorEmail,
-        kind: 'endorsement.request',
-        subject: `Please endorse ${name}'s application to the Clinical Leaders Network`,
-        text:
-          `Dear ${input.sponsorName},\n\n${name} (${input.jobTitle}, ${checked.employer.name}) has applied to join the ` +
-          `Clinical Leaders Network in ${region!.name} and named you as their sponsor.\n\n` +
-          `Please say whether you endorse the application (the link works once and expires in ${ENDORSEMENT.ttlDays} days):\n` +
-          `${endorseLink(created.endorseToken)}\n\nClinical Leaders Network`,
-      });
+      await enqueueEmail(
+        trx,
+        acknowledgementLetter({
+          to: input.email,
+          name,
+          reference: created.reference,
+          regionName: region!.name,
+          sponsorName: input.sponsorName,
+          statusLink: statusLink(created.statusToken),
+        }),
+      );
+      await enqueueEmail(
+        trx,
+        endorsementRequestLetter({
+          to: input.sponsorEmail,
+          sponsorName: input.sponsorName,
+          applicantName: name,
+          jobTitle: input.jobTitle,
+          employerName: checked.employer.name,
+          regionName: region!.name,
+          ttlDays: ENDORSEMENT.ttlDays,
+          endorseLink: endorseLink(created.endorseToken),
+        }),
+      );
       return {
         id: created.id,
         reference: created.reference,
@@ -352,12 +362,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         summary: `Application ${found.reference} withdrawn by the applicant`,
         details: { from: a.status },
       });
-      await enqueueEmail(trx, {
-        to: found.email,
-        kind: 'application.withdrawn',
-        subject: `You have withdrawn your application (${found.reference})`,
-        text: `Dear ${found.given_name} ${found.family_name},\n\nYour application ${found.reference} has been withdrawn. You do not need to do anything else.\n\nClinical Leaders Network`,
-      });
+      await enqueueEmail(trx, withdrawnByApplicantLetter(found));
       if (a.status === 'offered') await fillFreePlaces(trx, found.region_code, 'system');
     });
   }
@@ -500,15 +505,16 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         const token = createToken();
         await repo.markReminded(trx, d.application_id, hashToken(token), now);
         const name = `${d.given_name} ${d.family_name}`;
-        await enqueueEmail(trx, {
-          to: d.sponsor_email,
-          kind: 'endorsement.reminder',
-          subject: `Reminder: please endorse ${name}'s application to the Clinical Leaders Network`,
-          text:
-            `Dear ${d.sponsor_name},\n\n${name} is waiting for your endorsement of their application (${d.reference}).\n\n` +
-            `Please respond here (this link replaces the one in earlier emails and works once):\n${endorseLink(token)}\n\n` +
-            'Clinical Leaders Network',
-        });
+        await enqueueEmail(
+          trx,
+          endorsementReminderLetter({
+            to: d.sponsor_email,
+            sponsorName: d.sponsor_name,
+            applicantName: name,
+            reference: d.reference,
+            endorseLink: endorseLink(token),
+          }),
+        );
         await recordAudit(trx, 'system', {
           action: 'endorsement.remind',
           entityType: 'application',
@@ -595,13 +601,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
             summary: `The offer to ${found.reference} lapsed: not accepted by ${by}`,
             details: { from: 'offered', replyBy: a.offer_expires_on },
           });
-          await notify(
-            trx,
-            id,
-            'Your offer of a place has lapsed',
-            `The place offered to you in ${found.region_name} had to be accepted by ${by}. As it was not, the offer has lapsed and the place can go to someone else. If you would still like to join, contact the regional team or apply to a later intake.`,
-            'application.offer-lapse',
-          );
+          await notify(trx, id, news.offerLapsed(found.region_name, by));
           lapsed++;
         }
         await fillFreePlaces(trx, code, 'system', now);
@@ -659,13 +659,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         status = 'shortlisted';
         message = `${name} has been shortlisted`;
         await audit('application.shortlist', `Shortlisted ${found.reference} (${name})`);
-        await notify(
-          trx,
-          id,
-          'You have been shortlisted',
-          `Your application to the Clinical Leaders Network in ${region.name} has been shortlisted. The regional team will be in touch.`,
-          'application.shortlist',
-        );
+        await notify(trx, id, news.shortlisted(region.name));
         break;
       case 'offer': {
         const intake = await repo.findCurrentIntake(trx, found.region_code);
@@ -684,13 +678,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
             `Offer to ${found.reference} (${name}) exceeded the quota of ${region.recruitment_target}: waitlisted at ${rank}`,
             { rank, quotaFull: true },
           );
-          await notify(
-            trx,
-            id,
-            'You are on the waitlist',
-            `All places in ${region.name} are currently taken. You are number ${rank} on the waitlist, and we will offer you a place if one becomes free.`,
-            'application.waitlist',
-          );
+          await notify(trx, id, news.waitlistedQuotaFull(region.name, rank));
         } else {
           await leaveStatus(trx, a);
           const reply = replyBy(now);
@@ -707,13 +695,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
             'application.offer',
             `Offered a place to ${found.reference} (${name}): ${taken + 1} of ${region.recruitment_target}`,
           );
-          await notify(
-            trx,
-            id,
-            'You have been offered a place in the Clinical Leaders Network',
-            `We are delighted to offer you a place in the Clinical Leaders Network in ${region.name}. Accept it, or tell us you no longer want it, with the link below. ${reply.sentence}`,
-            'application.offer',
-          );
+          await notify(trx, id, news.offered(region.name, reply.sentence));
         }
         break;
       }
@@ -729,13 +711,7 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         await audit('application.waitlist', `Waitlisted ${found.reference} (${name}) at number ${rank}`, {
           rank,
         });
-        await notify(
-          trx,
-          id,
-          'You are on the waitlist',
-          `You are number ${rank} on the waitlist for the Clinical Leaders Network in ${region.name}. We will offer you a place if one becomes free.`,
-          'application.waitlist',
-        );
+        await notify(trx, id, news.waitlisted(region.name, rank));
         break;
       }
       case 'decline':
@@ -762,11 +738,9 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
         await notify(
           trx,
           id,
-          to === 'declined' ? 'The outcome of your application' : 'Your application has been withdrawn',
           to === 'declined'
-            ? `Thank you for applying to the Clinical Leaders Network in ${region.name}. We are sorry that on this occasion we cannot offer you a place.\n\nThe reason given: ${d.reason}`
-            : `The regional team has withdrawn your application to the Clinical Leaders Network in ${region.name}.\n\nThe reason given: ${d.reason}`,
-          `application.${d.decision}`,
+            ? news.declined(region.name, d.reason)
+            : news.withdrawnByTeam(region.name, d.reason),
         );
         if (a.status === 'offered') await fillFreePlaces(trx, found.region_code, actor);
         break;
