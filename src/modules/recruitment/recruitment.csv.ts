@@ -18,7 +18,7 @@ import { importedAcknowledgementLetter } from './recruitment.emails.ts';
 import { joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import { LIMITS, odsCodeField } from './recruitment.schemas.ts';
-import { checkOneLiveApplication, newReference } from './recruitment.service.ts';
+import { checkOneLiveApplication, newReference } from './recruitment.applications.ts';
 
 export const IMPORT_COLUMNS = [
   'given_name',
