@@ -14,10 +14,11 @@ import {
 } from '../../platform/registration.ts';
 import { emailField, regionCodeField } from '../../platform/schemas.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { importedAcknowledgementLetter } from './recruitment.emails.ts';
 import { joinNetworkInTransaction } from './recruitment.joining.ts';
 import * as repo from './recruitment.repository.ts';
 import { LIMITS, odsCodeField } from './recruitment.schemas.ts';
-import { checkOneLiveApplication, newReference } from './recruitment.service.ts';
+import { checkOneLiveApplication, newReference } from './recruitment.applications.ts';
 
 export const IMPORT_COLUMNS = [
   'given_name',
@@ -335,12 +336,15 @@ async function importOne(
     summary: `Imported ${member ? 'member' : 'applicant'} ${fullName} (${app.reference}) into ${v.regionCode}`,
   });
   if (!member) {
-    await enqueueEmail(trx, {
-      to: r.email,
-      kind: 'application.acknowledgement',
-      subject: `Your application to the Clinical Leaders Network (${app.reference})`,
-      text: `Dear ${fullName},\n\nYour application to the Clinical Leaders Network has been moved to our new platform. Your reference number is ${app.reference}.\n\nSee its status, or withdraw it, here (keep this link private):\n${baseUrl}/application/${statusToken}\n\nClinical Leaders Network`,
-    });
+    await enqueueEmail(
+      trx,
+      importedAcknowledgementLetter({
+        to: r.email,
+        name: fullName,
+        reference: app.reference,
+        statusLink: `${baseUrl}/application/${statusToken}`,
+      }),
+    );
   }
 }
 

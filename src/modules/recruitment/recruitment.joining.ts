@@ -6,6 +6,7 @@ import {
 import { enqueueEmail } from '../../platform/outbox.ts';
 import type { Actor, AnonymousActor } from '../../platform/permissions.ts';
 import { createMemberProfile } from '../members/index.ts';
+import { joinedLetter } from './recruitment.emails.ts';
 
 /** What joining the network needs to know about an accepted application. */
 export type JoiningApplication = {
@@ -67,12 +68,15 @@ export async function joinNetworkInTransaction(
         opts.welcome.invite,
       );
     } else {
-      await enqueueEmail(trx, {
-        to: account.user.email,
-        kind: 'application.joined',
-        subject: 'Welcome to the Clinical Leaders Network',
-        text: `Dear ${account.user.name},\n\n${opts.welcome.signIn} Sign in with your existing account:\n${opts.baseUrl}/sign-in\n\nClinical Leaders Network`,
-      });
+      await enqueueEmail(
+        trx,
+        joinedLetter({
+          to: account.user.email,
+          name: account.user.name,
+          intro: opts.welcome.signIn,
+          signInLink: `${opts.baseUrl}/sign-in`,
+        }),
+      );
     }
   }
   return { userId: account.user.id, newAccount: account.newAccount, profileCreated: profile.created };

@@ -4,6 +4,7 @@ import { londonDateAfter, longDate } from '../../platform/dates.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import type { Actor, AnonymousActor } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
+import { news, type StatusNews, statusLetter } from './recruitment.emails.ts';
 import * as repo from './recruitment.repository.ts';
 import type { ApplicationStatus } from './recruitment.table.ts';
 
@@ -56,17 +57,11 @@ export function createPlaces(deps: { db: DB; config: { baseUrl: string; offerRep
     return at;
   }
 
-  async function notify(trx: Executor, id: number, subject: string, body: string, kind: string) {
+  /** Tells the applicant the news in a status letter, with a fresh link to their status page. */
+  async function notify(trx: Executor, id: number, what: StatusNews) {
     const a = (await repo.findApplication(trx, id))!;
     const token = await issueStatusLink(trx, id);
-    await enqueueEmail(trx, {
-      to: a.email,
-      kind,
-      subject: `${subject} (${a.reference})`,
-      text:
-        `Dear ${a.given_name} ${a.family_name},\n\n${body}\n\n` +
-        `See your application here (this link replaces the one in earlier emails):\n${statusLink(token)}\n\nClinical Leaders Network`,
-    });
+    await enqueueEmail(trx, statusLetter(a, what, statusLink(token)));
   }
 
   /** Offers every free place to the top of the waitlist, when the region offers automatically; returns how many. */
@@ -98,13 +93,7 @@ export function createPlaces(deps: { db: DB; config: { baseUrl: string; offerRep
         summary: `A place freed in ${region.name}: offered to ${a.reference}, top of the waitlist`,
         details: { from: 'waitlisted', automatic: true },
       });
-      await notify(
-        trx,
-        top.id,
-        'You have been offered a place in the Clinical Leaders Network',
-        `A place has become available in ${region.name} and it is offered to you. Accept it, or tell us you no longer want it, with the link below. ${reply.sentence}`,
-        'application.offer',
-      );
+      await notify(trx, top.id, news.offeredFromWaitlist(region.name, reply.sentence));
     }
   }
 

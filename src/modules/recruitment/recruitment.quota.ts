@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, requireRole } from '../../platform/permissions.ts';
 import type { Places } from './recruitment.places.ts';
+import { quotaDecisionLetter } from './recruitment.emails.ts';
 import * as repo from './recruitment.repository.ts';
 import { statusLabels } from './recruitment.schemas.ts';
 import type { ApplicationStatus } from './recruitment.table.ts';
@@ -161,12 +162,17 @@ export function createQuotaFunctions(deps: { db: DB; fillFreePlaces: Places['fil
       if (r0.requested_by_user_id) {
         const requester = await findAccountById(trx, r0.requested_by_user_id);
         if (requester) {
-          await enqueueEmail(trx, {
-            to: requester.email,
-            kind: 'quota.decision',
-            subject: `Your request for more places in ${region.name} was ${approved ? 'approved' : 'refused'}`,
-            text: `Dear ${requester.name},\n\nThe national team has ${approved ? 'approved' : 'refused'} your request to raise ${region.name}'s quota to ${r0.requested_quota}.${input.note ? `\n\nNote: ${input.note}` : ''}\n\nClinical Leaders Network`,
-          });
+          await enqueueEmail(
+            trx,
+            quotaDecisionLetter({
+              to: requester.email,
+              name: requester.name,
+              regionName: region.name,
+              approved,
+              requestedQuota: r0.requested_quota,
+              note: input.note,
+            }),
+          );
         }
       }
     });
