@@ -36,7 +36,7 @@ export default tseslint.config(
         'error',
         {
           selector:
-            "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|selectNoFrom|replaceInto)$/]",
+            'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|mergeInto|selectNoFrom|replaceInto)$/]',
           message: 'Build queries in the module’s repository, not in a service, page or API file',
         },
         {
