@@ -110,7 +110,7 @@ describe.skipIf(!chromiumPath)('leadership development in a real browser', () =>
     await page.waitForURL(/\/report$/);
     await expectNoAxeViolations(page);
     const report = (await page.locator('main').textContent()) ?? '';
-    expect(report).toContain('Others (line manager, peers combined)');
+    expect(report).toContain('Other raters (line manager, peers combined)');
     expect(report).not.toMatch(/Peers \(\d\)/);
     expect(await page.locator('svg.app-dev-chart').count()).toBe(1);
     await page.emulateMedia({ media: 'print' });
