@@ -10,6 +10,7 @@ import {
 } from '../../platform/errors.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { toFieldErrors } from '../../platform/forms.ts';
+import { letterText } from '../../platform/emails.ts';
 import { enqueueEmail } from '../../platform/outbox.ts';
 import { type Actor, type AnonymousActor, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { createToken, hashToken } from '../../platform/security.ts';
@@ -675,16 +676,20 @@ export function createDevelopmentService(deps: DevelopmentDeps) {
     token: string;
     reminder: boolean;
   }) {
-    return (
-      `Dear ${p.raterName},\n\n` +
-      (p.reminder
-        ? `This is a reminder: ${p.memberName} would value your feedback for "${p.title}". Earlier links no longer work; use this one.\n\n`
-        : `${p.memberName} has asked for your feedback on their leadership, as part of the Clinical Leaders Network ("${p.title}").\n\n`) +
-      `Give your feedback here (no account needed; the link works once, until ${p.closesOn}):\n` +
-      `${baseUrl}/feedback/${p.token}\n\n` +
-      `Your answers are anonymous. Scores are shown by group only when at least ${MIN_GROUP_RESPONSES} people in a group answer; ` +
-      `otherwise they are combined with others. Comments are shown without names.\n\nClinical Leaders Network`
-    );
+    return letterText({
+      name: p.raterName,
+      body: [
+        p.reminder
+          ? `This is a reminder: ${p.memberName} would value your feedback for "${p.title}". Earlier links no longer work; use this one.`
+          : `${p.memberName} has asked for your feedback on their leadership, as part of the Clinical Leaders Network ("${p.title}").`,
+        {
+          text: `Give your feedback here (no account needed; the link works once, until ${p.closesOn}):`,
+          link: `${baseUrl}/feedback/${p.token}`,
+        },
+        `Your answers are anonymous. Scores are shown by group only when at least ${MIN_GROUP_RESPONSES} people in a group answer; ` +
+          'otherwise they are combined with others. Comments are shown without names.',
+      ],
+    });
   }
 
   /** Invites raters by email, each with a single-use link; all or none are invited. */

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
   checkQuery,
   paginationFor,
@@ -9,6 +9,7 @@ import {
   parsePathParams,
   parseQuery,
   queryString,
+  withFormErrors as handleFormErrors,
 } from '../../platform/forms.ts';
 import { isNational, type Role } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
@@ -48,27 +49,20 @@ function items(options: readonly { value: string; text: string }[], selected: un
   return options.map((o) => ({ ...o, selected: String(selected ?? '') === o.value }));
 }
 
-/** Renders the form again with the NHS error summary when the action breaks a rule. */
-async function withFormErrors(
+/** A form of these pages: the shared `withFormErrors`, with the page to show again built on demand. */
+function withFormErrors(
   reply: FastifyReply,
   render: () => Promise<{ template: string; data: Record<string, unknown> }>,
   action: () => Promise<unknown>,
 ): Promise<unknown> {
-  try {
-    return await action();
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof ConflictError) {
-      const errors = err instanceof ValidationError ? err.errors : [{ field: 'form', message: err.message }];
+  return handleFormErrors(
+    reply,
+    async (errors) => {
       const { template, data } = await render();
-      reply.status(err.status);
       return reply.page(template, { ...data, errors });
-    }
-    throw err;
-  }
-}
-
-function errorList(errors: { field: string; message: string }[]) {
-  return errors;
+    },
+    action,
+  );
 }
 
 export async function membersPages(
@@ -76,7 +70,6 @@ export async function membersPages(
   opts: { csv: MembersCsv; members: MembersService; dataRights: DataRightsService; baseUrl: string },
 ) {
   const { members, dataRights } = opts;
-  void errorList;
 
   app.navItems.push(
     { href: '/profile', text: 'Your profile', roles: MEMBER_ROLES },
