@@ -8,6 +8,7 @@ import {
   startTestServer,
   type TestServer,
 } from './browser.ts';
+import { emailedLink } from '../test/journeys/support.ts';
 
 const chromiumPath = findChromium();
 const REGION = 'Q37';
@@ -70,20 +71,6 @@ describe.skipIf(!chromiumPath)('the core loop in a real browser', () => {
     await server?.close();
   });
 
-  async function emailLink(to: string, path: string): Promise<string> {
-    const rows = await server.db
-      .selectFrom('outbox')
-      .select('body_text')
-      .where('to_address', '=', to)
-      .orderBy('id', 'desc')
-      .execute();
-    for (const r of rows) {
-      const m = new RegExp(`https?://[^/\\s]+(/${path}/[A-Za-z0-9_-]+)`).exec(r.body_text);
-      if (m) return m[1]!;
-    }
-    throw new Error(`no ${path} link for ${to}`);
-  }
-
   async function signIn(who: string) {
     const { page } = browser;
     await browser.context.clearCookies();
@@ -133,7 +120,7 @@ describe.skipIf(!chromiumPath)('the core loop in a real browser', () => {
 
     // Endorse.
     await browser.context.clearCookies();
-    await page.goto(`${server.url}${await emailLink(sponsorEmail, 'endorse')}`);
+    await page.goto(`${server.url}${await emailedLink(server, sponsorEmail, 'endorse')}`);
     await page.getByLabel('Yes, I endorse it').check();
     await page.getByRole('button', { name: 'Send response' }).click();
     await page.locator('.nhsuk-panel').waitFor();
@@ -148,10 +135,10 @@ describe.skipIf(!chromiumPath)('the core loop in a real browser', () => {
 
     // Accept, then set a password.
     await browser.context.clearCookies();
-    await page.goto(`${server.url}${await emailLink(email, 'application')}`);
+    await page.goto(`${server.url}${await emailedLink(server, email, 'application')}`);
     await page.getByRole('button', { name: 'Accept your place' }).click();
     expect(await page.locator('.nhsuk-notification-banner').textContent()).toContain('accepted your place');
-    await page.goto(`${server.url}${await emailLink(email, 'reset-password')}`);
+    await page.goto(`${server.url}${await emailedLink(server, email, 'reset-password')}`);
     await expectNoAxeViolations(page);
     await page.getByLabel('New password', { exact: true }).fill(password);
     await page.getByLabel('Confirm new password').fill(password);

@@ -7,6 +7,7 @@ import {
   startTestServer,
   type TestServer,
 } from './browser.ts';
+import { emailedLink } from '../test/journeys/support.ts';
 
 const chromiumPath = findChromium();
 
@@ -35,16 +36,6 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
     await browser?.close();
     await server?.close();
   });
-
-  async function emailLink(to: string, path: string): Promise<string> {
-    const row = await server.db
-      .selectFrom('outbox')
-      .select('body_text')
-      .where('to_address', '=', to)
-      .orderBy('id', 'desc')
-      .executeTakeFirstOrThrow();
-    return new RegExp(`https?://[^/\\s]+(/${path}/[A-Za-z0-9_-]+)`).exec(row.body_text)![1]!;
-  }
 
   async function signIn(who: string) {
     const { page } = browser;
@@ -137,7 +128,7 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
 
       // The sponsor endorses through their single-use link.
       await browser.context.clearCookies();
-      const endorse = await emailLink(sponsorEmail, 'endorse');
+      const endorse = await emailedLink(server, sponsorEmail, 'endorse');
       await page.goto(`${server.url}${endorse}`);
       await expectNoAxeViolations(page);
       await page.getByLabel('Yes, I endorse it').check();
@@ -177,12 +168,12 @@ describe.skipIf(!chromiumPath)('recruitment in a real browser', () => {
 
       // The applicant accepts with the link in the offer email.
       await browser.context.clearCookies();
-      await page.goto(`${server.url}${await emailLink(email, 'application')}`);
+      await page.goto(`${server.url}${await emailedLink(server, email, 'application')}`);
       await expectNoAxeViolations(page);
       await page.getByRole('button', { name: 'Accept your place' }).click();
       expect(await page.locator('.nhsuk-notification-banner').textContent()).toContain('accepted your place');
       await expectNoAxeViolations(page);
-      const invite = await emailLink(email, 'reset-password');
+      const invite = await emailedLink(server, email, 'reset-password');
       expect(invite).toMatch(/^\/reset-password\//);
 
       // The dashboard shows the new member.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemberProfile } from '../../src/modules/members/index.ts';
-import { Agent, buildTestApp, createUser, TEST_PASSWORD, type TestContext, visibleText } from '../app.ts';
+import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../app.ts';
+import { addCohort, addMember, emailedLink, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
  * The network's core loop, as the people in it go through it: a clinician applies on the public
@@ -12,7 +12,6 @@ import { Agent, buildTestApp, createUser, TEST_PASSWORD, type TestContext, visib
 
 const REGION = 'Q37'; // South East Coast
 const EMPLOYER = 'RA2'; // Royal Surrey NHS Foundation Trust, in the former SHA's area
-const PROFESSIONS = ['doctor', 'nurse', 'pharmacist', 'midwife', 'allied-health-professional'];
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -21,33 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
 });
-
-/** The path of the last link of this kind emailed to this address. */
-async function emailedLink(to: string, path: string): Promise<string> {
-  const rows = await ctx.db
-    .selectFrom('outbox')
-    .select('body_text')
-    .where('to_address', '=', to.toLowerCase())
-    .orderBy('id', 'desc')
-    .execute();
-  for (const r of rows) {
-    const m = new RegExp(`https?://[^/\\s]+(/${path}/[A-Za-z0-9_-]+)`).exec(r.body_text);
-    if (m) return m[1]!;
-  }
-  throw new Error(`no ${path} link emailed to ${to}`);
-}
-
-async function signedIn(email: string, password = TEST_PASSWORD) {
-  const agent = new Agent(ctx.app);
-  await agent.signIn(email, password);
-  return agent;
-}
-
-function expectRedirect(res: { statusCode: number; body: string }, to?: RegExp | string) {
-  if (res.statusCode !== 303)
-    throw new Error(`expected 303, got ${res.statusCode}: ${visibleText(res.body)}`);
-  if (to) expect((res as unknown as { headers: { location: string } }).headers.location).toMatch(to);
-}
 
 describe('the core loop: apply, join, set, develop, mentor', () => {
   const email = `asha.okafor.${Date.now()}@nhs.test`;
@@ -76,17 +48,17 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
       ['sponsor', { sponsorName: 'Dr Sam Sponsor', sponsorEmail }],
       ['consent', { consent: 'yes' }],
     ];
-    for (const [step, form] of steps) expectRedirect(await applicant.post(`/apply/${step}`, form));
-    expectRedirect(await applicant.post('/apply/check-answers'), /confirmation/);
+    for (const [step, form] of steps) location(await applicant.post(`/apply/${step}`, form));
+    expect(location(await applicant.post('/apply/check-answers'))).toMatch(/confirmation/);
 
     const sponsor = new Agent(ctx.app);
-    const endorse = await emailedLink(sponsorEmail, 'endorse');
+    const endorse = await emailedLink(ctx, sponsorEmail, 'endorse');
     await sponsor.get(endorse);
     const endorsed = await sponsor.post(endorse, { endorse: 'yes', comment: 'An outstanding leader.' });
     expect(visibleText(endorsed.body)).toContain("You have endorsed Asha Okafor's application");
 
     const leadUser = await createUser(ctx, [{ role: 'regional-lead', regionCode: REGION }]);
-    lead = await signedIn(leadUser.email);
+    lead = await signedIn(ctx, leadUser.email);
     const list = await lead.get(`/recruitment/regions/${REGION}?q=okafor`);
     expect(visibleText(list.body)).toContain('Asha Okafor');
     const application = await ctx.db
@@ -96,21 +68,19 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
       .executeTakeFirstOrThrow();
     intakeId = application.intake_id;
     await lead.get(`/recruitment/applications/${application.id}`);
-    expectRedirect(
-      await lead.post(`/recruitment/applications/${application.id}/decision`, { decision: 'offer' }),
-    );
+    location(await lead.post(`/recruitment/applications/${application.id}/decision`, { decision: 'offer' }));
 
-    const status = await emailedLink(email, 'application');
+    const status = await emailedLink(ctx, email, 'application');
     await applicant.get(status);
-    expectRedirect(await applicant.post(`${status}/accept`));
+    location(await applicant.post(`${status}/accept`));
   });
 
   it('sets a password and finds a full member profile: profession, registration, employer, intake', async () => {
-    const reset = await emailedLink(email, 'reset-password');
+    const reset = await emailedLink(ctx, email, 'reset-password');
     const browser = new Agent(ctx.app);
     await browser.get(reset);
-    expectRedirect(await browser.post(reset, { password, confirmPassword: password }));
-    member = await signedIn(email, password);
+    location(await browser.post(reset, { password, confirmPassword: password }));
+    member = await signedIn(ctx, email, password);
     const user = await ctx.db
       .selectFrom('users')
       .select('id')
@@ -137,39 +107,12 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
 
   it('the regional lead forms and publishes sets that include the new member', async () => {
     // The rest of the intake, recruited earlier (imported through the members service).
-    const trusts = await ctx.db
-      .selectFrom('organisations')
-      .select('id')
-      .where('kind', '=', 'trust')
-      .where('sha_code', '=', REGION)
-      .orderBy('id')
-      .limit(5)
-      .execute();
-    for (let i = 0; i < 11; i++) {
-      const u = await createUser(ctx, [{ role: 'member', regionCode: REGION }], {
-        name: `Cohort Member ${i}`,
-      });
-      await ctx.db.transaction().execute((trx) =>
-        createMemberProfile(
-          trx,
-          {
-            userId: u.id,
-            regionCode: REGION,
-            intakeId,
-            profession: PROFESSIONS[i % PROFESSIONS.length]!,
-            registrationNumber: null,
-            organisationId: trusts[i % trusts.length]!.id,
-            jobTitle: 'Consultant',
-          },
-          'system',
-        ),
-      );
-    }
+    await addCohort(ctx, REGION, intakeId, 11);
     const facilitator = await createUser(ctx, [{ role: 'facilitator', regionCode: REGION }], {
       name: 'Fran Facilitator',
     });
     await lead.get(`/learning-sets/regions/${REGION}`);
-    expectRedirect(
+    location(
       await lead.post(`/learning-sets/regions/${REGION}/facilitators`, {
         email: facilitator.email,
         maxSets: '3',
@@ -194,10 +137,9 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
       keepTogether: '',
       seed: '1',
     });
-    expectRedirect(formed);
-    const formationPath = (formed as unknown as { headers: { location: string } }).headers.location;
+    const formationPath = location(formed);
     expect(visibleText((await lead.get(formationPath)).body)).toContain('Asha Okafor');
-    expectRedirect(await lead.post(`${formationPath}/publish`));
+    location(await lead.post(`${formationPath}/publish`));
 
     const hub = await member.get('/learning-sets');
     const link = /href="(\/learning-sets\/sets\/\d+)"/.exec(hub.body);
@@ -205,10 +147,10 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
     setPath = link![1]!;
 
     // The facilitator schedules the set's first session; the member sees it.
-    const fac = await signedIn(facilitator.email);
+    const fac = await signedIn(ctx, facilitator.email);
     await fac.get(setPath);
     const first = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-    expectRedirect(
+    location(
       await fac.post(`${setPath}/sessions`, {
         date: first,
         startTime: '13:30',
@@ -229,44 +171,25 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
     const ratings: Record<string, string> = { versionId };
     for (const m of assess.body.matchAll(/name="(rating-\d+)"/g)) ratings[m[1]!] = '3';
     expect(Object.keys(ratings).length).toBeGreaterThan(5);
-    expectRedirect(await member.post('/development/self-assessments', ratings));
+    location(await member.post('/development/self-assessments', ratings));
 
     // A mentor elsewhere in the region offers a place.
-    const mentorUser = await createUser(
-      ctx,
-      [
-        { role: 'member', regionCode: REGION },
-        { role: 'mentor', regionCode: REGION },
-      ],
-      { name: 'Maya Mentor' },
-    );
-    const otherTrust = await ctx.db
-      .selectFrom('organisations')
-      .select('id')
-      .where('ods_code', '=', 'RPA')
-      .executeTakeFirstOrThrow();
-    await ctx.db.transaction().execute((trx) =>
-      createMemberProfile(
-        trx,
-        {
-          userId: mentorUser.id,
-          regionCode: REGION,
-          profession: 'doctor',
-          registrationNumber: null,
-          organisationId: otherTrust.id,
-          jobTitle: 'Medical director',
-        },
-        'system',
-      ),
-    );
-    const mentor = await signedIn(mentorUser.email);
+    const mentorUser = await addMember(ctx, {
+      regionCode: REGION,
+      name: 'Maya Mentor',
+      profession: 'doctor',
+      organisationId: await organisationIdOf(ctx, 'RPA'),
+      jobTitle: 'Medical director',
+      mentor: true,
+    });
+    const mentor = await signedIn(ctx, mentorUser.email);
     await mentor.get('/mentoring/offer');
-    expectRedirect(
+    location(
       await mentor.post('/mentoring/offer', { capacity: '2', areas: ['management'], format: 'either' }),
     );
 
     await member.get('/mentoring/request');
-    expectRedirect(
+    location(
       await member.post('/mentoring/request', {
         goals: 'Lead a service change\nBuild a business case',
         goalAreas: ['management'],
@@ -276,19 +199,18 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
 
     await lead.get('/mentoring/admin');
     const run = await lead.post('/mentoring/runs', { regionCode: REGION });
-    expectRedirect(run);
-    const runPath = (run as unknown as { headers: { location: string } }).headers.location;
+    const runPath = location(run);
     const runPage = visibleText((await lead.get(runPath)).body);
     expect(runPage).toContain('Asha Okafor');
     expect(runPage).toContain('Maya Mentor');
-    expectRedirect(await lead.post(`${runPath}/approve`));
+    location(await lead.post(`${runPath}/approve`));
 
     const mentoring = await member.get('/mentoring');
     const pair = /href="(\/mentoring\/pairs\/\d+)"/.exec(mentoring.body);
     expect(pair, 'the member sees their mentor').not.toBeNull();
     const today = new Date().toISOString().slice(0, 10);
     await mentor.get(pair![1]!);
-    expectRedirect(
+    location(
       await mentor.post(`${pair![1]!}/meetings`, {
         metOn: today,
         format: 'online',

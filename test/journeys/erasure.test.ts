@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemberProfile } from '../../src/modules/members/index.ts';
-import { Agent, buildTestApp, createUser, TEST_PASSWORD, type TestContext, visibleText } from '../app.ts';
+import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../app.ts';
+import { addCohort, addMember, emailedLinks, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
  * The right to erasure, end to end (issue 15): a person is built through the modules' own routes
@@ -17,7 +17,6 @@ import { Agent, buildTestApp, createUser, TEST_PASSWORD, type TestContext, visib
 
 const REGION = 'Q37';
 const EMPLOYER = 'RA2';
-const PROFESSIONS = ['doctor', 'nurse', 'pharmacist', 'midwife', 'allied-health-professional'];
 const PG_DUMP = '/usr/lib/postgresql/15/bin/pg_dump';
 
 const stamp = Date.now().toString(36);
@@ -61,34 +60,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
 });
-
-async function emailedLinks(to: string, path: string): Promise<string[]> {
-  const rows = await ctx.db
-    .selectFrom('outbox')
-    .select('body_text')
-    .where('to_address', '=', to.toLowerCase())
-    .orderBy('id', 'desc')
-    .execute();
-  const out: string[] = [];
-  for (const r of rows) {
-    const m = new RegExp(`https?://[^/\\s]+(/${path}/[A-Za-z0-9_-]+)`).exec(r.body_text);
-    if (m) out.push(m[1]!);
-  }
-  if (!out.length) throw new Error(`no ${path} link emailed to ${to}`);
-  return out;
-}
-
-async function signedIn(email: string, password = TEST_PASSWORD) {
-  const agent = new Agent(ctx.app);
-  await agent.signIn(email, password);
-  return agent;
-}
-
-function location(res: { statusCode: number; body: string; headers: Record<string, unknown> }): string {
-  if (res.statusCode !== 303)
-    throw new Error(`expected 303, got ${res.statusCode}: ${visibleText(res.body)}`);
-  return String(res.headers.location);
-}
 
 async function json(agent: Agent, url: string) {
   const res = await agent.get(url, { accept: 'application/json' });
@@ -156,12 +127,12 @@ describe('erasure leaves no trace of the person', () => {
     for (const [step, form] of steps) location(await applicant.post(`/apply/${step}`, form));
     location(await applicant.post('/apply/check-answers'));
     const sponsor = new Agent(ctx.app);
-    const [endorse] = await emailedLinks(person.sponsor.email, 'endorse');
+    const [endorse] = await emailedLinks(ctx, person.sponsor.email, 'endorse');
     await sponsor.get(endorse!);
     await sponsor.post(endorse!, { endorse: 'yes', comment: FREE_TEXT.endorsement });
 
     const leadUser = await createUser(ctx, [{ role: 'regional-lead', regionCode: REGION }]);
-    lead = await signedIn(leadUser.email);
+    lead = await signedIn(ctx, leadUser.email);
     const application = await ctx.db
       .selectFrom('applications')
       .select(['id', 'intake_id'])
@@ -169,14 +140,14 @@ describe('erasure leaves no trace of the person', () => {
       .executeTakeFirstOrThrow();
     await lead.get(`/recruitment/applications/${application.id}`);
     location(await lead.post(`/recruitment/applications/${application.id}/decision`, { decision: 'offer' }));
-    const [status] = await emailedLinks(person.email, 'application');
+    const [status] = await emailedLinks(ctx, person.email, 'application');
     await applicant.get(status!);
     location(await applicant.post(`${status}/accept`));
-    const [reset] = await emailedLinks(person.email, 'reset-password');
+    const [reset] = await emailedLinks(ctx, person.email, 'reset-password');
     const browser = new Agent(ctx.app);
     await browser.get(reset!);
     location(await browser.post(reset!, { password, confirmPassword: password }));
-    member = await signedIn(person.email, password);
+    member = await signedIn(ctx, person.email, password);
     memberId = (
       await ctx.db
         .selectFrom('users')
@@ -211,34 +182,7 @@ describe('erasure leaves no trace of the person', () => {
     );
 
     // Learning sets: the cohort, a formation, a session with attendance and an action.
-    const trusts = await ctx.db
-      .selectFrom('organisations')
-      .select('id')
-      .where('kind', '=', 'trust')
-      .where('sha_code', '=', REGION)
-      .orderBy('id')
-      .limit(5)
-      .execute();
-    for (let i = 0; i < 11; i++) {
-      const u = await createUser(ctx, [{ role: 'member', regionCode: REGION }], {
-        name: `Cohort Member ${i}`,
-      });
-      await ctx.db.transaction().execute((trx) =>
-        createMemberProfile(
-          trx,
-          {
-            userId: u.id,
-            regionCode: REGION,
-            intakeId: application.intake_id,
-            profession: PROFESSIONS[i % PROFESSIONS.length]!,
-            registrationNumber: null,
-            organisationId: trusts[i % trusts.length]!.id,
-            jobTitle: 'Consultant',
-          },
-          'system',
-        ),
-      );
-    }
+    await addCohort(ctx, REGION, application.intake_id, 11);
     const facilitator = await createUser(ctx, [{ role: 'facilitator', regionCode: REGION }], {
       name: 'Fran Facilitator',
     });
@@ -274,7 +218,7 @@ describe('erasure leaves no trace of the person', () => {
     const setPath = /href="(\/learning-sets\/sets\/\d+)"/.exec(
       (await member.get('/learning-sets')).body,
     )![1]!;
-    const fac = await signedIn(facilitator.email);
+    const fac = await signedIn(ctx, facilitator.email);
     await fac.get(setPath);
     const first = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     location(
@@ -319,7 +263,7 @@ describe('erasure leaves no trace of the person', () => {
       location(await member.post(`${round}/raters`, { name, email, group }));
     }
     for (const [, email] of person.raters) {
-      const [link] = await emailedLinks(email, 'feedback');
+      const [link] = await emailedLinks(ctx, email, 'feedback');
       const rater = new Agent(ctx.app);
       const form = await rater.get(link!);
       const body: Record<string, string> = { strengths: FREE_TEXT.raterComment, development: '' };
@@ -345,34 +289,15 @@ describe('erasure leaves no trace of the person', () => {
     );
 
     // Mentoring: an offer elsewhere, the person's request, a matching run, a meeting with notes.
-    const mentorUser = await createUser(
-      ctx,
-      [
-        { role: 'member', regionCode: REGION },
-        { role: 'mentor', regionCode: REGION },
-      ],
-      { name: 'Maya Mentor' },
-    );
-    const otherTrust = await ctx.db
-      .selectFrom('organisations')
-      .select('id')
-      .where('ods_code', '=', 'RPA')
-      .executeTakeFirstOrThrow();
-    await ctx.db.transaction().execute((trx) =>
-      createMemberProfile(
-        trx,
-        {
-          userId: mentorUser.id,
-          regionCode: REGION,
-          profession: 'nurse',
-          registrationNumber: null,
-          organisationId: otherTrust.id,
-          jobTitle: 'Director of nursing',
-        },
-        'system',
-      ),
-    );
-    const mentor = await signedIn(mentorUser.email);
+    const mentorUser = await addMember(ctx, {
+      regionCode: REGION,
+      name: 'Maya Mentor',
+      profession: 'nurse',
+      organisationId: await organisationIdOf(ctx, 'RPA'),
+      jobTitle: 'Director of nursing',
+      mentor: true,
+    });
+    const mentor = await signedIn(ctx, mentorUser.email);
     await mentor.get('/mentoring/offer');
     location(
       await mentor.post('/mentoring/offer', { capacity: '2', areas: ['management'], format: 'either' }),
@@ -455,7 +380,7 @@ describe('erasure leaves no trace of the person', () => {
       .where('user_id', '=', memberId)
       .executeTakeFirstOrThrow();
     const nationalUser = await createUser(ctx, [{ role: 'national', regionCode: null }]);
-    national = await signedIn(nationalUser.email);
+    national = await signedIn(ctx, nationalUser.email);
     const confirm = await national.get(`/admin/erasure-requests/${request.id}/confirm`);
     expect(confirm.statusCode).toBe(200);
     expect(visibleText(confirm.body)).toContain('What will be erased');
