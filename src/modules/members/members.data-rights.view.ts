@@ -13,13 +13,36 @@ const dateTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
-function label(key: string): string {
+/** Words that are initialisms in a heading: `employer_ods_code` reads "Employer ODS code". */
+const INITIALISMS: Record<string, string> = {
+  ods: 'ODS',
+  nhs: 'NHS',
+  id: 'ID',
+  ids: 'IDs',
+  ip: 'IP',
+  url: 'URL',
+  icb: 'ICB',
+  sha: 'SHA',
+  gmc: 'GMC',
+  nmc: 'NMC',
+  hcpc: 'HCPC',
+  gphc: 'GPhC',
+  csv: 'CSV',
+  json: 'JSON',
+};
+
+/** A record's field name as a heading a person reads: words split, sentence case, initialisms kept. */
+export function fieldLabel(key: string): string {
   const words = key
     .replace(/_/g, ' ')
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
-    .trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+    .trim()
+    .split(/\s+/)
+    .map((w) => INITIALISMS[w] ?? w);
+  const first = words[0] ?? '';
+  words[0] = first === first.toLowerCase() ? first.charAt(0).toUpperCase() + first.slice(1) : first;
+  return words.join(' ');
 }
 
 function text(v: unknown): string {
@@ -40,7 +63,7 @@ export function downloadPage(d: DataDownload) {
       title: s.title,
       records: s.records.map((r) =>
         Object.entries(r).map(([k, v]) => ({
-          key: { text: label(k) },
+          key: { text: fieldLabel(k) },
           value: { text: k === 'base64' ? 'The image, in the JSON download' : text(v) },
         })),
       ),
