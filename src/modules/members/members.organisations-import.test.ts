@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../../../test/app.ts';
 import { buildSubmission, createRecruitmentService } from '../recruitment/index.ts';
-import { importOdsOrganisations } from './members.organisations-import.ts';
+import { importOdsOrganisations, postTown } from './members.organisations-import.ts';
 
 const fixture = (name: string) =>
   readFileSync(fileURLToPath(new URL(`../../../test/fixtures/ods/${name}`, import.meta.url)), 'utf8');
@@ -52,7 +52,7 @@ describe('loading NHS ODS extracts (GP practices, pharmacies)', () => {
         ods_code: 'Z99001',
         name: 'Testfixture Medical Practice',
         kind: 'gp-practice',
-        town: 'Newcastle Upon Tyne',
+        town: 'Newcastle upon Tyne',
         postcode: 'NE1 9ZZ',
         valid_to: null,
         sha_code: null,
@@ -130,5 +130,52 @@ describe('loading NHS ODS extracts (GP practices, pharmacies)', () => {
       anon,
     );
     expect(icb.regionCode).toBe('Q30');
+  });
+});
+
+describe('GP practices shipped as reference data', () => {
+  it('are loaded by the migrations: open practices with their ICB, region and post town', async () => {
+    const recruitment = createRecruitmentService({ db: ctx.db, config: { baseUrl: 'http://cln.test' } });
+    const found = await recruitment.searchEmployers('Densham Surgery');
+    expect(found.map((e) => e.odsCode)).toContain('A81001');
+    // A town's trust comes before the practices that only stand in the town.
+    const walsall = await recruitment.searchEmployers('walsall');
+    expect(walsall[0]).toMatchObject({ name: 'Walsall Healthcare NHS Trust', kindLabel: 'NHS trust' });
+    expect(walsall.some((e) => e.kindLabel === 'GP practice')).toBe(true);
+    const row = await ctx.db
+      .selectFrom('organisations as o')
+      .innerJoin('organisations as icb', 'icb.id', 'o.parent_id')
+      .innerJoin('organisations as r', 'r.id', 'o.nhse_region_id')
+      .select(['o.name', 'o.kind', 'o.town', 'o.postcode', 'icb.ods_code as icb', 'r.ods_code as region'])
+      .where('o.ods_code', '=', 'A81001')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      name: 'The Densham Surgery',
+      kind: 'gp-practice',
+      town: 'Stockton on Tees',
+      postcode: 'TS18 1HU',
+      icb: 'QHM',
+      region: 'Y63',
+    });
+    const count = await ctx.db
+      .selectFrom('organisations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'gp-practice')
+      .where('ods_code', 'not like', 'Z9900%')
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBeGreaterThan(6000);
+  });
+
+  it('reads the post town from addresses filled from the top as well as from the five-line layout', () => {
+    expect(postTown(['THE HEALTH CENTRE', 'LAWSON STREET', 'STOCKTON ON TEES', 'CLEVELAND', ''])).toBe(
+      'Stockton on Tees',
+    );
+    expect(postTown(['378 LINTHORPE ROAD', 'MIDDLESBROUGH', 'CLEVELAND', '', ''])).toBe('Middlesbrough');
+    expect(postTown(['GRANTHAM ROAD', 'NAVENBY', 'LINCOLNSHIRE', '', ''])).toBe('Navenby');
+    expect(postTown(['FIXTURE HOUSE', '1 TEST STREET', '', 'NEWCASTLE UPON TYNE', 'TYNE AND WEAR'])).toBe(
+      'Newcastle upon Tyne',
+    );
+    expect(postTown(['SURGERY', 'HIGH STREET', '', '', ''])).toBe('High Street');
+    expect(postTown(['ONLY ONE LINE', '', '', '', ''])).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import type { DB } from '../../db/database.ts';
+import { titleCase } from '../../db/ods-names.ts';
 import { recordAudit } from '../../platform/audit.ts';
 
 /** The organisation kinds an NHS ODS extract can bring in, and the extract each comes from. */
@@ -31,7 +32,105 @@ function odsDate(v: string | undefined): string | null | 'bad' {
   return Number.isNaN(Date.parse(iso)) ? 'bad' : iso;
 }
 
-const titleCase = (s: string) => s.toLowerCase().replace(/\b([a-z])/g, (c) => c.toUpperCase());
+/** Counties as ODS extracts write them in the last address line (England, Wales, the islands). */
+const COUNTIES = new Set([
+  'AVON',
+  'BEDFORDSHIRE',
+  'BERKSHIRE',
+  'BFPO',
+  'BUCKINGHAMSHIRE',
+  'CAMBRIDGESHIRE',
+  'CARMARTHENSHIRE',
+  'CEREDIGION',
+  'CHESHIRE',
+  'CLEVELAND',
+  'CLWYD',
+  'CO DURHAM',
+  'CO. DURHAM',
+  'CO.DURHAM',
+  'CONWY',
+  'CORNWALL',
+  'COUNTY DURHAM',
+  'CUMBRIA',
+  'DENBIGHSHIRE',
+  'DERBYSHIRE',
+  'DEVON',
+  'DORSET',
+  'DYFED',
+  'EAST SUSSEX',
+  'EAST YORKSHIRE',
+  'ESSEX',
+  'FLINTSHIRE',
+  'GLOUCESTERSHIRE',
+  'GREATER MANCHESTER',
+  'GUERNSEY',
+  'GWENT',
+  'GWYNEDD',
+  'HAMPSHIRE',
+  'HEREFORDSHIRE',
+  'HERTFORDSHIRE',
+  'ISLE OF MAN',
+  'ISLE OF WIGHT',
+  'JERSEY',
+  'KENT',
+  'LANCASHIRE',
+  'LEICESTERSHIRE',
+  'LINCOLNSHIRE',
+  'LINCS',
+  'MERSEYSIDE',
+  'MID GLAMORGAN',
+  'MIDDLESEX',
+  'NORFOLK',
+  'NORTH EAST LINCOLNSHIRE',
+  'NORTH LINCOLNSHIRE',
+  'NORTH SOMERSET',
+  'NORTH YORKSHIRE',
+  'NORTHAMPTONSHIRE',
+  'NORTHUMBERLAND',
+  'NOTTINGHAMSHIRE',
+  'OXFORDSHIRE',
+  'POWYS',
+  'RUTLAND',
+  'SHROPSHIRE',
+  'SOMERSET',
+  'SOUTH GLAMORGAN',
+  'SOUTH GLOUCESTERSHIRE',
+  'SOUTH YORKSHIRE',
+  'STAFFORDSHIRE',
+  'SUFFOLK',
+  'SURREY',
+  'TYNE & WEAR',
+  'TYNE AND WEAR',
+  'WARWICKSHIRE',
+  'WEST GLAMORGAN',
+  'WEST MIDLANDS',
+  'WEST SUSSEX',
+  'WEST YORKSHIRE',
+  'WILTSHIRE',
+  'WIRRAL',
+  'WORCESTERSHIRE',
+  'YNYS MON',
+  'YORKSHIRE',
+]);
+const STREET =
+  /\d|,|\b(ROAD|RD|STREET|ST|LANE|LN|AVENUE|AVE|AV|DRIVE|DR|WAY|CLOSE|PLACE|CRESCENT|TERRACE|HILL)$/;
+
+/**
+ * The post town of an ODS address (lines 1 to 5). The extracts' layout puts the town in line 4 and
+ * the county in line 5, but most rows fill the lines from the top: the town is then the last line
+ * after the first that is neither a county nor a street (ending in ROAD, holding a number...).
+ */
+export function postTown(lines: (string | undefined)[]): string | null {
+  const [, , , four, five] = lines.map((l) => (l ?? '').trim().toUpperCase());
+  if (five && four) return titleCase(four);
+  const filled = lines.map((l) => (l ?? '').trim().toUpperCase()).filter(Boolean);
+  const rest = filled.slice(1).reverse();
+  const town =
+    rest.find((l) => !COUNTIES.has(l) && !STREET.test(l)) ??
+    rest.find((l) => !COUNTIES.has(l)) ??
+    (filled.length > 1 ? filled[filled.length - 1] : undefined);
+  return town ? titleCase(town) : null;
+}
 
 /**
  * Loads an NHS ODS extract (epraccur.csv, edispensary.csv, egdpprac.csv: headerless; columns
@@ -105,19 +204,13 @@ export async function importOdsOrganisations(
     }
     const icb = parents.get((r[3] ?? '').toUpperCase());
     const region = parents.get((r[2] ?? '').toUpperCase());
-    const address = r.slice(4, 9).filter((x) => x && x.trim());
     rows.push({
       ods,
       name: titleCase(name),
       parentId: icb?.kind === 'icb' ? icb.id : null,
       regionId: icb?.kind === 'icb' ? icb.nhse_region_id : region?.kind === 'nhse_region' ? region.id : null,
       postcode: (r[9] ?? '').trim().toUpperCase() || null,
-      // Address line 4 is the post town in these extracts (line 5 the county); else the last line.
-      town: r[7]?.trim()
-        ? titleCase(r[7].trim())
-        : address.length > 1
-          ? titleCase(address[address.length - 1]!)
-          : null,
+      town: postTown(r.slice(4, 9)),
       validFrom: from as string | null,
       validTo: to as string | null,
     });

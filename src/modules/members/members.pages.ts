@@ -526,6 +526,9 @@ export async function membersPages(
         [
           { value: '', text: 'Any kind' },
           { value: 'trust', text: 'Trust' },
+          { value: 'gp-practice', text: 'GP practice' },
+          { value: 'pharmacy', text: 'Community pharmacy' },
+          { value: 'dental-practice', text: 'Dental practice' },
           { value: 'icb', text: 'Integrated care board' },
           { value: 'nhse_region', text: 'NHS England region' },
           { value: 'sha', text: 'Strategic health authority (2006 to 2013)' },

@@ -263,7 +263,10 @@ export const erasureDecisionSchema = z
 
 export const organisationQuery = z.object({
   q: filterText(120),
-  kind: z.preprocess(emptyToUndefined, z.enum(['trust', 'icb', 'nhse_region', 'sha']).optional()),
+  kind: z.preprocess(
+    emptyToUndefined,
+    z.enum(['trust', 'gp-practice', 'pharmacy', 'dental-practice', 'icb', 'nhse_region', 'sha']).optional(),
+  ),
   page: z.preprocess(emptyToUndefined, pageNumber),
 });
 

@@ -113,6 +113,8 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
                 odsCode: z.string(),
                 name: z.string(),
                 town: z.string().nullable(),
+                kind: z.enum(['trust', 'icb', 'gp-practice', 'pharmacy', 'dental-practice']),
+                kindLabel: z.string(),
                 regionCode: z.string().nullable(),
               }),
             ),

@@ -132,6 +132,16 @@ export async function checkOneLiveApplication(
   }
 }
 
+/** The kinds of organisation an applicant may name as employer, as a person reads them. */
+export const EMPLOYER_KIND_LABELS = {
+  trust: 'NHS trust',
+  icb: 'Integrated care board',
+  'gp-practice': 'GP practice',
+  pharmacy: 'Community pharmacy',
+  'dental-practice': 'Dental practice',
+} as const;
+export type EmployerKind = keyof typeof EMPLOYER_KIND_LABELS;
+
 export function createApplications(deps: { db: DB; config: RecruitmentConfig; places: Places }) {
   const { db, config } = deps;
   const { statusLink, leaveStatus, fillFreePlaces } = deps.places;
@@ -158,12 +168,19 @@ export function createApplications(deps: { db: DB; config: RecruitmentConfig; pl
   async function searchEmployers(q: string) {
     const term = q.trim().slice(0, 100);
     if (term.length < 2) return [];
-    const rows = await repo.searchOpenTrusts(db, term, 30);
-    return rows.map((r) => ({ odsCode: r.ods_code!, name: r.name, town: r.town, regionCode: r.sha_code }));
+    const rows = await repo.searchOpenEmployers(db, term, 30);
+    return rows.map((r) => ({
+      odsCode: r.ods_code!,
+      name: r.name,
+      town: r.town,
+      kind: r.kind as EmployerKind,
+      kindLabel: EMPLOYER_KIND_LABELS[r.kind as EmployerKind] ?? r.kind,
+      regionCode: r.sha_code,
+    }));
   }
 
   async function findEmployer(ods: string) {
-    const t = await repo.findOpenTrustByOds(db, ods.trim().toUpperCase());
+    const t = await repo.findOpenEmployerByOds(db, ods.trim().toUpperCase());
     return t ? { id: t.id, odsCode: t.ods_code!, name: t.name, town: t.town, regionCode: t.sha_code } : null;
   }
 
@@ -177,7 +194,7 @@ export function createApplications(deps: { db: DB; config: RecruitmentConfig; pl
     const problem = checkRegistrationNumber(register, input.registrationNumber);
     const errors: { field: string; message: string }[] = [];
     if (problem) errors.push({ field: 'registrationNumber', message: problem });
-    const employer = await repo.findOpenTrustByOds(x, input.employerOds);
+    const employer = await repo.findOpenEmployerByOds(x, input.employerOds);
     if (!employer) {
       errors.push({
         field: 'employerOds',

@@ -144,13 +144,13 @@ export async function importApplicationsCsv(
     row: z.output<typeof importRow>;
     register: string;
     number: string;
-    employer: NonNullable<Awaited<ReturnType<typeof repo.findOpenTrustByOds>>>;
+    employer: NonNullable<Awaited<ReturnType<typeof repo.findOpenEmployerByOds>>>;
     intakeId: number;
     regionCode: string;
   };
   const valid: Valid[] = [];
   const seen = new Map<string, number>();
-  const trusts = new Map<string, Awaited<ReturnType<typeof repo.findOpenTrustByOds>>>();
+  const trusts = new Map<string, Awaited<ReturnType<typeof repo.findOpenEmployerByOds>>>();
   const intakes = new Map<string, Awaited<ReturnType<typeof repo.findOpenIntake>>>();
   for (const [i, { record, info }] of records.entries()) {
     const line = info.lines;
@@ -165,7 +165,7 @@ export async function importApplicationsCsv(
     const problem = checkRegistrationNumber(register, row.registration_number);
     if (problem) errors.push({ line, message: `registration_number: ${problem}` });
     if (!trusts.has(row.employer_ods_code))
-      trusts.set(row.employer_ods_code, await repo.findOpenTrustByOds(db, row.employer_ods_code));
+      trusts.set(row.employer_ods_code, await repo.findOpenEmployerByOds(db, row.employer_ods_code));
     const employer = trusts.get(row.employer_ods_code);
     if (!employer) {
       errors.push({

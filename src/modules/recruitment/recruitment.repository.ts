@@ -46,7 +46,7 @@ export async function deleteExpiredDrafts(x: Executor) {
  */
 export const EMPLOYER_KINDS = ['trust', 'icb', 'gp-practice', 'pharmacy', 'dental-practice'];
 
-export async function findOpenTrustByOds(x: Executor, ods: string) {
+export async function findOpenEmployerByOds(x: Executor, ods: string) {
   return x
     .selectFrom('organisations')
     .select(['id', 'ods_code', 'name', 'sha_code', 'town', 'kind'])
@@ -56,9 +56,14 @@ export async function findOpenTrustByOds(x: Executor, ods: string) {
     .executeTakeFirst();
 }
 
-/** Open employers (EMPLOYER_KINDS) whose name, town or ODS code matches; trigram-indexed on name. */
-export async function searchOpenTrusts(x: Executor, q: string, limit: number) {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/**
+ * Open employers (EMPLOYER_KINDS) whose name, town or ODS code matches; trigram-indexed on name.
+ * The ODS code first, then names that start with the words, then names that hold them, then towns:
+ * "walsall" finds Walsall Healthcare NHS Trust before the town's thirty GP practices.
+ */
+export async function searchOpenEmployers(x: Executor, q: string, limit: number) {
+  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const like = `%${escaped}%`;
   return x
     .selectFrom('organisations')
     .select(['ods_code', 'name', 'town', 'sha_code', 'kind'])
@@ -67,6 +72,10 @@ export async function searchOpenTrusts(x: Executor, q: string, limit: number) {
     .where((eb) =>
       eb.or([eb('name', 'ilike', like), eb('town', 'ilike', like), eb('ods_code', '=', q.toUpperCase())]),
     )
+    .orderBy(sql`ods_code = ${q.toUpperCase()}`, 'desc')
+    .orderBy(sql`name ilike ${`${escaped}%`}`, 'desc')
+    .orderBy(sql`name ilike ${like}`, 'desc')
+    .orderBy(sql`kind = 'trust'`, 'desc')
     .orderBy('name')
     .limit(limit)
     .execute();

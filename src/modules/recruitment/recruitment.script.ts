@@ -32,7 +32,7 @@ if (input && results && window.fetch) {
     fieldset.className = 'nhsuk-fieldset';
     const legend = document.createElement('legend');
     legend.className = 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s';
-    legend.textContent = employers.length + ' matching NHS trusts';
+    legend.textContent = (employers.length >= 30 ? 'The first ' : '') + employers.length + ' matching organisations' + (employers.length >= 30 ? ': add the town or the ODS code to narrow the search' : '');
     const radios = document.createElement('div');
     radios.className = 'nhsuk-radios';
     employers.forEach((e, i) => {
@@ -44,7 +44,7 @@ if (input && results && window.fetch) {
       label.className = 'nhsuk-label nhsuk-radios__label'; label.htmlFor = r.id; label.textContent = e.name;
       const hint = document.createElement('div');
       hint.className = 'nhsuk-hint nhsuk-radios__hint'; hint.id = r.id + '-item-hint';
-      hint.textContent = (e.town ? e.town + ', ' : '') + 'ODS code ' + e.odsCode;
+      hint.textContent = e.kindLabel + ', ' + (e.town ? e.town + ', ' : '') + 'ODS code ' + e.odsCode;
       r.setAttribute('aria-describedby', hint.id);
       item.append(r, label, hint);
       radios.append(item);
