@@ -14,15 +14,6 @@ export function createProfiles(deps: { db: DB; versions: Versions }) {
   const { db } = deps;
   const { loadVersion, defaultProfileVersion, regionsList } = deps.versions;
 
-  /**
-   * Competency profiles by region and nationally, from self and 360 ratings. A figure resting on
-   * fewer than MIN_PEOPLE people is withheld, and while the figures a reader cannot see (withheld,
-   * without a region, other regions) rest on 1 to 4 people in all, the smallest region shown is
-   * withheld too, so they cannot be worked out from the national figure.
-   * National team: every region; a regional lead: their own region(s) and the national profile.
-   * The figures are the published snapshot: a scope's figures change only once at least
-   * PUBLISH_AFTER_MEMBERS different members have contributed since its last snapshot.
-   */
   /** The figures, kept on write in the profile totals tables (development.profile-totals.ts). */
   async function profileFigures(vid: number) {
     const [regions, figures, published, live] = await Promise.all([
@@ -54,6 +45,15 @@ export function createProfiles(deps: { db: DB; versions: Versions }) {
     ] as const;
   }
 
+  /**
+   * Competency profiles by region and nationally, from self and 360 ratings. A figure resting on
+   * fewer than MIN_PEOPLE people is withheld, and while the figures a reader cannot see (withheld,
+   * without a region, other regions) rest on 1 to 4 people in all, the smallest region shown is
+   * withheld too, so they cannot be worked out from the national figure.
+   * National team: every region; a regional lead: their own region(s) and the national profile.
+   * The figures are the published snapshot: a scope's figures change only once at least
+   * PUBLISH_AFTER_MEMBERS different members have contributed since its last snapshot.
+   */
   async function getProfiles(actor: Actor, versionId?: number) {
     requireRole(actor, ['regional-lead']);
     const scope = regionsWhere(actor, 'regional-lead');
