@@ -4,7 +4,7 @@ import type { RaterGroup } from './development.table.ts';
  * The figures of a 360 report, with the anonymity rules (issue 15):
  * - a rater group is a column of its own only with at least `min` responses; smaller groups are
  *   merged into "Other raters" (and when that would hold only 1 or 2 responses, the smallest separate
- *   group joins it: see anonymiseGroups in the service);
+ *   group joins it: see anonymiseGroups in development.feedback-report.ts);
  * - every figure (an element's or a domain's, for all raters or for a column) rests on at least
  *   `min` raters who gave a rating there: "not able to say" is no rating, so a column of 3 peers
  *   where two were not able to say shows nothing for that element; a figure on fewer is withheld;

@@ -1,0 +1,27 @@
+// The files a module's service is split into (<m>.<section>.ts, composed by <m>.service.ts). They are
+// the service, so like it they build no SQL: ESLint (eslint.config.js) and dependency-cruiser
+// (.dependency-cruiser.cjs) both read this list. Add a section here when you split one out.
+module.exports = {
+  recruitment: ['applications', 'decisions', 'endorsement', 'joining', 'places', 'quota'],
+  development: [
+    'shared',
+    'versions',
+    'frameworks',
+    'self-assessment',
+    'feedback',
+    'feedback-report',
+    'feedback-reminders',
+    'plans',
+    'profiles',
+  ],
+  members: [
+    'shared',
+    'profile',
+    'profile-creation',
+    'projects-photos',
+    'directory',
+    'reference-lists',
+    'organisations',
+    'erasure-requests',
+  ],
+};
