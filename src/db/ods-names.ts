@@ -1,5 +1,6 @@
-// Names as the NHS Organisation Data Service publishes them, made readable: shared by the
-// reference-data migrations and the ODS extract import.
+// Names as the NHS Organisation Data Service publishes them, made readable, for the ODS extract
+// import. The reference-data migration 2026-11-27-0002 keeps its own frozen copy (migrations never
+// import application code), which the GP practices migration shares.
 
 const KEEP_UPPER = new Set(['NHS', 'ICB', 'UK', 'CIC', 'HIV', 'GP', 'II']);
 const KEEP_LOWER = new Set(['and', 'of', 'the', 'for', 'in', 'on', 'upon', 'at']);

@@ -3,9 +3,6 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { type Kysely, sql } from 'kysely';
 import { projectRoot } from '../../paths.ts';
-import { titleCase } from '../ods-names.ts';
-
-export { titleCase };
 
 // The network itself: organisations (the NHS hierarchy, partners, supplier), the rollout phases
 // and the ten network regions (the 2006-2013 SHAs), loaded from the reference-data snapshot.
@@ -31,6 +28,24 @@ type TrustRow = {
   close_date: string;
   former_sha_area_hint: string;
 };
+
+const KEEP_UPPER = new Set(['NHS', 'ICB', 'UK', 'CIC', 'HIV', 'GP', 'II']);
+const KEEP_LOWER = new Set(['and', 'of', 'the', 'for', 'in', 'on', 'upon', 'at']);
+
+/** ODS publishes names in capitals; people read them in title case with NHS kept. */
+export function titleCase(name: string): string {
+  if (name !== name.toUpperCase()) return name;
+  return name
+    .toLowerCase()
+    .split(/(\s+|-|\()/)
+    .map((word, i) => {
+      const upper = word.toUpperCase();
+      if (KEEP_UPPER.has(upper)) return upper;
+      if (i > 0 && KEEP_LOWER.has(word)) return word;
+      return word.replace(/^([a-z])/, (c) => c.toUpperCase()).replace(/'([a-z])\b/, (m) => m.toLowerCase());
+    })
+    .join('');
+}
 
 export function readCsv<T>(file: string): T[] {
   const text = readFileSync(path.join(projectRoot, 'reference-data', file), 'utf8');
