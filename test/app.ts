@@ -137,3 +137,14 @@ export function visibleText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** The entries of a page's NHS error summary (each message and the field it links to), in order. */
+export function errorSummary(html: string): { href: string; text: string }[] {
+  const start = html.indexOf('class="nhsuk-error-summary"');
+  if (start < 0) return [];
+  const list = html.slice(start, html.indexOf('</ul>', start));
+  return [...list.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
+    href: m[1]!,
+    text: visibleText(m[2]!),
+  }));
+}
