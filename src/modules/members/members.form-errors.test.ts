@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildTestApp,
-  errorSummary,
-  signedInAgent,
-  type TestContext,
-  visibleText,
-} from '../../../test/app.ts';
+import { buildTestApp, refusedForm, signedInAgent, type TestContext } from '../../../test/app.ts';
 
 // The profile's project and photo forms, sent with a bad answer or against a broken rule: the page
 // again at 400 (409 for a rule) with the NHS error summary linking to the field, nothing saved.
@@ -17,12 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
 });
-
-function expectRefused(res: { statusCode: number; body: string }, status: number, title: string) {
-  expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(status);
-  expect(res.body).not.toContain('nhsuk-notification-banner--success');
-  expect(res.body).toContain(`<title>Error: ${title} - Clinical Leaders Network</title>`);
-}
 
 const projectsOf = (userId: number) =>
   ctx.db.selectFrom('member_projects').select('title').where('user_id', '=', userId).execute();
@@ -36,8 +24,7 @@ describe('form errors on the profile', () => {
       summary: 'A virtual ward for frail patients',
       stage: 'idea',
     });
-    expectRefused(res, 400, 'Your profile');
-    expect(errorSummary(res.body)).toEqual([{ href: '#title', text: 'Enter a title' }]);
+    expect(refusedForm(res, 400, 'Your profile')).toEqual([{ href: '#title', text: 'Enter a title' }]);
     expect(res.body).toContain('A virtual ward for frail patients');
     expect(await projectsOf(user.id)).toEqual([]);
 
@@ -55,8 +42,7 @@ describe('form errors on the profile', () => {
       summary: 'One more',
       stage: 'idea',
     });
-    expectRefused(tooMany, 409, 'Your profile');
-    expect(errorSummary(tooMany.body)).toEqual([
+    expect(refusedForm(tooMany, 409, 'Your profile')).toEqual([
       { href: '#form', text: 'You can list up to 20 projects. Remove one first.' },
     ]);
     expect(tooMany.body).toContain('value="Project 21"');
@@ -67,8 +53,7 @@ describe('form errors on the profile', () => {
     const { agent, user } = await signedInAgent(ctx, [{ role: 'member', regionCode: 'Q30' }]);
     await agent.get('/profile/photo');
     const res = await agent.post('/profile/photo', {});
-    expectRefused(res, 400, 'Your photo');
-    expect(errorSummary(res.body)).toEqual([{ href: '#photo', text: 'Select a photo' }]);
+    expect(refusedForm(res, 400, 'Your photo')).toEqual([{ href: '#photo', text: 'Select a photo' }]);
     expect(
       await ctx.db.selectFrom('member_photos').select('user_id').where('user_id', '=', user.id).execute(),
     ).toEqual([]);

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Agent,
-  buildTestApp,
-  errorSummary,
-  signedInAgent,
-  type TestContext,
-  visibleText,
-} from '../../../test/app.ts';
+import { Agent, buildTestApp, refusedForm, signedInAgent, type TestContext } from '../../../test/app.ts';
 import { buildSubmission } from './recruitment.factories.ts';
 import { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
 
@@ -25,14 +18,6 @@ afterAll(async () => {
 });
 
 const anon = { userId: null, label: 'test', ip: null, requestId: null };
-
-function expectRefused(res: { statusCode: number; body: string }, status: number, title: string) {
-  expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(status);
-  expect(res.body).not.toContain('nhsuk-notification-banner--success');
-  expect(visibleText(/<title>([^<]*)<\/title>/.exec(res.body)![1]!)).toBe(
-    `Error: ${title} - Clinical Leaders Network`,
-  );
-}
 
 const statusOf = async (id: number) =>
   (await ctx.db.selectFrom('applications').select('status').where('id', '=', id).executeTakeFirstOrThrow())
@@ -60,8 +45,7 @@ describe('form errors on the application journey', () => {
       familyName: 'Journey',
       email: 'nope',
     });
-    expectRefused(res, 400, 'Your details');
-    expect(errorSummary(res.body)).toEqual([
+    expect(refusedForm(res, 400, 'Your details')).toEqual([
       { href: '#email', text: 'Enter an email address in the correct format, like name@nhs.net' },
     ]);
     expect(res.body).toContain('value="Journey"');
@@ -86,8 +70,7 @@ describe('form errors on the application journey', () => {
     for (const [step, form] of steps) expect((await agent.post(`/apply/${step}`, form)).statusCode).toBe(303);
     await agent.get('/apply/check-answers');
     const res = await agent.post('/apply/check-answers');
-    expectRefused(res, 400, 'Check your answers before sending your application');
-    expect(errorSummary(res.body)).toEqual([
+    expect(refusedForm(res, 400, 'Check your answers before sending your application')).toEqual([
       { href: '#sponsorEmail', text: 'Your sponsor must be someone else: enter their email address' },
     ]);
     expect(res.body).toContain('<a href="/apply/sponsor?change=1">Change your answer:');
@@ -107,8 +90,7 @@ describe('form errors on the application journey', () => {
     await sponsor.get(link);
     const comment = 'A natural leader. '.repeat(60);
     const res = await sponsor.post(link, { comment });
-    expectRefused(res, 400, `Endorse Amina ${input.familyName}'s application`);
-    expect(errorSummary(res.body)).toEqual([
+    expect(refusedForm(res, 400, `Endorse Amina ${input.familyName}'s application`)).toEqual([
       { href: '#endorse', text: 'Select yes if you endorse this application' },
       { href: '#comment', text: 'Comment must be 1000 characters or fewer' },
     ]);
@@ -130,8 +112,7 @@ describe('form errors on the review pages', () => {
       decision: 'shortlist',
       reason: 'Looked again',
     });
-    expectRefused(res, 409, `${created.name}: application ${created.reference}`);
-    expect(errorSummary(res.body)).toEqual([
+    expect(refusedForm(res, 409, `${created.name}: application ${created.reference}`)).toEqual([
       {
         href: '#decision',
         text: `${created.reference} is offered a place: it cannot be given the decision "shortlist".`,
@@ -146,16 +127,16 @@ describe('form errors on the review pages', () => {
     const created = await offered(lead);
     await lead.get('/recruitment/regions/Q30');
     const none = await lead.post('/recruitment/regions/Q30/bulk', { decision: 'decline', reason: 'Full up' });
-    expectRefused(none, 400, 'Applications in North East');
-    expect(errorSummary(none.body)).toEqual([{ href: '#ids', text: 'Select at least one application' }]);
+    expect(refusedForm(none, 400, 'Applications in North East')).toEqual([
+      { href: '#ids', text: 'Select at least one application' },
+    ]);
     expect(none.body).toContain('Full up');
 
     const refused = await lead.post('/recruitment/regions/Q30/bulk', {
       ids: String(created.id),
       decision: 'shortlist',
     });
-    expectRefused(refused, 409, 'Applications in North East');
-    expect(errorSummary(refused.body)).toEqual([
+    expect(refusedForm(refused, 409, 'Applications in North East')).toEqual([
       {
         href: '#decision',
         text: `${created.reference} is offered a place: it cannot be given the decision "shortlist".`,
@@ -173,8 +154,7 @@ describe('form errors on the review pages', () => {
       requestedQuota: '5',
       reason: 'A second cohort',
     });
-    expectRefused(few, 400, 'Ask for more places');
-    expect(errorSummary(few.body)).toEqual([
+    expect(refusedForm(few, 400, 'Ask for more places')).toEqual([
       { href: '#requestedQuota', text: 'Enter a number of places greater than the current quota of 80' },
     ]);
     expect(few.body).toContain('A second cohort');
@@ -190,8 +170,7 @@ describe('form errors on the review pages', () => {
       requestedQuota: '110',
       reason: 'Even more',
     });
-    expectRefused(again, 409, 'Ask for more places');
-    expect(errorSummary(again.body)).toEqual([
+    expect(refusedForm(again, 409, 'Ask for more places')).toEqual([
       {
         href: '#requestedQuota',
         text: 'There is already a request for more places waiting for the national team.',
@@ -212,8 +191,7 @@ describe('form errors on the review pages', () => {
       outcome: 'approve',
       note: 'Changed my mind',
     });
-    expectRefused(twice, 409, 'Requests for more places');
-    expect(errorSummary(twice.body)).toEqual([
+    expect(refusedForm(twice, 409, 'Requests for more places')).toEqual([
       { href: `#outcome-${request!.id}`, text: 'This request has already been decided.' },
     ]);
     const decided = await ctx.db
