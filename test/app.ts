@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { RoleGrant } from '../src/platform/permissions.ts';
@@ -136,4 +137,28 @@ export function visibleText(html: string): string {
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The entries of a page's NHS error summary (each message and the field it links to), in order. */
+function errorSummary(html: string): { href: string; text: string }[] {
+  const start = html.indexOf('class="nhsuk-error-summary"');
+  if (start < 0) return [];
+  const list = html.slice(start, html.indexOf('</ul>', start));
+  return [...list.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
+    href: m[1]!,
+    text: visibleText(m[2]!),
+  }));
+}
+
+/**
+ * A form sent back to be corrected: this status, the page's own title marked "Error:", no success
+ * banner. Returns the error summary's entries for the test to compare.
+ */
+export function refusedForm(res: { statusCode: number; body: string }, status: number, title: string) {
+  expect(res.statusCode, visibleText(res.body).slice(0, 400)).toBe(status);
+  expect(res.body).not.toContain('nhsuk-notification-banner--success');
+  expect(visibleText(/<title>([^<]*)<\/title>/.exec(res.body)?.[1] ?? '')).toBe(
+    `Error: ${title} - Clinical Leaders Network`,
+  );
+  return errorSummary(res.body);
 }

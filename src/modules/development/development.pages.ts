@@ -139,20 +139,19 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   app.post('/development/self-assessments', { config: { access: ['member'] } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     const versionId = Number(str(body, 'versionId'));
-    try {
-      const version = await dev.getVersion(Number.isInteger(versionId) && versionId > 0 ? versionId : 0);
-      const { id } = await dev.saveSelfAssessment(request.actor!, {
-        versionId,
-        ratings: ratingsFromForm(version, body, { evidence: true }),
-      });
-      reply.flash('Your self-assessment has been saved');
-      return reply.redirect(`/development/self-assessments/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply
-        .status(400)
-        .send(await renderSelfForm(request, reply, { errors: err.errors, values: body }));
-    }
+    return withFormErrors(
+      reply,
+      (errors) => renderSelfForm(request, reply, { errors, values: body }),
+      async () => {
+        const version = await dev.getVersion(Number.isInteger(versionId) && versionId > 0 ? versionId : 0);
+        const { id } = await dev.saveSelfAssessment(request.actor!, {
+          versionId,
+          ratings: ratingsFromForm(version, body, { evidence: true }),
+        });
+        reply.flash('Your self-assessment has been saved');
+        return reply.redirect(`/development/self-assessments/${id}`, 303);
+      },
+    );
   });
   app.get('/development/self-assessments/:id', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
@@ -167,31 +166,29 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   });
 
   // ---- 360-degree feedback: the member's side ----
-  app.get('/development/feedback/new', { config: { access: ['member'] } }, async (_request, reply) =>
+  const renderRoundForm = (reply: FastifyReply, extra: { values: Body; errors?: unknown }) =>
     reply.page(`${V}/round-new.njk`, {
       pageTitle: 'Ask for 360-degree feedback',
       backHref: '/development',
-      values: {},
-    }),
+      ...extra,
+    });
+  app.get('/development/feedback/new', { config: { access: ['member'] } }, async (_request, reply) =>
+    renderRoundForm(reply, { values: {} }),
   );
   app.post('/development/feedback', { config: { access: ['member'] } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    try {
-      const { id } = await dev.createRound(request.actor!, {
-        title: str(body, 'title'),
-        closesOn: dateFromParts(body, 'closesOn'),
-      });
-      reply.flash('Now invite the people you would like feedback from');
-      return reply.redirect(`/development/feedback/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply.status(400).page(`${V}/round-new.njk`, {
-        pageTitle: 'Ask for 360-degree feedback',
-        backHref: '/development',
-        values: body,
-        errors: err.errors,
-      });
-    }
+    return withFormErrors(
+      reply,
+      (errors) => renderRoundForm(reply, { values: body, errors }),
+      async () => {
+        const { id } = await dev.createRound(request.actor!, {
+          title: str(body, 'title'),
+          closesOn: dateFromParts(body, 'closesOn'),
+        });
+        reply.flash('Now invite the people you would like feedback from');
+        return reply.redirect(`/development/feedback/${id}`, 303);
+      },
+    );
   });
 
   const renderRound = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: Body = {}) => {
@@ -213,17 +210,16 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   app.post('/development/feedback/:id/raters', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
-    try {
-      const raterFields = { name: str(body, 'name'), email: str(body, 'email'), group: str(body, 'group') };
-      await dev.inviteRaters(request.actor!, id, [raterFields]);
-      reply.flash(`We have emailed ${raterFields.email.trim()} a link to give feedback`);
-      return reply.redirect(`/development/feedback/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply
-        .status(400)
-        .send(await renderRound(request, reply, id, { values: body, errors: err.errors }));
-    }
+    return withFormErrors(
+      reply,
+      (errors) => renderRound(request, reply, id, { values: body, errors }),
+      async () => {
+        const raterFields = { name: str(body, 'name'), email: str(body, 'email'), group: str(body, 'group') };
+        await dev.inviteRaters(request.actor!, id, [raterFields]);
+        reply.flash(`We have emailed ${raterFields.email.trim()} a link to give feedback`);
+        return reply.redirect(`/development/feedback/${id}`, 303);
+      },
+    );
   });
   app.post('/development/feedback/:id/close', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
@@ -273,78 +269,74 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     const t = (request.params as { token?: string }).token ?? '';
     return /^[A-Za-z0-9_-]{20,100}$/.test(t) ? t : 'invalid-token-invalid-token';
   };
-  const linkRefused = (reply: FastifyReply, err: RaterLinkError) =>
-    reply.status(err.status).page(`${V}/rater-link.njk`, {
-      pageTitle:
-        err.reason === 'used'
-          ? 'This link has already been used'
-          : err.reason === 'closed'
-            ? 'Feedback has closed'
-            : 'This link is not valid',
-      message: err.message,
-    });
+  /** A used, closed or unknown rater link is a page of its own that says which (404 or 410). */
+  const unlessLinkRefused = async (reply: FastifyReply, show: () => Promise<unknown>) => {
+    try {
+      return await show();
+    } catch (err) {
+      if (!(err instanceof RaterLinkError)) throw err;
+      return reply.status(err.status).page(`${V}/rater-link.njk`, {
+        pageTitle:
+          err.reason === 'used'
+            ? 'This link has already been used'
+            : err.reason === 'closed'
+              ? 'Feedback has closed'
+              : 'This link is not valid',
+        message: err.message,
+      });
+    }
+  };
   app.get('/feedback/:token', { config: { access: 'public' } }, async (request, reply) => {
     // The token is in the address: never pass it on to another site.
     reply.header('referrer-policy', 'no-referrer');
-    try {
-      return await raterLinkPage(reply, tokenOf(request));
-    } catch (err) {
-      if (err instanceof RaterLinkError) return linkRefused(reply, err);
-      throw err;
-    }
+    return unlessLinkRefused(reply, () => raterLinkPage(reply, tokenOf(request)));
   });
   app.post('/feedback/:token', { config: { access: 'public' } }, async (request, reply) => {
     reply.header('referrer-policy', 'no-referrer');
     const token = tokenOf(request);
     const body = (request.body ?? {}) as Body;
-    let link;
-    try {
-      link = await dev.openRaterLink(token);
-    } catch (err) {
-      if (err instanceof RaterLinkError) return linkRefused(reply, err);
-      throw err;
-    }
-    try {
-      const { memberName } = await dev.submitFeedback(
-        token,
-        {
-          ratings: ratingsFromForm(link.version, body, { evidence: false }),
-          strengths: str(body, 'strengths'),
-          development: str(body, 'development'),
+    return unlessLinkRefused(reply, async () => {
+      const link = await dev.openRaterLink(token);
+      return withFormErrors(
+        reply,
+        (errors) => raterLinkPage(reply, token, { values: body, errors }),
+        async () => {
+          const { memberName } = await dev.submitFeedback(
+            token,
+            {
+              ratings: ratingsFromForm(link.version, body, { evidence: false }),
+              strengths: str(body, 'strengths'),
+              development: str(body, 'development'),
+            },
+            anonymous(request),
+          );
+          return reply.page(`${V}/rater-done.njk`, { pageTitle: 'Thank you for your feedback', memberName });
         },
-        anonymous(request),
       );
-      return reply.page(`${V}/rater-done.njk`, { pageTitle: 'Thank you for your feedback', memberName });
-    } catch (err) {
-      if (err instanceof RaterLinkError) return linkRefused(reply, err);
-      if (!(err instanceof ValidationError)) throw err;
-      return reply.status(400).send(await raterLinkPage(reply, token, { values: body, errors: err.errors }));
-    }
+    });
   });
 
   // ---- development plans ----
-  app.get('/development/plans/new', { config: { access: ['member'] } }, async (_request, reply) =>
+  const renderPlanForm = (reply: FastifyReply, extra: { values: unknown; errors?: unknown }) =>
     reply.page(`${V}/plan-new.njk`, {
       pageTitle: 'Start a development plan',
       backHref: '/development',
-      values: {},
-    }),
+      ...extra,
+    });
+  app.get('/development/plans/new', { config: { access: ['member'] } }, async (_request, reply) =>
+    renderPlanForm(reply, { values: {} }),
   );
-  app.post('/development/plans', { config: { access: ['member'] } }, async (request, reply) => {
-    try {
-      const { id } = await dev.createPlan(request.actor!, parseForm(planForm, request.body));
-      reply.flash('Your plan has been created: add your first goal');
-      return reply.redirect(`/development/plans/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply.status(400).page(`${V}/plan-new.njk`, {
-        pageTitle: 'Start a development plan',
-        backHref: '/development',
-        values: request.body,
-        errors: err.errors,
-      });
-    }
-  });
+  app.post('/development/plans', { config: { access: ['member'] } }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      (errors) => renderPlanForm(reply, { values: request.body, errors }),
+      async () => {
+        const { id } = await dev.createPlan(request.actor!, parseForm(planForm, request.body));
+        reply.flash('Your plan has been created: add your first goal');
+        return reply.redirect(`/development/plans/${id}`, 303);
+      },
+    ),
+  );
 
   const renderPlan = async (request: FastifyRequest, reply: FastifyReply, id: number, extra: Body = {}) => {
     const plan = await dev.getPlan(request.actor!, id);
@@ -375,16 +367,15 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   });
   app.post('/development/plans/:id/reviews', { config: planAccess }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
-    try {
-      await dev.addReview(request.actor!, id, parseForm(reviewForm, request.body));
-      reply.flash('Your review has been added');
-      return reply.redirect(`/development/plans/${id}#reviews`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply
-        .status(400)
-        .send(await renderPlan(request, reply, id, { values: request.body, errors: err.errors }));
-    }
+    return withFormErrors(
+      reply,
+      (errors) => renderPlan(request, reply, id, { values: request.body, errors }),
+      async () => {
+        await dev.addReview(request.actor!, id, parseForm(reviewForm, request.body));
+        reply.flash('Your review has been added');
+        return reply.redirect(`/development/plans/${id}#reviews`, 303);
+      },
+    );
   });
 
   const goalFromForm = (body: Body) => ({
@@ -426,15 +417,16 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   app.post('/development/plans/:id/goals', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
-    try {
-      await dev.addGoal(request.actor!, id, goalFromForm(body));
-      reply.flash('The goal has been added to your plan');
-      return reply.redirect(`/development/plans/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const plan = await dev.getPlan(request.actor!, id);
-      return reply.status(400).send(await renderGoalForm(reply, plan, { values: body, errors: err.errors }));
-    }
+    return withFormErrors(
+      reply,
+      async (errors) =>
+        renderGoalForm(reply, await dev.getPlan(request.actor!, id), { values: body, errors }),
+      async () => {
+        await dev.addGoal(request.actor!, id, goalFromForm(body));
+        reply.flash('The goal has been added to your plan');
+        return reply.redirect(`/development/plans/${id}`, 303);
+      },
+    );
   });
   app.get('/development/goals/:id/edit', { config: { access: ['member'] } }, async (request, reply) => {
     const { goal, plan } = await dev.getGoal(request.actor!, parsePathParams(idParam, request.params).id);
@@ -456,17 +448,18 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   app.post('/development/goals/:id', { config: { access: ['member'] } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
     const body = (request.body ?? {}) as Body;
-    try {
-      const { planId } = await dev.updateGoal(request.actor!, id, goalFromForm(body));
-      reply.flash('The goal has been updated');
-      return reply.redirect(`/development/plans/${planId}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const { plan } = await dev.getGoal(request.actor!, id);
-      return reply
-        .status(400)
-        .send(await renderGoalForm(reply, plan, { goalId: id, values: body, errors: err.errors }));
-    }
+    return withFormErrors(
+      reply,
+      async (errors) => {
+        const { plan } = await dev.getGoal(request.actor!, id);
+        return renderGoalForm(reply, plan, { goalId: id, values: body, errors });
+      },
+      async () => {
+        const { planId } = await dev.updateGoal(request.actor!, id, goalFromForm(body));
+        reply.flash('The goal has been updated');
+        return reply.redirect(`/development/plans/${planId}`, 303);
+      },
+    );
   });
 
   app.get(
@@ -591,19 +584,20 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   );
   app.post('/development/frameworks', { config: { access: ['national'] } }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    try {
-      const { frameworkId } = await dev.createFramework(request.actor!, {
-        key: str(body, 'key'),
-        name: str(body, 'name'),
-        publisher: str(body, 'publisher'),
-        ...structureFromForm(body),
-      });
-      reply.flash('The framework has been added');
-      return reply.redirect(`/development/frameworks/${frameworkId}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return reply.status(400).send(await renderFrameworkForm(reply, { values: body, errors: err.errors }));
-    }
+    return withFormErrors(
+      reply,
+      (errors) => renderFrameworkForm(reply, { values: body, errors }),
+      async () => {
+        const { frameworkId } = await dev.createFramework(request.actor!, {
+          key: str(body, 'key'),
+          name: str(body, 'name'),
+          publisher: str(body, 'publisher'),
+          ...structureFromForm(body),
+        });
+        reply.flash('The framework has been added');
+        return reply.redirect(`/development/frameworks/${frameworkId}`, 303);
+      },
+    );
   });
   app.get(
     '/development/frameworks/:id/versions/new',
@@ -624,24 +618,23 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       const body = (request.body ?? {}) as Body;
-      try {
-        const { versionNumber } = await dev.publishVersion(request.actor!, id, structureFromForm(body));
-        reply.flash(
-          `Version ${versionNumber} has been published. Earlier assessments keep the version they used.`,
-        );
-        return reply.redirect(`/development/frameworks/${id}`, 303);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        const framework = await dev.getFramework(id);
-        return reply.status(400).send(
-          await renderFrameworkForm(reply, {
+      return withFormErrors(
+        reply,
+        async (errors) =>
+          renderFrameworkForm(reply, {
             frameworkId: id,
-            name: framework.name,
+            name: (await dev.getFramework(id)).name,
             values: body,
-            errors: err.errors,
+            errors,
           }),
-        );
-      }
+        async () => {
+          const { versionNumber } = await dev.publishVersion(request.actor!, id, structureFromForm(body));
+          reply.flash(
+            `Version ${versionNumber} has been published. Earlier assessments keep the version they used.`,
+          );
+          return reply.redirect(`/development/frameworks/${id}`, 303);
+        },
+      );
     },
   );
 

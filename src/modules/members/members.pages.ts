@@ -189,30 +189,34 @@ export async function membersPages(
     ),
   );
 
-  app.post('/profile/projects', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
-    try {
-      const input = parseForm(projectSchema, request.body);
-      await members.addProject(request.actor!, input);
-      reply.flash('Project added');
-      return reply.redirect('/profile#projects', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      const { profile, employment } = await members.getOwnProfile(request.actor!);
-      reply.status(400);
-      return reply.page(`${V}/profile.njk`, {
-        pageTitle: 'Your profile',
-        profile,
-        employment,
-        own: true,
-        errors: err.errors,
-        projectValues: request.body,
-        statusLabels: STATUS_LABELS,
-        stageLabels: STAGE_LABELS,
-        sectionRows: [],
-        stageItems: PROJECT_STAGES.map((s) => ({ value: s, text: STAGE_LABELS[s] })),
-      });
-    }
-  });
+  app.post('/profile/projects', { config: { access: MEMBER_ROLES } }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      async () => {
+        const { profile, employment } = await members.getOwnProfile(request.actor!);
+        return {
+          template: `${V}/profile.njk`,
+          data: {
+            pageTitle: 'Your profile',
+            profile,
+            employment,
+            own: true,
+            projectValues: request.body,
+            statusLabels: STATUS_LABELS,
+            stageLabels: STAGE_LABELS,
+            sectionRows: [],
+            stageItems: PROJECT_STAGES.map((s) => ({ value: s, text: STAGE_LABELS[s] })),
+          },
+        };
+      },
+      async () => {
+        const input = parseForm(projectSchema, request.body);
+        await members.addProject(request.actor!, input);
+        reply.flash('Project added');
+        return reply.redirect('/profile#projects', 303);
+      },
+    ),
+  );
 
   app.post('/profile/projects/:id/remove', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
@@ -316,24 +320,22 @@ export async function membersPages(
           });
         },
       },
-      async (request, reply) => {
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        try {
-          const file = body.photo;
-          if (!Buffer.isBuffer(file))
-            throw new ValidationError([{ field: 'photo', message: 'Select a photo' }]);
-          await members.uploadPhoto(request.actor!, file);
-          reply.flash('Your photo has been updated');
-          return reply.redirect('/profile', 303);
-        } catch (err) {
-          if (!(err instanceof ValidationError)) throw err;
-          reply.status(400);
-          return reply.page(`${V}/photo.njk`, {
-            ...photoPage(err.errors),
-            profile: (await members.getOwnProfile(request.actor!)).profile,
-          });
-        }
-      },
+      async (request, reply) =>
+        withFormErrors(
+          reply,
+          async () => ({
+            template: `${V}/photo.njk`,
+            data: { ...photoPage(), profile: (await members.getOwnProfile(request.actor!)).profile },
+          }),
+          async () => {
+            const file = (request.body as Record<string, unknown> | undefined)?.photo;
+            if (!Buffer.isBuffer(file))
+              throw new ValidationError([{ field: 'photo', message: 'Select a photo' }]);
+            await members.uploadPhoto(request.actor!, file);
+            reply.flash('Your photo has been updated');
+            return reply.redirect('/profile', 303);
+          },
+        ),
     );
 
     scoped.get('/members/import', { config: { access: ['regional-lead'] } }, async (_request, reply) =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { parseForm } from '../../platform/forms.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { parseForm, withFormErrors } from '../../platform/forms.ts';
 import { idParam } from '../../platform/schemas.ts';
 import { fundingChart, recruitmentChart, timelineChart } from './programme.charts.ts';
 import { dashboardCsv } from './programme.csv.ts';
@@ -131,15 +131,15 @@ export async function programmePages(
   ) {
     app.post(`/programme/regions/:code/${path}`, { config: access }, async (request, reply) => {
       const code = codeOf(request);
-      try {
-        await act(request, code, parseForm(schema, request.body));
-        reply.flash(flash);
-        return reply.redirect(`/programme/regions/${code}`, 303);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        reply.status(400);
-        return regionPage(request, reply, { errors: err.errors, values: { [path]: request.body } });
-      }
+      return withFormErrors(
+        reply,
+        (errors) => regionPage(request, reply, { errors, values: { [path]: request.body } }),
+        async () => {
+          await act(request, code, parseForm(schema, request.body));
+          reply.flash(flash);
+          return reply.redirect(`/programme/regions/${code}`, 303);
+        },
+      );
     });
   }
 
@@ -197,52 +197,56 @@ export async function programmePages(
     const code = codeOf(request);
     const id = idParam.safeParse(request.params);
     if (!id.success) throw new NotFoundError();
-    try {
-      const input = parseForm(receivedInput, request.body);
-      await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
-      reply.flash('Funding marked as received');
-      return reply.redirect(`/programme/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return regionPage(request, reply, {
-        errors: err.errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
-      });
-    }
+    return withFormErrors(
+      reply,
+      // Each allocation has its own date field: the message goes on this one's.
+      (errors) =>
+        regionPage(request, reply, {
+          errors: errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
+        }),
+      async () => {
+        const input = parseForm(receivedInput, request.body);
+        await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
+        reply.flash('Funding marked as received');
+        return reply.redirect(`/programme/regions/${code}`, 303);
+      },
+    );
   });
 
   // The dashboard's own forms: an error re-renders the dashboard (400) with the NHS error summary
   // and the message on the field, never in the success banner.
   app.post('/programme/phases/:key', { config: national }, async (request, reply) => {
     const key = (request.params as { key: string }).key;
-    try {
-      const input = parseForm(phaseInput, request.body);
-      await programme.updatePhase(request.actor!, key, input);
-      reply.flash('Phase dates saved');
-      return reply.redirect('/programme#phases', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return dashboardPage(request, reply, {
-        errors: err.errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
-        values: { phase: { key, ...(request.body as object) } },
-      });
-    }
+    return withFormErrors(
+      reply,
+      (errors) =>
+        dashboardPage(request, reply, {
+          errors: errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
+          values: { phase: { key, ...(request.body as object) } },
+        }),
+      async () => {
+        const input = parseForm(phaseInput, request.body);
+        await programme.updatePhase(request.actor!, key, input);
+        reply.flash('Phase dates saved');
+        return reply.redirect('/programme#phases', 303);
+      },
+    );
   });
 
-  app.post('/programme/readiness-items', { config: national }, async (request, reply) => {
-    try {
-      const input = parseForm(readinessItemInput, request.body);
-      await programme.addReadinessItem(request.actor!, input.label);
-      reply.flash('Checklist item added to every region');
-      return reply.redirect('/programme#readiness', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return dashboardPage(request, reply, {
-        errors: err.errors.map((e) => ({ ...e, field: e.field === 'form' ? 'label' : e.field })),
-        values: { readinessItem: request.body },
-      });
-    }
-  });
+  app.post('/programme/readiness-items', { config: national }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      (errors) =>
+        dashboardPage(request, reply, {
+          errors: errors.map((e) => ({ ...e, field: e.field === 'form' ? 'label' : e.field })),
+          values: { readinessItem: request.body },
+        }),
+      async () => {
+        const input = parseForm(readinessItemInput, request.body);
+        await programme.addReadinessItem(request.actor!, input.label);
+        reply.flash('Checklist item added to every region');
+        return reply.redirect('/programme#readiness', 303);
+      },
+    ),
+  );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { parseForm } from '../../platform/forms.ts';
+import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { parseForm, withFormErrors } from '../../platform/forms.ts';
 import type { AnonymousActor } from '../../platform/permissions.ts';
 import {
   checkRegistrationNumber,
@@ -191,7 +191,12 @@ export async function applyPages(
     const draft = await recruitment.loadDraft(token);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const change = body.change === '1';
-    try {
+    const showAgain = async (errors: FieldError[]) =>
+      reply.page(
+        `${V}/apply-question.njk`,
+        await stepView(key, { ...draft, ...body }, { errors, change, q: '' }),
+      );
+    return withFormErrors(reply, showAgain, async () => {
       const values = parseForm(
         stepSchemas[key],
         Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'change')),
@@ -226,14 +231,7 @@ export async function applyPages(
       const target =
         change || index === STEPS.length - 1 ? '/apply/check-answers' : `/apply/${STEPS[index + 1]!.key}`;
       return reply.redirect(target, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return reply.page(
-        `${V}/apply-question.njk`,
-        await stepView(key, { ...draft, ...body }, { errors: err.errors, change, q: '' }),
-      );
-    }
+    });
   });
 
   async function checkAnswersPage(request: FastifyRequest, reply: FastifyReply, errors: FieldError[] = []) {
@@ -263,26 +261,22 @@ export async function applyPages(
     const token = draftToken(request);
     const draft = await recruitment.loadDraft(token);
     if (!token || firstMissingStep(draft)) return reply.redirect('/apply', 303);
-    try {
-      const input = parseForm(applicationSubmission, draftToSubmission(draft));
-      const created = await recruitment.submitApplication(
-        input,
-        anonymousActor(request, `${input.givenName} ${input.familyName} <${input.email}> (applicant)`),
-      );
-      await recruitment.discardDraft(token);
-      reply.clearCookie(DRAFT_COOKIE, { path: '/apply' });
-      return reply.redirect(`/apply/confirmation?reference=${encodeURIComponent(created.reference)}`, 303);
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        reply.status(400);
-        return checkAnswersPage(request, reply, err.errors);
-      }
-      if (err instanceof ConflictError) {
-        reply.status(409);
-        return checkAnswersPage(request, reply, [{ field: 'email', message: err.message }]);
-      }
-      throw err;
-    }
+    return withFormErrors(
+      reply,
+      (errors) => checkAnswersPage(request, reply, errors),
+      async () => {
+        const input = parseForm(applicationSubmission, draftToSubmission(draft));
+        const created = await recruitment.submitApplication(
+          input,
+          anonymousActor(request, `${input.givenName} ${input.familyName} <${input.email}> (applicant)`),
+        );
+        await recruitment.discardDraft(token);
+        reply.clearCookie(DRAFT_COOKIE, { path: '/apply' });
+        return reply.redirect(`/apply/confirmation?reference=${encodeURIComponent(created.reference)}`, 303);
+      },
+      // A broken rule is shown against the email address, whose change link leads to the applicant's details.
+      { messageField: 'email' },
+    );
   });
 
   app.get('/apply/confirmation', publicRoute, async (request, reply) => {
@@ -343,40 +337,40 @@ export async function applyPages(
 
   // ------------------------------------------------------------------ sponsor endorsement
 
-  app.get('/endorse/:token', publicRoute, async (request, reply) => {
-    const token = tokenOf(request);
-    const endorsement = await recruitment.findEndorsement(token);
-    return reply.page(`${V}/endorse.njk`, {
+  const endorsePage = (
+    reply: FastifyReply,
+    token: string,
+    endorsement: { applicantName: string },
+    extra: { values: unknown; errors?: FieldError[] },
+  ) =>
+    reply.page(`${V}/endorse.njk`, {
       pageTitle: `Endorse ${endorsement.applicantName}'s application`,
       endorsement,
       token,
-      values: {},
       limits: LIMITS,
+      ...extra,
     });
+
+  app.get('/endorse/:token', publicRoute, async (request, reply) => {
+    const token = tokenOf(request);
+    return endorsePage(reply, token, await recruitment.findEndorsement(token), { values: {} });
   });
 
   app.post('/endorse/:token', publicRoute, async (request, reply) => {
     const token = tokenOf(request);
     const endorsement = await recruitment.findEndorsement(token);
-    try {
-      const input = parseForm(endorsementInput, request.body);
-      await recruitment.respondToEndorsement(token, input, anonymousActor(request, 'sponsor'));
-      return reply.page(`${V}/endorse-done.njk`, {
-        pageTitle: 'Thank you for your response',
-        endorsement,
-        endorsed: input.endorse === 'yes',
-      });
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return reply.page(`${V}/endorse.njk`, {
-        pageTitle: `Endorse ${endorsement.applicantName}'s application`,
-        endorsement,
-        token,
-        values: request.body,
-        errors: err.errors,
-        limits: LIMITS,
-      });
-    }
+    return withFormErrors(
+      reply,
+      (errors) => endorsePage(reply, token, endorsement, { values: request.body, errors }),
+      async () => {
+        const input = parseForm(endorsementInput, request.body);
+        await recruitment.respondToEndorsement(token, input, anonymousActor(request, 'sponsor'));
+        return reply.page(`${V}/endorse-done.njk`, {
+          pageTitle: 'Thank you for your response',
+          endorsement,
+          endorsed: input.endorse === 'yes',
+        });
+      },
+    );
   });
 }

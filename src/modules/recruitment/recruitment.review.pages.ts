@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { paginationFor, parseForm, pathId, queryString } from '../../platform/forms.ts';
+import { type FieldError, NotFoundError } from '../../platform/errors.ts';
+import { paginationFor, parseForm, pathId, queryString, withFormErrors } from '../../platform/forms.ts';
 import { type Actor, isNational, regionsWhere } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
@@ -101,24 +101,23 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
 
   app.post('/recruitment/regions/:code/bulk', { config: leads }, async (request, reply) => {
     const code = codeOf(request);
-    try {
-      const input = parseForm(bulkDecisionInput, request.body);
-      const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
-      const waitlisted = outcomes.filter(
-        (o) => input.decision === 'offer' && o.status === 'waitlisted',
-      ).length;
-      reply.flash(
-        `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
-          (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
-      );
-      return reply.redirect(`/recruitment/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status(err.status);
-      const errors =
-        err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }];
-      return listPage(request, reply, { errors, bulkValues: request.body });
-    }
+    return withFormErrors(
+      reply,
+      (errors) => listPage(request, reply, { errors, bulkValues: request.body }),
+      async () => {
+        const input = parseForm(bulkDecisionInput, request.body);
+        const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
+        const waitlisted = outcomes.filter(
+          (o) => input.decision === 'offer' && o.status === 'waitlisted',
+        ).length;
+        reply.flash(
+          `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
+            (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
+        );
+        return reply.redirect(`/recruitment/regions/${code}`, 303);
+      },
+      { messageField: 'decision' },
+    );
   });
 
   app.post('/recruitment/regions/:code/auto-offer', { config: leads }, async (request, reply) => {
@@ -133,41 +132,41 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     return reply.redirect(`/recruitment/regions/${code}`, 303);
   });
 
-  app.get('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
+  async function quotaRequestPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    extra: { values: unknown; errors?: FieldError[] },
+  ) {
     const summary = await recruitment.regionSummary(request.actor!, code);
     return reply.page(`${V}/quota-request.njk`, {
       pageTitle: 'Ask for more places',
       backHref: `/recruitment/regions/${code}`,
       summary,
-      values: {},
+      values: extra.values,
       limits: LIMITS,
+      errors: extra.errors,
       history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
     });
-  });
+  }
+
+  app.get('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) =>
+    quotaRequestPage(request, reply, codeOf(request), { values: {} }),
+  );
 
   app.post('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
     const code = codeOf(request);
-    try {
-      const input = parseForm(quotaRequestInput, request.body);
-      await recruitment.requestQuota(request.actor!, code, input);
-      reply.flash('Your request has been sent to the national team');
-      return reply.redirect(`/recruitment/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status(err.status);
-      const summary = await recruitment.regionSummary(request.actor!, code);
-      return reply.page(`${V}/quota-request.njk`, {
-        pageTitle: 'Ask for more places',
-        backHref: `/recruitment/regions/${code}`,
-        summary,
-        values: request.body,
-        limits: LIMITS,
-        errors:
-          err instanceof ValidationError ? err.errors : [{ field: 'requestedQuota', message: err.message }],
-        history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
-      });
-    }
+    return withFormErrors(
+      reply,
+      (errors) => quotaRequestPage(request, reply, code, { values: request.body, errors }),
+      async () => {
+        const input = parseForm(quotaRequestInput, request.body);
+        await recruitment.requestQuota(request.actor!, code, input);
+        reply.flash('Your request has been sent to the national team');
+        return reply.redirect(`/recruitment/regions/${code}`, 303);
+      },
+      { messageField: 'requestedQuota' },
+    );
   });
 
   async function quotaRequestsPage(reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) {
@@ -188,28 +187,26 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
 
   app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
     const id = pathId(request.params);
-    try {
-      const input = parseForm(quotaDecisionInput, request.body);
-      await recruitment.decideQuotaRequest(request.actor!, id, input);
-      reply.flash(
-        input.outcome === 'approve'
-          ? 'The request has been approved and the quota raised'
-          : 'The request has been refused',
-      );
-      return reply.redirect('/recruitment/quota-requests', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+    return withFormErrors(
+      reply,
       // The error summary and the field's message, on the request's own form (never the success banner).
-      reply.status(err.status);
-      const errors =
-        err instanceof ValidationError
-          ? err.errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` }))
-          : [{ field: `outcome-${id}`, message: err.message }];
-      return quotaRequestsPage(reply, request.actor!, {
-        errors,
-        values: { id, ...(request.body as object) },
-      });
-    }
+      (errors) =>
+        quotaRequestsPage(reply, request.actor!, {
+          errors: errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` })),
+          values: { id, ...(request.body as object) },
+        }),
+      async () => {
+        const input = parseForm(quotaDecisionInput, request.body);
+        await recruitment.decideQuotaRequest(request.actor!, id, input);
+        reply.flash(
+          input.outcome === 'approve'
+            ? 'The request has been approved and the quota raised'
+            : 'The request has been refused',
+        );
+        return reply.redirect('/recruitment/quota-requests', 303);
+      },
+      { messageField: 'outcome' },
+    );
   });
 
   async function applicationPage(
@@ -234,18 +231,16 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
 
   app.post('/recruitment/applications/:id/decision', { config: leads }, async (request, reply) => {
     const id = pathId(request.params);
-    try {
-      const input = parseForm(decisionInput, request.body);
-      const outcome = await recruitment.decide(request.actor!, id, input);
-      reply.flash(outcome.message);
-      return reply.redirect(`/recruitment/applications/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status((err as AppError).status);
-      return applicationPage(request, reply, {
-        errors: err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }],
-        values: request.body,
-      });
-    }
+    return withFormErrors(
+      reply,
+      (errors) => applicationPage(request, reply, { errors, values: request.body }),
+      async () => {
+        const input = parseForm(decisionInput, request.body);
+        const outcome = await recruitment.decide(request.actor!, id, input);
+        reply.flash(outcome.message);
+        return reply.redirect(`/recruitment/applications/${id}`, 303);
+      },
+      { messageField: 'decision' },
+    );
   });
 }
