@@ -30,10 +30,19 @@ describe('form errors on the region page', () => {
       reference: 'DH-ALLOC-7',
     });
     expect(refusedForm(res, 400, 'North East: programme')).toEqual([
-      { href: '#amount', text: 'Enter the amount in pounds, like 25000 or 1250.50' },
+      { href: '#fundingAmount', text: 'Enter the amount in pounds, like 25000 or 1250.50' },
     ]);
     expect(res.body).toContain('value="DH-ALLOC-7"');
     expect(await allocationsOf('Q30')).toEqual([]);
+  });
+
+  it('a target with an over-long reason points at the target form’s reason, not another form’s field', async () => {
+    const { agent } = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
+    await agent.get('/programme/regions/Q30');
+    const res = await agent.post('/programme/regions/Q30/target', { target: '130', reason: 'x'.repeat(501) });
+    const summary = refusedForm(res, 400, 'North East: programme');
+    expect(summary.map((e) => e.href)).toEqual(['#targetReason']);
+    expect(res.body).toContain('id="targetReason"');
   });
 
   it('marking an allocation received without a date points at that allocation’s field', async () => {

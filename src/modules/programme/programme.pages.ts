@@ -128,12 +128,18 @@ export async function programmePages(
     schema: S,
     act: (request: FastifyRequest, code: string, input: z.output<S>) => Promise<unknown>,
     flash: string,
+    /** Fields whose input has another id on the page (two forms there have an `amount`). */
+    ids: Record<string, string> = {},
   ) {
     app.post(`/programme/regions/:code/${path}`, { config: access }, async (request, reply) => {
       const code = codeOf(request);
       return withFormErrors(
         reply,
-        (errors) => regionPage(request, reply, { errors, values: { [path]: request.body } }),
+        (errors) =>
+          regionPage(request, reply, {
+            errors: errors.map((e) => ({ ...e, field: ids[e.field] ?? e.field })),
+            values: { [path]: request.body },
+          }),
         async () => {
           await act(request, code, parseForm(schema, request.body));
           reply.flash(flash);
@@ -149,6 +155,7 @@ export async function programmePages(
     targetInput,
     (r, code, input) => programme.setTarget(r.actor!, code, input),
     'Recruitment target saved',
+    { reason: 'targetReason' },
   );
   regionForm(
     'plan',
@@ -170,6 +177,7 @@ export async function programmePages(
     fundingInput,
     (r, code, input) => programme.addFunding(r.actor!, code, input),
     'Funding allocation added',
+    { amount: 'fundingAmount' },
   );
   regionForm(
     'spend',
