@@ -144,9 +144,10 @@ function errorSummary(html: string): { href: string; text: string }[] {
   const start = html.indexOf('class="nhsuk-error-summary"');
   if (start < 0) return [];
   const list = html.slice(start, html.indexOf('</ul>', start));
-  return [...list.matchAll(/<a href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({
-    href: m[1]!,
-    text: visibleText(m[2]!),
+  // An entry about the whole form has no link: its href is ''.
+  return [...list.matchAll(/<li[^>]*>([\s\S]*?)<\/li>/g)].map((m) => ({
+    href: /<a href="([^"]*)"/.exec(m[1]!)?.[1] ?? '',
+    text: visibleText(m[1]!),
   }));
 }
 

@@ -217,9 +217,14 @@ export function configureViewEnvironment(env: nunjucks.Environment): void {
   env.addFilter('percent', (v: unknown) =>
     typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : '–',
   );
-  /** NHS error summary list items, each linking to its field. */
+  /**
+   * NHS error summary list items, each linking to its field. A message about the whole form (a rule
+   * broken, such as a round that has closed) has no field to link to, so it is shown as text.
+   */
   env.addFilter('errorList', (errors: FieldError[] | undefined) =>
-    (errors ?? []).map((e) => ({ text: e.message, href: `#${e.field}` })),
+    (errors ?? []).map((e) =>
+      e.field === 'form' ? { text: e.message } : { text: e.message, href: `#${e.field}` },
+    ),
   );
   /** The message for one field, shaped for an NHS component's errorMessage. */
   env.addFilter('fieldError', (errors: FieldError[] | undefined, field: string) => {

@@ -124,7 +124,7 @@ describe('form errors on the development pages', () => {
       group: 'peer',
     });
     expect(refusedForm(closed, 409, 'Before appraisal')).toEqual([
-      { href: '#form', text: 'This feedback round has closed: no more raters can be invited' },
+      { href: '', text: 'This feedback round has closed: no more raters can be invited' },
     ]);
     expect(await count('dev_raters')).toBe(before);
   });

@@ -43,7 +43,7 @@ describe('form errors on the profile', () => {
       stage: 'idea',
     });
     expect(refusedForm(tooMany, 409, 'Your profile')).toEqual([
-      { href: '#form', text: 'You can list up to 20 projects. Remove one first.' },
+      { href: '', text: 'You can list up to 20 projects. Remove one first.' },
     ]);
     expect(tooMany.body).toContain('value="Project 21"');
     expect(await projectsOf(user.id)).toHaveLength(20);
