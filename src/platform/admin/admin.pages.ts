@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createUserSchema, roleGrantSchema, userListQuery } from '../accounts/accounts.schemas.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
-import { paginationFor, parseForm, parsePathParams, queryString } from '../forms.ts';
+import { NotFoundError } from '../errors.ts';
+import { paginationFor, parseForm, parsePathParams, queryString, withFormErrors } from '../forms.ts';
 import { ROLE_LABELS, ROLES } from '../permissions.ts';
 import { idParam } from '../schemas.ts';
 import type { AdminService } from './admin.service.ts';
@@ -93,37 +93,37 @@ export async function adminPages(
     }),
   );
 
-  app.post('/admin/users', { config: national }, async (request, reply) => {
-    try {
-      const input = parseForm(createUserSchema, request.body);
-      const user = await accounts.createUser(
-        {
-          email: input.email,
-          name: input.name,
-          roles: [{ role: input.role, regionCode: input.region ?? null }],
-        },
-        request.actor!,
-      );
-      reply.flash(`Account created for ${user.email}. They have been emailed a link to set their password.`);
-      return reply.redirect(`/admin/users/${user.id}`, 303);
-    } catch (err) {
-      if (
-        !(err instanceof ValidationError) &&
-        !(err instanceof Error && 'status' in err && err.status === 409)
-      )
-        throw err;
-      const errors = err instanceof ValidationError ? err.errors : [{ field: 'email', message: err.message }];
-      reply.status((err as { status: number }).status);
-      return reply.page(`${V}/user-new.njk`, {
-        pageTitle: 'Create an account',
-        backHref: '/admin/users',
-        roleItems,
-        regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions())],
-        values: request.body,
-        errors,
-      });
-    }
-  });
+  app.post('/admin/users', { config: national }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      async (errors) =>
+        reply.page(`${V}/user-new.njk`, {
+          pageTitle: 'Create an account',
+          backHref: '/admin/users',
+          roleItems,
+          regionItems: [{ value: '', text: 'No region (national scope)' }, ...(await regionOptions())],
+          values: request.body,
+          errors,
+        }),
+      async () => {
+        const input = parseForm(createUserSchema, request.body);
+        const user = await accounts.createUser(
+          {
+            email: input.email,
+            name: input.name,
+            roles: [{ role: input.role, regionCode: input.region ?? null }],
+          },
+          request.actor!,
+        );
+        reply.flash(
+          `Account created for ${user.email}. They have been emailed a link to set their password.`,
+        );
+        return reply.redirect(`/admin/users/${user.id}`, 303);
+      },
+      // An address already in use is the only rule broken here.
+      { messageField: 'email' },
+    ),
+  );
 
   app.get('/admin/users/:id', { config: national }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
