@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  refusedForm,
   Agent,
   buildTestApp,
   createUser,
@@ -104,6 +105,24 @@ describe('signing in and out', () => {
     expect(res.statusCode).toBe(403);
     expect(visibleText(res.body)).toContain('This form has expired or was not sent from this site');
     expect(res.cookies.find((c) => c.name === 'cln_session')).toBeUndefined();
+  });
+
+  it('refuses a new account with an address already in use, on the email field, creating nothing', async () => {
+    const admin = await signedInAgent(ctx, [{ role: 'national', regionCode: null }]);
+    const existing = await createUser(ctx, [{ role: 'member', regionCode: 'Q34' }]);
+    await admin.agent.get('/admin/users/new');
+    const res = await admin.agent.post('/admin/users', {
+      email: existing.email,
+      name: 'Second Person',
+      role: 'member',
+      region: 'Q34',
+    });
+    expect(refusedForm(res, 409, 'Create an account')).toEqual([
+      { href: '#email', text: `An account with the email address ${existing.email} already exists` },
+    ]);
+    expect(res.body).toContain('value="Second Person"');
+    const named = await ctx.db.selectFrom('users').select('id').where('name', '=', 'Second Person').execute();
+    expect(named).toEqual([]);
   });
 
   it('refuses a disabled account and ends its sessions', async () => {
