@@ -20,7 +20,7 @@ import {
   ValidationError,
 } from './errors.ts';
 import type { Access } from './http-types.ts';
-import { findUnsafeText } from './input.ts';
+import { anyQueryString, defaultPathParams, findUnsafeText, pathParameterNames } from './input.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
 import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
 
@@ -55,6 +55,12 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     }
     for (const method of [route.method].flat())
       if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, access: route.config.access });
+    // Path parameters and query strings pass a schema on every route, as bodies do: the route's own,
+    // or the shared layer's (input.ts) when it declares none, so no handler ever sees an unchecked one.
+    route.schema ??= {};
+    const names = pathParameterNames(route.url);
+    if (names.length && !route.schema.params) route.schema.params = defaultPathParams(names);
+    route.schema.querystring ??= anyQueryString;
   });
 
   await app.register(helmet, {
@@ -315,6 +321,15 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
       code = error.code;
       message = error.message;
       if (error instanceof ValidationError) fieldErrors = error.errors;
+    } else if (
+      hasZodFastifySchemaValidationErrors(error) &&
+      (error as { validationContext?: string }).validationContext === 'params' &&
+      !isApiRequest(request)
+    ) {
+      // A path that cannot name a record names a page that does not exist (as parsePathParams says).
+      status = 404;
+      code = 'not_found';
+      message = new NotFoundError().message;
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       status = 400;
       code = 'validation_failed';

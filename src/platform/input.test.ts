@@ -36,6 +36,10 @@ describe('text no field may hold', () => {
       { field: 'body', message: 'A field name must not contain control characters (such as a NUL byte)' },
     ]);
     expect(findUnsafeText('\u0000')).toHaveLength(1);
+    // What the form and query-string parser builds: an object whose prototype has no prototype.
+    const parsed = Object.create(Object.create(null) as object) as Record<string, string>;
+    parsed.q = 'a\u0000';
+    expect(findUnsafeText(parsed)).toHaveLength(1);
     expect(findUnsafeText(undefined)).toEqual([]);
   });
 });

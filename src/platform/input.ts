@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { FieldError } from './errors.ts';
+import { idParam } from './schemas.ts';
 
 /**
  * The characters no field of any form, query string, path or JSON body may hold, checked once for
@@ -34,11 +36,15 @@ export function unsafeTextReason(value: string): string | null {
   return null;
 }
 
+/**
+ * Arrays and plain objects, including query-string results (fast-querystring's objects inherit
+ * from an object that itself has no prototype); not buffers, streams, dates or class instances.
+ */
 function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
   if (Array.isArray(value)) return true;
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return false;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
 }
 
 /**
@@ -86,3 +92,33 @@ function labelOf(path: string): string {
     .slice(0, 60);
   return words ? `${words.charAt(0).toUpperCase()}${words.slice(1)}` : 'A field';
 }
+
+/** The names of a route's path parameters: `/sets/:id/sessions/:sessionId` gives `id`, `sessionId`. */
+export function pathParameterNames(url: string): string[] {
+  return [...url.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+}
+
+const ID_SHAPE = idParam.shape.id;
+const ANY_PATH_VALUE = z.string().min(1).max(200);
+
+/**
+ * The schema for path parameters of a route that declares none: `:id` is a positive whole number (as
+ * `idParam`), any other parameter a non-empty string of at most 200 characters. The handler's own
+ * `parsePathParams` then checks what it means (a region code, a token); a failure here is a 404 on a
+ * page and a 400 in the API, like a failure there.
+ */
+export function defaultPathParams(names: string[]) {
+  return z.object(Object.fromEntries(names.map((n) => [n, n === 'id' ? ID_SHAPE : ANY_PATH_VALUE])));
+}
+
+const QUERY_VALUE = z.string().max(10_000, 'Enter no more than 10,000 characters');
+
+/**
+ * The schema for the query string of a route that declares none: names of up to 100 characters,
+ * each value a string (or a repeated name: up to 100 of them) of at most 10,000 characters. Pages
+ * that read filters parse them again with their own schema (`parseQuery`, `checkQuery`).
+ */
+export const anyQueryString = z.record(
+  z.string().max(100, 'A query parameter name is too long'),
+  z.union([QUERY_VALUE, z.array(QUERY_VALUE).max(100, 'A query parameter is repeated too often')]),
+);
