@@ -59,6 +59,11 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     // or the shared layer's (input.ts) when it declares none, so no handler ever sees an unchecked one.
     route.schema ??= {};
     const names = pathParameterNames(route.url);
+    // The API documents what it takes: its operations name their own parameters' schemas.
+    if (route.url.startsWith('/api/v1/') && names.length && !route.schema.params)
+      throw new Error(
+        `API route ${String(route.method)} ${route.url} declares no schema for its path parameters`,
+      );
     if (names.length && !route.schema.params) route.schema.params = defaultPathParams(names);
     route.schema.querystring ??= anyQueryString;
   });
