@@ -20,6 +20,7 @@ import { type AccountsService, createAccountsService } from './platform/accounts
 import { adminPages } from './platform/admin/admin.pages.ts';
 import { createAdminService } from './platform/admin/admin.service.ts';
 import { platformApi } from './platform/api.ts';
+import { anyQueryString } from './platform/input.ts';
 import { answerFrameworkError, registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
 import { createToken } from './platform/security.ts';
@@ -72,7 +73,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // The shared default query schema (any filter a page reads itself) is no documented parameter.
+    transform: (args) =>
+      jsonSchemaTransform(
+        args.schema?.querystring === anyQueryString
+          ? { ...args, schema: { ...args.schema, querystring: undefined } }
+          : args,
+      ),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
