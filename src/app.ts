@@ -20,7 +20,8 @@ import { type AccountsService, createAccountsService } from './platform/accounts
 import { adminPages } from './platform/admin/admin.pages.ts';
 import { createAdminService } from './platform/admin/admin.service.ts';
 import { platformApi } from './platform/api.ts';
-import { registerErrorHandling, registerHttpBasics } from './platform/http.ts';
+import { anyQueryString } from './platform/input.ts';
+import { answerFrameworkError, registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
 import { createToken } from './platform/security.ts';
 
@@ -38,13 +39,15 @@ export type App = FastifyInstance & { services: { accounts: AccountsService } };
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db } = deps;
   const development = config.env === 'development';
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => createToken(9),
     routerOptions: { ignoreTrailingSlash: true },
+    // Called at request time, once `app` exists and its views are registered.
+    frameworkErrors: (_error, request, reply) => answerFrameworkError(app, request, reply),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -70,7 +73,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    // The shared default query schema (any filter a page reads itself) is no documented parameter.
+    transform: (args) =>
+      jsonSchemaTransform(
+        args.schema?.querystring === anyQueryString
+          ? { ...args, schema: { ...args.schema, querystring: undefined } }
+          : args,
+      ),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 

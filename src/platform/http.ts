@@ -20,6 +20,7 @@ import {
   ValidationError,
 } from './errors.ts';
 import type { Access } from './http-types.ts';
+import { anyQueryString, defaultPathParams, findUnsafeText, pathParameterNames } from './input.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
 import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
 
@@ -54,6 +55,17 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     }
     for (const method of [route.method].flat())
       if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, access: route.config.access });
+    // Path parameters and query strings pass a schema on every route, as bodies do: the route's own,
+    // or the shared layer's (input.ts) when it declares none, so no handler ever sees an unchecked one.
+    route.schema ??= {};
+    const names = pathParameterNames(route.url);
+    // The API documents what it takes: its operations name their own parameters' schemas.
+    if (route.url.startsWith('/api/v1/') && names.length && !route.schema.params)
+      throw new Error(
+        `API route ${String(route.method)} ${route.url} declares no schema for its path parameters`,
+      );
+    if (names.length && !route.schema.params) route.schema.params = defaultPathParams(names);
+    route.schema.querystring ??= anyQueryString;
   });
 
   await app.register(helmet, {
@@ -150,6 +162,16 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     app.csrfProtection(request, reply, done);
   });
 
+  // Text no field may hold (NUL and other controls, lone surrogates, bidi overrides: see input.ts),
+  // refused for every route before any schema or handler sees it: path parameters, query strings
+  // and bodies alike, forms and JSON alike.
+  app.addHook('preValidation', async (request) => {
+    const inPath = findUnsafeText(request.params);
+    if (inPath.length) throw isApiRequest(request) ? new ValidationError(inPath) : new NotFoundError();
+    const problems = [...findUnsafeText(request.query), ...findUnsafeText(request.body)];
+    if (problems.length) throw new ValidationError(problems);
+  });
+
   // Access: the route's declared audience, checked before its handler runs.
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config?.access as Access | undefined;
@@ -176,7 +198,7 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     async function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
       const request = this.request;
       let flash: string | undefined;
-      const rawFlash = request.cookies[FLASH_COOKIE];
+      const rawFlash = request.cookies?.[FLASH_COOKIE];
       if (rawFlash) {
         const f = request.unsignCookie(rawFlash);
         if (f.valid) flash = f.value ?? undefined;
@@ -248,6 +270,49 @@ const HEADINGS: Record<number, string> = {
   429: 'Too many requests',
 };
 
+/** PostgreSQL's "invalid byte sequence" (22021) and "untranslatable character" (22P05). */
+function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '22021' || code === '22P05';
+}
+
+/**
+ * Errors the router raises before any route or hook runs: a path that is not valid percent-encoding
+ * (`%ED%A0%80`, `%`) or a path parameter longer than the router takes. Neither can name a page, so
+ * each is the usual 404 (JSON `{ error }` for the API, the NHS page otherwise) instead of Fastify's
+ * own JSON body. No hook has run (no cookies, no CSP nonce), so the page is the anonymous one, with
+ * the headers helmet would have sent.
+ */
+export async function answerFrameworkError(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const notFound = new NotFoundError();
+  reply.status(404).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+  if (isApiRequest(request) || !request.headers.accept?.includes('html')) {
+    await reply.type('application/json').send({ error: { code: notFound.code, message: notFound.message } });
+    return;
+  }
+  reply
+    .header('content-security-policy', FRAMEWORK_ERROR_CSP)
+    .header('x-frame-options', 'SAMEORIGIN')
+    .type('text/html; charset=utf-8');
+  const html = await app.view('views/errors/error.njk', {
+    pageTitle: HEADINGS[404],
+    heading: HEADINGS[404],
+    paragraphs: ['If you typed the web address, check it is correct.'],
+    currentUser: null,
+    csrfToken: '',
+    navigation: [],
+  });
+  await reply.send(html);
+}
+
+const FRAMEWORK_ERROR_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; " +
+  "frame-ancestors 'none'; object-src 'none'; base-uri 'self'";
+
 /** One handler renders every error as an NHS page or as JSON `{ error: { code, message } }`. */
 export function registerErrorHandling(app: FastifyInstance, opts: { development: boolean }): void {
   app.setErrorHandler(async (error: FastifyError | AppError | Error, request, reply) => {
@@ -261,6 +326,15 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
       code = error.code;
       message = error.message;
       if (error instanceof ValidationError) fieldErrors = error.errors;
+    } else if (
+      hasZodFastifySchemaValidationErrors(error) &&
+      (error as { validationContext?: string }).validationContext === 'params' &&
+      !isApiRequest(request)
+    ) {
+      // A path that cannot name a record names a page that does not exist (as parsePathParams says).
+      status = 404;
+      code = 'not_found';
+      message = new NotFoundError().message;
     } else if (hasZodFastifySchemaValidationErrors(error)) {
       status = 400;
       code = 'validation_failed';
@@ -276,6 +350,12 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
         };
       });
       message = fieldErrors.map((f) => `${f.field}: ${f.message}`).join('. ');
+    } else if (isUnstorableText(error)) {
+      // A backstop for text the shared check (input.ts) let through but the database cannot hold.
+      status = 400;
+      code = 'validation_failed';
+      message =
+        'The request holds characters that cannot be stored. Remove any control characters and try again.';
     } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
       status = error.statusCode;
       ({ code, message } = describeFrameworkError(error as FastifyError));
@@ -308,6 +388,7 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
         heading: HEADINGS[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error'),
         paragraphs:
           status >= 500 ? [message, opts.development ? String(error.stack) : ''].filter(Boolean) : [message],
+        errors: fieldErrors,
         requestId: status >= 500 ? request.id : undefined,
       });
       return reply;

@@ -1,0 +1,310 @@
+import { Parser } from 'htmlparser2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSubmission } from '../../src/modules/recruitment/index.ts';
+import { Agent, buildTestApp, createUser, type TestContext } from '../app.ts';
+import { addMember, organisationIdOf, signedIn } from '../journeys/support.ts';
+import { changedTables, HOSTILE_STRINGS, internalDetail, OVER_LONG, rowCounts } from './hostile-values.ts';
+
+/**
+ * Every form a person can reach, found by rendering the pages each persona can open (every page
+ * without a path parameter, and the pages their links lead to, which name real records), then
+ * submitted with hostile values one field at a time, with a valid CSRF token: never a 5xx or internal
+ * detail; a refusal (4xx) shows the NHS error summary and leaves every table's row count as it was;
+ * what is accepted is shown inert wherever it appears.
+ *
+ * Refusals leave no trace at all: the app audits decisions and changes, not refused attempts. The one
+ * exception is the sign-in throttle (`sign_in_failures`), which must count failures to work. A 429
+ * (throttled) is the service's "too many requests" page, not the form again.
+ */
+const REFUSAL_MAY_CHANGE = new Set(['sign_in_failures']);
+
+/** Forms whose success would end the persona's session or account (tested in their own files). */
+const SKIP_ACTIONS =
+  /^\/(sign-out|profile\/erasure|account\/password|admin\/users\/\d+\/(disable|roles\/remove)|account\/api-tokens\/\d+\/revoke|learning-sets\/calendar\/revoke|admin\/erasure-requests)/;
+/** Links not worth following: downloads, images, scripts, the API, leaving. */
+const SKIP_LINKS =
+  /\.(csv|json|js|css|ics|png|jpg)(\?|$)|^\/(api|assets|static|nhsuk)\/|\/photo|sign-out|erasure/;
+
+type Control = { name: string; kind: string; value: string; options: string[] };
+type Form = { page: string; action: string; method: 'GET' | 'POST'; controls: Control[] };
+
+/** The forms of a page, with each control's name, kind and default value, read by a real HTML parser. */
+function formsOf(html: string, page: string): Form[] {
+  const forms: Form[] = [];
+  let form: Form | null = null;
+  let select: Control | null = null;
+  let textarea: Control | null = null;
+  const parser = new Parser(
+    {
+      onopentag(tag, a) {
+        if (tag === 'form') {
+          form = {
+            page,
+            action: new URL(a.action || page, 'http://cln.test' + page).pathname,
+            method: (a.method ?? 'get').toUpperCase() === 'POST' ? 'POST' : 'GET',
+            controls: [],
+          };
+          forms.push(form);
+          return;
+        }
+        const f = form as Form | null;
+        if (!f || !a.name || a.name === '_csrf') return;
+        if (tag === 'input') {
+          const kind = (a.type ?? 'text').toLowerCase();
+          if (kind === 'file' || kind === 'submit' || kind === 'button') return;
+          if ((kind === 'radio' || kind === 'checkbox') && f.controls.some((c) => c.name === a.name)) {
+            f.controls.find((c) => c.name === a.name)!.options.push(a.value ?? 'on');
+            return;
+          }
+          f.controls.push({
+            name: a.name,
+            kind,
+            value: a.value ?? (kind === 'checkbox' ? 'on' : ''),
+            options: [a.value ?? 'on'],
+          });
+        } else if (tag === 'select') {
+          select = { name: a.name, kind: 'select', value: '', options: [] };
+          f.controls.push(select);
+        } else if (tag === 'textarea') {
+          textarea = { name: a.name, kind: 'textarea', value: '', options: [] };
+          f.controls.push(textarea);
+        } else if (tag === 'button' && a.value !== undefined && !f.controls.some((c) => c.name === a.name)) {
+          f.controls.push({ name: a.name, kind: 'button', value: a.value, options: [a.value] });
+        }
+        if (tag === 'option' && select) {
+          const s = select as Control;
+          s.options.push(a.value ?? '');
+          if (a.selected !== undefined || (!s.value && a.value)) s.value = a.value ?? '';
+        }
+      },
+      ontext(text) {
+        if (textarea) (textarea as Control).value += text;
+      },
+      onclosetag(tag) {
+        if (tag === 'form') form = null;
+        if (tag === 'select') select = null;
+        if (tag === 'textarea') textarea = null;
+      },
+    },
+    { decodeEntities: true },
+  );
+  // <option> inside <select> arrives through onopentag before the select closes.
+  parser.write(html);
+  parser.end();
+  return forms;
+}
+
+/** A plausible value for a control left empty, so that breaking one field tests that field alone. */
+function plausible(c: Control): string {
+  if (c.value) return c.value;
+  if (c.kind === 'email' || /email/i.test(c.name)) return 'fuzz.form@nhs.test';
+  if (c.kind === 'date' || /date|On$/.test(c.name)) return '2027-03-01';
+  if (/day$/i.test(c.name)) return '1';
+  if (/month$/i.test(c.name)) return '3';
+  if (/year$/i.test(c.name)) return '2027';
+  if (c.kind === 'number' || /capacity|target|amount|minutes|count|rank|months/i.test(c.name)) return '1';
+  if (c.kind === 'time' || /time$/i.test(c.name)) return '10:00';
+  if (c.kind === 'password') return 'a long fuzzing passphrase';
+  return c.options.find(Boolean) ?? 'Fuzz value';
+}
+
+/** Raw, already-encoded values: a lone surrogate and a NUL can only travel as raw bytes. */
+const RAW_VARIANTS: { label: string; raw: string | null | string[] }[] = [
+  { label: 'missing', raw: null },
+  { label: 'twice', raw: ['a', 'b'] },
+  { label: 'over-long', raw: encodeURIComponent(OVER_LONG) },
+  { label: 'NUL', raw: 'a%00b' },
+  { label: 'lone surrogate', raw: 'a%ED%A0%80b' },
+  { label: 'bad percent', raw: '%E0%A4%A' },
+  ...HOSTILE_STRINGS.filter((s) => !s.includes('\u0000') && !s.includes('\ud800')).map((s) => ({
+    label: s,
+    raw: encodeURIComponent(s),
+  })),
+];
+
+function encodeForm(values: Map<string, string | null | string[]>): string {
+  const parts: string[] = [];
+  for (const [k, v] of values) {
+    if (v === null) continue;
+    for (const one of Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${one}`);
+  }
+  return parts.join('&');
+}
+
+// eslint-disable-next-line no-control-regex -- a NUL must never reach a page
+const UNESCAPED = [/<script>alert\(1\)/, /<img src=x onerror/i, /\u202e/, /\u0000/];
+
+let ctx: TestContext;
+type Persona = { label: string; agent: Agent; start: string[] };
+let personas: Persona[];
+
+beforeAll(async () => {
+  ctx = await buildTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
+  const member = await addMember(ctx, {
+    regionCode: 'Q37',
+    name: 'Forms Member',
+    profession: 'nurse',
+    organisationId: await organisationIdOf(ctx, 'RA2'),
+    jobTitle: 'Lead nurse',
+    mentor: true,
+  });
+  const lead = await createUser(ctx, [{ role: 'regional-lead', regionCode: 'Q37' }]);
+  const national = await createUser(ctx, [{ role: 'national', regionCode: null }]);
+  // An application in the lead's region, so that the review pages have a record with its forms.
+  const submitted = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/applications',
+    payload: buildSubmission({ regionCode: 'Q37', employerOds: 'RA2', email: 'fuzz.applicant@nhs.test' }),
+  });
+  expect(submitted.statusCode).toBe(201);
+  personas = [
+    { label: 'signed out', agent: new Agent(ctx.app), start: [] },
+    { label: 'member', agent: await signedIn(ctx, member.email), start: [`/members/${member.id}`] },
+    {
+      label: 'regional lead',
+      agent: await signedIn(ctx, lead.email),
+      start: ['/recruitment/regions/Q37', '/learning-sets/regions/Q37', '/programme/regions/Q37'],
+    },
+    { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
+  ];
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+function routeMatcher(method = 'GET'): (path: string) => string | null {
+  const routes = ctx.app.declaredRoutes
+    .filter((r) => r.method === method)
+    .map((r) => ({ url: r.url, re: new RegExp(`^${r.url.replace(/:[A-Za-z]+/g, '[^/]+')}$`) }));
+  return (path) => routes.find((r) => r.re.test(path))?.url ?? null;
+}
+
+/** The pages a persona can open: every page without a parameter, and up to two of each linked pattern. */
+async function crawl(p: Persona, visit: (url: string, html: string) => void): Promise<void> {
+  const match = routeMatcher();
+  const queue = [
+    ...p.start,
+    ...ctx.app.declaredRoutes
+      .filter((r) => r.method === 'GET' && !r.url.includes(':') && !SKIP_LINKS.test(r.url))
+      .map((r) => r.url),
+  ];
+  const seen = new Set(queue);
+  const perPattern = new Map<string, number>();
+  while (queue.length && seen.size < 220) {
+    const url = queue.shift()!;
+    const res = await p.agent.get(url);
+    expect(res.statusCode, `${p.label} GET ${url}`).toBeLessThan(500);
+    if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('html')) continue;
+    visit(url, res.body);
+    for (const m of res.body.matchAll(/href="(\/[^"#]*)"/g)) {
+      const href = m[1]!.replace(/&amp;/g, '&').split('?')[0]!;
+      const pattern = match(href);
+      if (!pattern || seen.has(href) || SKIP_LINKS.test(href) || !pattern.includes(':')) continue;
+      const n = perPattern.get(pattern) ?? 0;
+      if (n >= 2) continue;
+      perPattern.set(pattern, n + 1);
+      seen.add(href);
+      queue.push(href);
+    }
+  }
+}
+
+describe('hostile input on every form', () => {
+  it('never 5xx; refusals show the error summary and change nothing; what is stored is shown inert', async () => {
+    const failures: string[] = [];
+    const covered = new Set<string>();
+    let submissions = 0;
+    let refused = 0;
+    let accepted = 0;
+    const postPattern = routeMatcher('POST');
+    const getPattern = routeMatcher('GET');
+    // Two rounds: the second finds the forms of records the first created (a plan, a run, a round),
+    // and checks every page each persona can open shows what the first stored inert.
+    for (const round of [1, 2])
+      for (const p of personas) {
+        const forms: Form[] = [];
+        await crawl(p, (url, html) => {
+          forms.push(...formsOf(html, url));
+          if (round === 1) return;
+          for (const re of UNESCAPED)
+            if (re.test(html)) failures.push(`${p.label} ${url} shows ${re} unescaped`);
+          const leak = internalDetail(html);
+          if (leak) failures.push(`${p.label} ${url}: internal detail "${leak}"`);
+        });
+        for (const form of forms) {
+          const pattern = (form.method === 'POST' ? postPattern : getPattern)(form.action) ?? form.action;
+          const key = `${form.method} ${pattern}`;
+          if (covered.has(key) || SKIP_ACTIONS.test(form.action) || form.action.startsWith('/api/')) continue;
+          covered.add(key);
+          const fields = form.controls.filter((c) => c.kind !== 'hidden' || c.name !== '_csrf');
+          if (!fields.length) continue;
+          await p.agent.get(form.page);
+          let before = await rowCounts(ctx.db);
+          // Every variant for every field would be thousands of requests: each field gets a share of
+          // the variants, and every variant is sent to some field of every form.
+          const plan: [Control, (typeof RAW_VARIANTS)[number]][] = [];
+          const rounds = Math.max(RAW_VARIANTS.length, Math.min(fields.length * 4, 40));
+          for (let i = 0; i < rounds; i++)
+            plan.push([fields[i % fields.length]!, RAW_VARIANTS[i % RAW_VARIANTS.length]!]);
+          for (const [field, variant] of plan) {
+            const values = new Map<string, string | null | string[]>();
+            for (const c of fields) values.set(c.name, encodeURIComponent(plausible(c)));
+            values.set(field.name, variant.raw);
+            const where = `${p.label} ${form.method} ${form.action} [${field.name}=${variant.label.slice(0, 30)}]`;
+            const body = encodeForm(values);
+            const res =
+              form.method === 'POST'
+                ? await ctx.app.inject({
+                    method: 'POST',
+                    url: form.action,
+                    headers: {
+                      'content-type': 'application/x-www-form-urlencoded',
+                      accept: 'text/html',
+                      cookie: (p.agent as unknown as { cookieHeader(): string }).cookieHeader(),
+                    },
+                    payload: `${body}&_csrf=${encodeURIComponent(p.agent.csrfToken)}`,
+                  })
+                : await ctx.app.inject({
+                    method: 'GET',
+                    url: `${form.action}?${body.slice(0, 60_000)}`,
+                    headers: {
+                      accept: 'text/html',
+                      cookie: (p.agent as unknown as { cookieHeader(): string }).cookieHeader(),
+                    },
+                  });
+            submissions++;
+            const after = await rowCounts(ctx.db);
+            if (res.statusCode >= 500) failures.push(`${where}: ${res.statusCode}`);
+            const leak = internalDetail(res.body);
+            if (leak) failures.push(`${where}: internal detail "${leak}"`);
+            for (const re of UNESCAPED) if (re.test(res.body)) failures.push(`${where}: unescaped ${re}`);
+            if (res.statusCode >= 400 && res.statusCode < 500) {
+              refused++;
+              if (![401, 403, 404, 429].includes(res.statusCode) && !res.body.includes('nhsuk-error-summary'))
+                failures.push(`${where}: ${res.statusCode} without the NHS error summary`);
+              const changed = changedTables(before, after).filter((t) => !REFUSAL_MAY_CHANGE.has(t));
+              if (changed.length && form.method === 'POST')
+                failures.push(`${where}: refused (${res.statusCode}) but changed ${changed.join(', ')}`);
+            } else if (res.statusCode === 303 || res.statusCode === 302) {
+              accepted++;
+              const next = String(res.headers.location ?? '');
+              if (next.startsWith('/')) {
+                const shown = await p.agent.get(next);
+                if (shown.statusCode >= 500)
+                  failures.push(`${where}: the page after it (${next}) gave ${shown.statusCode}`);
+                for (const re of UNESCAPED)
+                  if (re.test(shown.body)) failures.push(`${where}: ${next} shows ${re} unescaped`);
+              }
+              await p.agent.get(form.page);
+            }
+            before = after;
+          }
+        }
+      }
+    console.info(
+      `hostile-forms: ${covered.size} forms, ${submissions} submissions (${refused} refused, ${accepted} accepted)\n  ${[...covered].join('\n  ')}`,
+    );
+    expect(covered.size).toBeGreaterThan(25);
+    expect(failures.slice(0, 60)).toEqual([]);
+  }, 600_000);
+});
