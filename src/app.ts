@@ -141,11 +141,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await accountsPages(app, { accounts, secureCookies, sessionHours: config.session.absoluteHours });
   await platformApi(app, { db, accounts });
-  await homeModule(app);
-  await adminPages(app, { admin: createAdminService({ db }), accounts });
-  // Recruitment owns each region's places and their waitlist: the programme page's target goes through it.
+  // Recruitment owns each region's places and their waitlist: the programme page's target goes
+  // through it. Its intakes taking applications are the way in on the home and about pages.
   const recruitment = createRecruitmentService({ db, config });
-  await programmeModule(app, { db, config, setRecruitmentTarget: recruitment.setPlaces });
+  const openIntakes = () => recruitment.describeOpenIntakes();
+  await homeModule(app, { openIntakes });
+  await adminPages(app, { admin: createAdminService({ db }), accounts });
+  await programmeModule(app, {
+    db,
+    config,
+    setRecruitmentTarget: recruitment.setPlaces,
+    openIntakes,
+  });
   await recruitmentModule(app, { db, config, recruitment });
   await membersModule(app, { db, config, dataRights: DATA_RIGHTS_CONTRIBUTORS });
   await developmentModule(app, {
