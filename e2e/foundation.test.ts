@@ -1,4 +1,7 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { londonDate } from '../src/platform/dates.ts';
 import {
   type Browser,
   expectNoAxeViolations,
@@ -32,7 +35,7 @@ describe.skipIf(!chromiumPath)('foundation in a real browser', () => {
     const { page } = browser;
     await page.goto(`${server.url}/`);
     expect(await page.title()).toBe('Home - Clinical Leaders Network');
-    await page.getByRole('cell', { name: 'West Midlands' }).waitFor();
+    await page.getByRole('cell', { name: 'West Midlands' }).first().waitFor();
     await expectNoAxeViolations(page);
   });
 
@@ -96,5 +99,55 @@ describe.skipIf(!chromiumPath)('foundation in a real browser', () => {
       'You do not have permission to see this page',
     );
     await expectNoAxeViolations(page);
+  });
+  it('leads a newcomer from the home and about pages to the application, or says no intake is open', async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    const closesOn = londonDate(new Date(Date.now() + 45 * 86_400_000));
+    const closesOnText = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }).format(new Date(`${closesOn}T12:00:00Z`));
+    await server.db
+      .updateTable('intakes')
+      .set({ closes_on: closesOn })
+      .where('status', '=', 'open')
+      .execute();
+
+    await page.goto(`${server.url}/`);
+    const apply = page.getByRole('link', { name: 'Apply to join the Clinical Leaders Network' });
+    await apply.waitFor();
+    expect(await page.locator('.app-open-intakes').textContent()).toContain(`Apply by ${closesOnText}.`);
+    await page.getByRole('cell', { name: 'West Midlands' }).first().waitFor();
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: path.join(tmpdir(), 'cln-home-intake-open.png'), fullPage: true });
+    await apply.click();
+    await page.waitForURL(`${server.url}/apply`);
+    expect(await page.title()).toBe('Apply to join the Clinical Leaders Network - Clinical Leaders Network');
+
+    await page.goto(`${server.url}/`);
+    await page.getByRole('link', { name: 'About the network' }).first().click();
+    await page.waitForURL(`${server.url}/about`);
+    await page.getByRole('link', { name: 'Apply to join the Clinical Leaders Network' }).waitFor();
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: path.join(tmpdir(), 'cln-about-intake-open.png'), fullPage: true });
+
+    const nextOpens = londonDate(new Date(Date.now() + 60 * 86_400_000));
+    await server.db.updateTable('intakes').set({ status: 'closed' }).execute();
+    await server.db
+      .insertInto('intakes')
+      .values({ region_code: 'Q34', name: '2027/28', opens_on: nextOpens, closes_on: null, status: 'open' })
+      .execute();
+    await page.goto(`${server.url}/`);
+    const section = page.locator('.app-open-intakes');
+    expect(await section.textContent()).toContain('No intake is open for applications at the moment.');
+    expect(await section.textContent()).toContain('The next intake (2027/28, West Midlands) opens on');
+    expect(await page.getByRole('link', { name: 'Apply to join the Clinical Leaders Network' }).count()).toBe(
+      0,
+    );
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: path.join(tmpdir(), 'cln-home-no-intake.png'), fullPage: true });
   });
 });

@@ -81,7 +81,24 @@ export async function buildApp(deps: AppDeps): Promise<App> {
           : args,
       ),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The docs' own policy, as strict as the pages' (the plugin's default allows any https stylesheet,
+  // lets other sites of the origin frame the docs and upgrades requests even on plain http).
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: {
+      'default-src': "'self'",
+      'base-uri': "'self'",
+      'font-src': "'self' data:",
+      'form-action': "'self'",
+      'frame-ancestors': "'none'",
+      'img-src': "'self' data:",
+      'object-src': "'none'",
+      'script-src': "'self'",
+      'script-src-attr': "'none'",
+      'style-src': "'self'",
+      ...(secureCookies ? { 'upgrade-insecure-requests': '' } : {}),
+    },
+  });
 
   await registerHttpBasics(app, {
     cookieSecret,
@@ -133,11 +150,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await accountsPages(app, { accounts, secureCookies, sessionHours: config.session.absoluteHours });
   await platformApi(app, { db, accounts });
-  await homeModule(app);
-  await adminPages(app, { admin: createAdminService({ db }), accounts });
-  // Recruitment owns each region's places and their waitlist: the programme page's target goes through it.
+  // Recruitment owns each region's places and their waitlist: the programme page's target goes
+  // through it. Its intakes taking applications are the way in on the home and about pages.
   const recruitment = createRecruitmentService({ db, config });
-  await programmeModule(app, { db, config, setRecruitmentTarget: recruitment.setPlaces });
+  const openIntakes = () => recruitment.describeOpenIntakes();
+  await homeModule(app, { openIntakes });
+  await adminPages(app, { admin: createAdminService({ db }), accounts });
+  await programmeModule(app, {
+    db,
+    config,
+    setRecruitmentTarget: recruitment.setPlaces,
+    openIntakes,
+  });
   await recruitmentModule(app, { db, config, recruitment });
   await membersModule(app, { db, config, dataRights: DATA_RIGHTS_CONTRIBUTORS });
   await developmentModule(app, {

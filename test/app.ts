@@ -112,6 +112,9 @@ export class Agent {
     await this.get('/sign-in');
     const res = await this.post('/sign-in', { email, password });
     if (res.statusCode !== 303) throw new Error(`sign-in failed for ${email}: ${res.statusCode}`);
+    // As a browser does: follow the redirect, so the next form carries a token of the new session
+    // (CSRF tokens are bound to the session they were issued to).
+    await this.get(String(res.headers.location));
     return res;
   }
 }

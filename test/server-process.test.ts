@@ -67,7 +67,11 @@ async function signIn(url: string, email: string, password: string) {
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
-  return { status: res.status, cookie: `${cookies}; ${session}`, csrf };
+  const cookie = `${cookies}; ${session}`;
+  // CSRF tokens are bound to the session they were issued to: take the signed-in page's token.
+  const signedIn = res.status === 303 ? await fetch(`${url}/account`, { headers: { cookie } }) : null;
+  const fresh = signedIn && /name="csrf-token" content="([^"]+)"/.exec(await signedIn.text())?.[1];
+  return { status: res.status, cookie, csrf: fresh ?? csrf };
 }
 
 const password = 'process test passphrase';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -22,6 +23,7 @@ import {
 import type { Access } from './http-types.ts';
 import { anyQueryString, defaultPathParams, findUnsafeText, pathParameterNames } from './input.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
+import { hashToken } from './security.ts';
 import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
 
 export const SESSION_COOKIE = 'cln_session';
@@ -37,6 +39,11 @@ export type HttpOptions = {
   rateLimitPerMinute: number;
   accounts: AccountsService;
 };
+
+/** What a CSRF token is bound to: the session (by its hash, never the id itself), or none. */
+function csrfBinding(request: FastifyRequest): string {
+  return request.sessionToken ? `session:${hashToken(request.sessionToken)}` : 'signed-out';
+}
 
 export function isApiRequest(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
@@ -90,6 +97,10 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
   await app.register(cookie, { secret: opts.cookieSecret });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(csrf, {
+    // Each token is bound to the session it was issued to (signed out: to no session), so a token
+    // from another session is refused even if that session's CSRF cookie was planted alongside it.
+    csrfOpts: { hmacKey: createHash('sha256').update(`csrf:${opts.cookieSecret}`).digest() },
+    getUserInfo: csrfBinding,
     cookieKey: 'cln_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: opts.secureCookies },
     getToken: (req) => {
@@ -218,7 +229,7 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
       this.header('cache-control', 'no-store');
       return this.view(template, {
         currentUser: actor ? { name: actor.name, email: actor.email } : null,
-        csrfToken: this.generateCsrf(),
+        csrfToken: this.generateCsrf({ userInfo: csrfBinding(request) }),
         cspNonce: this.cspNonce.script,
         navigation,
         flash,
@@ -382,10 +393,13 @@ export function registerErrorHandling(app: FastifyInstance, opts: { development:
     try {
       // reply.page renders and sends the page itself (sending its result again made Fastify warn
       // "Reply was already sent" on every HTML error page).
+      // A refused form is not a missing permission: say what happened to it.
+      const heading =
+        (code === 'csrf_invalid' ? 'This form has expired' : HEADINGS[status]) ??
+        (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error');
       await reply.page('views/errors/error.njk', {
-        pageTitle:
-          HEADINGS[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error'),
-        heading: HEADINGS[status] ?? (status >= 500 ? 'Sorry, there is a problem with the service' : 'Error'),
+        pageTitle: heading,
+        heading,
         paragraphs:
           status >= 500 ? [message, opts.development ? String(error.stack) : ''].filter(Boolean) : [message],
         errors: fieldErrors,

@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { landingPathFor, LANDING_PAGES } from '../../platform/landing.ts';
 import { hasRole, ROLE_LABELS } from '../../platform/permissions.ts';
 
+import type { OpenIntakes } from '../recruitment/index.ts';
 import { LANDING_CARDS } from './home.cards.ts';
 
 const V = 'modules/home/views';
 
 /** Each role's own page after sign-in, and the site's fixed pages. */
-export async function homePages(app: FastifyInstance) {
+export async function homePages(app: FastifyInstance, opts: { openIntakes: () => Promise<OpenIntakes> }) {
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) =>
     reply.redirect(landingPathFor(request.actor!.roles), 303),
   );
@@ -31,8 +32,11 @@ export async function homePages(app: FastifyInstance) {
     });
   }
 
+  app.get('/about', { config: { access: 'public' } }, async (_request, reply) =>
+    reply.page(`${V}/about.njk`, { pageTitle: 'About the network', intakes: await opts.openIntakes() }),
+  );
+
   for (const [path, template, title] of [
-    ['/about', 'about', 'About the network'],
     ['/privacy', 'privacy', 'Privacy notice'],
     ['/accessibility', 'accessibility', 'Accessibility statement'],
   ] as const) {

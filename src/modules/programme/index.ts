@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import { summariseSessionReturns } from '../learning-sets/index.ts';
+import type { OpenIntakes } from '../recruitment/index.ts';
 import { programmeApi } from './programme.api.ts';
 import { programmePages } from './programme.pages.ts';
 import { createProgrammeService, type SetRecruitmentTarget } from './programme.service.ts';
@@ -13,16 +14,24 @@ export { programmeDataRights } from './programme.data-rights.ts';
 /**
  * Regions, phases, the network's partners and the home page. A region's recruitment target is
  * recruitment's to write (it owns the places and their waitlist): `setRecruitmentTarget` is
- * recruitment's `setPlaces`.
+ * recruitment's `setPlaces`; the home page's way in (intakes taking applications) is recruitment's
+ * `describeOpenIntakes`.
  */
 export async function programmeModule(
   app: FastifyInstance,
-  opts: { db: DB; config: Config; setRecruitmentTarget: SetRecruitmentTarget },
+  opts: {
+    db: DB;
+    config: Config;
+    setRecruitmentTarget: SetRecruitmentTarget;
+    /** Recruitment's intakes taking applications, for the signed-out home page. */
+    openIntakes: () => Promise<OpenIntakes>;
+  },
 ) {
   const programme = createProgrammeService({ db: opts.db, setRecruitmentTarget: opts.setRecruitmentTarget });
   await programmePages(app, {
     programme,
     sessionReturns: (regionCode) => summariseSessionReturns(opts.db, regionCode),
+    openIntakes: opts.openIntakes,
   });
   await programmeApi(app, { programme });
 }

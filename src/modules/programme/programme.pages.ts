@@ -19,6 +19,7 @@ import {
   targetInput,
 } from './programme.schemas.ts';
 import type { SessionReturnsSummary } from '../learning-sets/index.ts';
+import type { OpenIntakes } from '../recruitment/index.ts';
 import type { ProgrammeService } from './programme.service.ts';
 
 const V = 'modules/programme/views';
@@ -37,6 +38,7 @@ export async function programmePages(
   opts: {
     programme: ProgrammeService;
     sessionReturns: (regionCode: string | 'all') => Promise<SessionReturnsSummary>;
+    openIntakes: () => Promise<OpenIntakes>;
   },
 ) {
   const { programme } = opts;
@@ -47,9 +49,18 @@ export async function programmePages(
     roles: ['national', 'partner', 'regional-lead'],
   });
 
-  app.get('/', { config: { access: 'public' } }, async (_request, reply) => {
-    const network = await programme.describeNetwork();
-    return reply.page(`${V}/home.njk`, { pageTitle: 'Home', gridClass: 'nhsuk-grid-column-full', network });
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+    // The way in is for newcomers: a signed-in person's home page goes to their own page instead.
+    const [network, intakes] = await Promise.all([
+      programme.describeNetwork(),
+      request.actor ? null : opts.openIntakes(),
+    ]);
+    return reply.page(`${V}/home.njk`, {
+      pageTitle: 'Home',
+      gridClass: 'nhsuk-grid-column-full',
+      network,
+      intakes,
+    });
   });
 
   async function dashboardPage(

@@ -10,7 +10,12 @@ import type { RecruitmentService } from './recruitment.service.ts';
 export { registerRecruitmentCli } from './recruitment.cli.ts';
 export { recruitmentDemoStep } from './recruitment.demo.ts';
 export { buildSubmission } from './recruitment.factories.ts';
-export { createRecruitmentService, type RecruitmentService } from './recruitment.service.ts';
+export {
+  createRecruitmentService,
+  type OpenIntakes,
+  type PublicIntake,
+  type RecruitmentService,
+} from './recruitment.service.ts';
 
 /** Quotas, the public application, sponsor endorsement, review, waitlist, offers and onboarding. */
 export async function recruitmentModule(

@@ -36,6 +36,48 @@ export const PRIVACY_NOTICE_VERSION = '2026-11';
 const DRAFT_TTL_DAYS = 7;
 const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
+/** One region's intake as the public pages show it. Dates are 'YYYY-MM-DD'. */
+export type PublicIntake = {
+  regionCode: string;
+  regionName: string;
+  intakeName: string;
+  places: number;
+  opensOn: string;
+  closesOn: string | null;
+};
+
+/** The way in: what the home and about pages say about applying (see `describeOpenIntakes`). */
+export type OpenIntakes = {
+  open: PublicIntake[];
+  next: PublicIntake | null;
+  sameClosingDate: { closesOn: string | null } | null;
+  whoCanApply: typeof WHO_CAN_APPLY;
+  applyHref: string;
+};
+
+const plural = (label: string) => (label.endsWith('fe') ? `${label.slice(0, -2)}ves` : `${label}s`);
+const inWords = (items: readonly string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+const EMPLOYER_WORDS: Record<string, string> = {
+  trust: 'an NHS trust',
+  icb: 'an integrated care board',
+  'gp-practice': 'a GP practice',
+  pharmacy: 'a community pharmacy',
+  'dental-practice': 'a dental practice',
+};
+
+/**
+ * Who may apply, in words, from the rules the application checks: a profession with its register
+ * (the profession question), an NHS employer of the kinds the employer search offers, a sponsor.
+ */
+export const WHO_CAN_APPLY = {
+  professions: inWords(PROFESSIONS.map((p) => plural(p.label.toLowerCase()))),
+  registers: [...new Set(PROFESSIONS.map((p) => p.register))].join(', ').replace(/, ([^,]+)$/, ' or $1'),
+  employers: repo.EMPLOYER_KINDS.map((k) => EMPLOYER_WORDS[k] ?? k)
+    .join(', ')
+    .replace(/, ([^,]+)$/, ' or $1'),
+} as const;
+
 /** offerReplyDays: how long an applicant has to accept an offer (14 days unless configured). */
 export type RecruitmentConfig = { baseUrl: string; offerReplyDays?: number };
 
@@ -186,6 +228,40 @@ export function createApplications(deps: { db: DB; config: RecruitmentConfig; pl
 
   const listRecruitingRegions = () => repo.listRecruitingRegions(db);
 
+  /** The regions an applicant may choose today: those with an intake taking applications. */
+  async function listRegionsTakingApplications() {
+    const { open } = await describeOpenIntakes();
+    return open.map((i) => ({ code: i.regionCode, name: i.regionName }));
+  }
+
+  /**
+   * What the public pages say about applying: the intakes taking applications today (region,
+   * places, closing date), the next one to open when none is, and who may apply under the rules
+   * the application itself checks (profession and register, employer, sponsor).
+   */
+  async function describeOpenIntakes(today = londonDate()): Promise<OpenIntakes> {
+    const rows = await repo.listOpenAndUpcomingIntakes(db, today);
+    const present = (r: (typeof rows)[number]) => ({
+      regionCode: r.region_code,
+      regionName: r.region_name,
+      intakeName: r.name,
+      places: r.recruitment_target,
+      opensOn: r.opens_on,
+      closesOn: r.closes_on,
+    });
+    const open = rows.filter((r) => r.opens_on <= today).map(present);
+    const upcoming = rows.filter((r) => r.opens_on > today).map(present);
+    const closing = [...new Set(open.map((i) => i.closesOn))];
+    return {
+      open: [...open].sort((a, b) => a.regionName.localeCompare(b.regionName)),
+      next: upcoming[0] ?? null,
+      // One closing date for every open intake (or none set): the pages can say "apply by" once.
+      sameClosingDate: closing.length === 1 ? { closesOn: closing[0]! } : null,
+      whoCanApply: WHO_CAN_APPLY,
+      applyHref: '/apply',
+    };
+  }
+
   // ---------------------------------------------------------------- submitting
 
   /** Checks what a schema cannot: the register's format, the employer, the region and the sponsor. */
@@ -202,7 +278,7 @@ export function createApplications(deps: { db: DB; config: RecruitmentConfig; pl
       });
     }
     const regionCode = input.regionCode ?? employer?.sha_code ?? null;
-    const intake = regionCode ? await repo.findOpenIntake(x, regionCode) : undefined;
+    const intake = regionCode ? await repo.findOpenIntake(x, regionCode, londonDate()) : undefined;
     if (employer && !intake) {
       errors.push({
         field: 'regionCode',
@@ -448,6 +524,8 @@ export function createApplications(deps: { db: DB; config: RecruitmentConfig; pl
     searchEmployers,
     findEmployer,
     listRecruitingRegions,
+    listRegionsTakingApplications,
+    describeOpenIntakes,
     submitApplication,
     checkSubmission: (input: ApplicationSubmission) => checkSubmission(db, input),
     insertSubmitted,

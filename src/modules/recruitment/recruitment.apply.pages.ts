@@ -143,7 +143,7 @@ export async function applyPages(
         typeof draft.employerOds === 'string' ? await recruitment.findEmployer(draft.employerOds) : null;
     }
     if (step === 'region') {
-      const regions = await recruitment.listRecruitingRegions();
+      const regions = await recruitment.listRegionsTakingApplications();
       const employer =
         typeof draft.employerOds === 'string' ? await recruitment.findEmployer(draft.employerOds) : null;
       const suggested = regions.find((r) => r.code === employer?.regionCode);

@@ -90,14 +90,47 @@ export async function listRecruitingRegions(x: Executor) {
     .execute();
 }
 
-export async function findOpenIntake(x: Executor, regionCode: string) {
-  return x
+/**
+ * A region's open intake. With `today` (England's calendar date), only one taking applications that
+ * day: already opened and not past its closing date (the closing day itself still counts). Without
+ * it (bringing in existing applicants from CSV), any open intake.
+ */
+export async function findOpenIntake(x: Executor, regionCode: string, today?: string) {
+  let q = x
     .selectFrom('intakes')
     .selectAll()
     .where('region_code', '=', regionCode)
-    .where('status', '=', 'open')
-    .orderBy('opens_on', 'desc')
-    .executeTakeFirst();
+    .where('status', '=', 'open');
+  if (today !== undefined) {
+    q = q
+      .where('opens_on', '<=', today)
+      .where((eb) => eb.or([eb('closes_on', 'is', null), eb('closes_on', '>=', today)]));
+  }
+  return q.orderBy('opens_on', 'desc').executeTakeFirst();
+}
+
+/**
+ * Intakes taking applications on `today` and those still to open, with their region: the public
+ * pages' "apply now" and "the next intake opens on". Ten regions, a few intakes each: no index needed.
+ */
+export async function listOpenAndUpcomingIntakes(x: Executor, today: string) {
+  return x
+    .selectFrom('intakes as i')
+    .innerJoin('network_regions as r', 'r.code', 'i.region_code')
+    .select([
+      'i.id',
+      'i.name',
+      'i.opens_on',
+      'i.closes_on',
+      'r.code as region_code',
+      'r.name as region_name',
+      'r.recruitment_target',
+    ])
+    .where('i.status', '=', 'open')
+    .where((eb) => eb.or([eb('i.closes_on', 'is', null), eb('i.closes_on', '>=', today)]))
+    .orderBy('i.opens_on')
+    .orderBy('r.name')
+    .execute();
 }
 
 /** The intake a region is recruiting to now: the open one, else the latest. */

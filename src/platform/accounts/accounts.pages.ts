@@ -216,7 +216,12 @@ export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOpt
       },
       async () => {
         const input = parseForm(changePasswordSchema, request.body);
-        await accounts.changePassword(request.actor!, input.currentPassword, input.newPassword);
+        await accounts.changePassword(
+          request.actor!,
+          input.currentPassword,
+          input.newPassword,
+          request.sessionToken,
+        );
         reply.flash('Your password has been changed');
         return reply.redirect('/account', 303);
       },

@@ -191,8 +191,11 @@ export async function deleteSession(x: Executor, idHash: string) {
   await x.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-export async function deleteSessionsOfUser(x: Executor, userId: number) {
-  await x.deleteFrom('sessions').where('user_id', '=', userId).execute();
+/** Ends every session of the account, or every one but `keepIdHash` (the session making the change). */
+export async function deleteSessionsOfUser(x: Executor, userId: number, keepIdHash?: string) {
+  let q = x.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepIdHash) q = q.where('id_hash', '<>', keepIdHash);
+  await q.execute();
 }
 
 export async function deleteExpiredSessions(x: Executor, idleMinutes: number) {
@@ -247,6 +250,16 @@ export async function findResetToken(x: Executor, tokenHash: string) {
     .selectAll()
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
+}
+
+/** Uses up every outstanding reset and invitation link of an account (after its password changes). */
+export async function consumeResetTokensOfUser(x: Executor, userId: number) {
+  await x
+    .updateTable('password_reset_tokens')
+    .set({ used_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 /** Marks a token used; returns false when it was already used (a race between two clicks). */

@@ -385,8 +385,10 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
       }
       const t = (await repo.findResetToken(trx, tokenHash))!;
       await repo.updateUser(trx, t.user_id, { password_hash: passwordHash });
-      // A new password ends every other session: a stolen session must not survive a reset.
+      // A new password ends every session and every other link emailed for this account: a stolen
+      // session, or an older reset email someone else has read, must not survive a reset.
       await repo.deleteSessionsOfUser(trx, t.user_id);
+      await repo.consumeResetTokensOfUser(trx, t.user_id);
       await repo.clearFailuresForEmail(trx, valid.email);
       await recordAudit(trx, actor, {
         action: t.purpose === 'invite' ? 'user.password.set' : 'user.password.reset',
@@ -397,7 +399,17 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
     });
   }
 
-  async function changePassword(actor: Actor, current: string, next: string) {
+  /**
+   * Changes the password of the signed-in person. Every other session of the account ends (a
+   * password is changed because it may be known to someone else) and so do outstanding reset
+   * links; `currentSessionToken`, the session making the change, goes on.
+   */
+  async function changePassword(
+    actor: Actor,
+    current: string,
+    next: string,
+    currentSessionToken: string | null = null,
+  ) {
     const user = await repo.findUserById(db, actor.userId);
     if (!user || !(await verifyPassword(current, user.password_hash))) {
       throw new ValidationError([
@@ -409,6 +421,12 @@ export function createAccountsService(deps: { db: DB; config: AccountsConfig }) 
     const passwordHash = await hashPassword(next);
     await db.transaction().execute(async (trx) => {
       await repo.updateUser(trx, user.id, { password_hash: passwordHash });
+      await repo.deleteSessionsOfUser(
+        trx,
+        user.id,
+        currentSessionToken ? hashToken(currentSessionToken) : undefined,
+      );
+      await repo.consumeResetTokensOfUser(trx, user.id);
       await recordAudit(trx, actor, {
         action: 'user.password.change',
         entityType: 'user',
