@@ -19,7 +19,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from './errors.ts';
-import type { Access } from './http-types.ts';
+import { type Access, SCOPES } from './http-types.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
 import { configureViewEnvironment, nhsukFrontendDir, templateDirs, viewOptions } from './views.ts';
 
@@ -49,11 +49,23 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
 
   app.addHook('onRoute', (route) => {
     if (UNDECLARED_PREFIXES.some((p) => route.url.startsWith(p)) || route.method === 'HEAD') return;
-    if (!route.config?.access) {
+    const { access, scope } = route.config ?? {};
+    if (!access) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
     }
+    if (scope !== undefined && !SCOPES.includes(scope)) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} declares an unknown config.scope '${scope}'`,
+      );
+    }
+    if (route.url.includes(':') && !scope) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} names a record in its path but does not declare config.scope`,
+      );
+    }
     for (const method of [route.method].flat())
-      if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, access: route.config.access });
+      if (method !== 'HEAD')
+        app.declaredRoutes.push({ method, url: route.url, access, ...(scope ? { scope } : {}) });
   });
 
   await app.register(helmet, {

@@ -119,7 +119,9 @@ export async function programmePages(
     });
   }
 
-  app.get('/programme/regions/:code', { config: viewers }, (request, reply) => regionPage(request, reply));
+  app.get('/programme/regions/:code', { config: { ...viewers, scope: 'region' } }, (request, reply) =>
+    regionPage(request, reply),
+  );
 
   /** One form, one service call: a validation error re-renders the region page with the message on its field. */
   function regionForm<S extends z.ZodType>(
@@ -129,18 +131,22 @@ export async function programmePages(
     act: (request: FastifyRequest, code: string, input: z.output<S>) => Promise<unknown>,
     flash: string,
   ) {
-    app.post(`/programme/regions/:code/${path}`, { config: access }, async (request, reply) => {
-      const code = codeOf(request);
-      try {
-        await act(request, code, parseForm(schema, request.body));
-        reply.flash(flash);
-        return reply.redirect(`/programme/regions/${code}`, 303);
-      } catch (err) {
-        if (!(err instanceof ValidationError)) throw err;
-        reply.status(400);
-        return regionPage(request, reply, { errors: err.errors, values: { [path]: request.body } });
-      }
-    });
+    app.post(
+      `/programme/regions/:code/${path}`,
+      { config: { ...access, scope: 'region' } },
+      async (request, reply) => {
+        const code = codeOf(request);
+        try {
+          await act(request, code, parseForm(schema, request.body));
+          reply.flash(flash);
+          return reply.redirect(`/programme/regions/${code}`, 303);
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          reply.status(400);
+          return regionPage(request, reply, { errors: err.errors, values: { [path]: request.body } });
+        }
+      },
+    );
   }
 
   regionForm(
@@ -193,42 +199,50 @@ export async function programmePages(
     'Contract saved',
   );
 
-  app.post('/programme/regions/:code/funding/:id/received', { config: national }, async (request, reply) => {
-    const code = codeOf(request);
-    const id = idParam.safeParse(request.params);
-    if (!id.success) throw new NotFoundError();
-    try {
-      const input = parseForm(receivedInput, request.body);
-      await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
-      reply.flash('Funding marked as received');
-      return reply.redirect(`/programme/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return regionPage(request, reply, {
-        errors: err.errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
-      });
-    }
-  });
+  app.post(
+    '/programme/regions/:code/funding/:id/received',
+    { config: { ...national, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      const id = idParam.safeParse(request.params);
+      if (!id.success) throw new NotFoundError();
+      try {
+        const input = parseForm(receivedInput, request.body);
+        await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
+        reply.flash('Funding marked as received');
+        return reply.redirect(`/programme/regions/${code}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        reply.status(400);
+        return regionPage(request, reply, {
+          errors: err.errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
+        });
+      }
+    },
+  );
 
   // The dashboard's own forms: an error re-renders the dashboard (400) with the NHS error summary
   // and the message on the field, never in the success banner.
-  app.post('/programme/phases/:key', { config: national }, async (request, reply) => {
-    const key = (request.params as { key: string }).key;
-    try {
-      const input = parseForm(phaseInput, request.body);
-      await programme.updatePhase(request.actor!, key, input);
-      reply.flash('Phase dates saved');
-      return reply.redirect('/programme#phases', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      reply.status(400);
-      return dashboardPage(request, reply, {
-        errors: err.errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
-        values: { phase: { key, ...(request.body as object) } },
-      });
-    }
-  });
+  app.post(
+    '/programme/phases/:key',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const key = (request.params as { key: string }).key;
+      try {
+        const input = parseForm(phaseInput, request.body);
+        await programme.updatePhase(request.actor!, key, input);
+        reply.flash('Phase dates saved');
+        return reply.redirect('/programme#phases', 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        reply.status(400);
+        return dashboardPage(request, reply, {
+          errors: err.errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
+          values: { phase: { key, ...(request.body as object) } },
+        });
+      }
+    },
+  );
 
   app.post('/programme/readiness-items', { config: national }, async (request, reply) => {
     try {

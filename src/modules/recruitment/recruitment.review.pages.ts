@@ -97,78 +97,96 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     });
   }
 
-  app.get('/recruitment/regions/:code', { config: leads }, (request, reply) => listPage(request, reply));
+  app.get('/recruitment/regions/:code', { config: { ...leads, scope: 'region' } }, (request, reply) =>
+    listPage(request, reply),
+  );
 
-  app.post('/recruitment/regions/:code/bulk', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    try {
-      const input = parseForm(bulkDecisionInput, request.body);
-      const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
-      const waitlisted = outcomes.filter(
-        (o) => input.decision === 'offer' && o.status === 'waitlisted',
-      ).length;
+  app.post(
+    '/recruitment/regions/:code/bulk',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      try {
+        const input = parseForm(bulkDecisionInput, request.body);
+        const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
+        const waitlisted = outcomes.filter(
+          (o) => input.decision === 'offer' && o.status === 'waitlisted',
+        ).length;
+        reply.flash(
+          `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
+            (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
+        );
+        return reply.redirect(`/recruitment/regions/${code}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+        reply.status(err.status);
+        const errors =
+          err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }];
+        return listPage(request, reply, { errors, bulkValues: request.body });
+      }
+    },
+  );
+
+  app.post(
+    '/recruitment/regions/:code/auto-offer',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      const on = (request.body as { autoOffer?: string } | undefined)?.autoOffer === 'yes';
+      await recruitment.setAutoOffer(request.actor!, code, on);
       reply.flash(
-        `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
-          (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
+        on
+          ? 'Free places will be offered to the top of the waitlist automatically'
+          : 'Free places will wait for your decision',
       );
       return reply.redirect(`/recruitment/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status(err.status);
-      const errors =
-        err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }];
-      return listPage(request, reply, { errors, bulkValues: request.body });
-    }
-  });
+    },
+  );
 
-  app.post('/recruitment/regions/:code/auto-offer', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    const on = (request.body as { autoOffer?: string } | undefined)?.autoOffer === 'yes';
-    await recruitment.setAutoOffer(request.actor!, code, on);
-    reply.flash(
-      on
-        ? 'Free places will be offered to the top of the waitlist automatically'
-        : 'Free places will wait for your decision',
-    );
-    return reply.redirect(`/recruitment/regions/${code}`, 303);
-  });
-
-  app.get('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    const summary = await recruitment.regionSummary(request.actor!, code);
-    return reply.page(`${V}/quota-request.njk`, {
-      pageTitle: 'Ask for more places',
-      backHref: `/recruitment/regions/${code}`,
-      summary,
-      values: {},
-      limits: LIMITS,
-      history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
-    });
-  });
-
-  app.post('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    try {
-      const input = parseForm(quotaRequestInput, request.body);
-      await recruitment.requestQuota(request.actor!, code, input);
-      reply.flash('Your request has been sent to the national team');
-      return reply.redirect(`/recruitment/regions/${code}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status(err.status);
+  app.get(
+    '/recruitment/regions/:code/quota-request',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
       const summary = await recruitment.regionSummary(request.actor!, code);
       return reply.page(`${V}/quota-request.njk`, {
         pageTitle: 'Ask for more places',
         backHref: `/recruitment/regions/${code}`,
         summary,
-        values: request.body,
+        values: {},
         limits: LIMITS,
-        errors:
-          err instanceof ValidationError ? err.errors : [{ field: 'requestedQuota', message: err.message }],
         history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
       });
-    }
-  });
+    },
+  );
+
+  app.post(
+    '/recruitment/regions/:code/quota-request',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      try {
+        const input = parseForm(quotaRequestInput, request.body);
+        await recruitment.requestQuota(request.actor!, code, input);
+        reply.flash('Your request has been sent to the national team');
+        return reply.redirect(`/recruitment/regions/${code}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+        reply.status(err.status);
+        const summary = await recruitment.regionSummary(request.actor!, code);
+        return reply.page(`${V}/quota-request.njk`, {
+          pageTitle: 'Ask for more places',
+          backHref: `/recruitment/regions/${code}`,
+          summary,
+          values: request.body,
+          limits: LIMITS,
+          errors:
+            err instanceof ValidationError ? err.errors : [{ field: 'requestedQuota', message: err.message }],
+          history: await recruitment.listQuotaRequests(request.actor!, { regionCode: code }),
+        });
+      }
+    },
+  );
 
   async function quotaRequestsPage(reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) {
     const rows = await recruitment.listQuotaRequests(actor, {});
@@ -186,31 +204,35 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     quotaRequestsPage(reply, request.actor!),
   );
 
-  app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
-    const id = pathId(request.params);
-    try {
-      const input = parseForm(quotaDecisionInput, request.body);
-      await recruitment.decideQuotaRequest(request.actor!, id, input);
-      reply.flash(
-        input.outcome === 'approve'
-          ? 'The request has been approved and the quota raised'
-          : 'The request has been refused',
-      );
-      return reply.redirect('/recruitment/quota-requests', 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      // The error summary and the field's message, on the request's own form (never the success banner).
-      reply.status(err.status);
-      const errors =
-        err instanceof ValidationError
-          ? err.errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` }))
-          : [{ field: `outcome-${id}`, message: err.message }];
-      return quotaRequestsPage(reply, request.actor!, {
-        errors,
-        values: { id, ...(request.body as object) },
-      });
-    }
-  });
+  app.post(
+    '/recruitment/quota-requests/:id',
+    { config: { ...national, scope: 'region' } },
+    async (request, reply) => {
+      const id = pathId(request.params);
+      try {
+        const input = parseForm(quotaDecisionInput, request.body);
+        await recruitment.decideQuotaRequest(request.actor!, id, input);
+        reply.flash(
+          input.outcome === 'approve'
+            ? 'The request has been approved and the quota raised'
+            : 'The request has been refused',
+        );
+        return reply.redirect('/recruitment/quota-requests', 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+        // The error summary and the field's message, on the request's own form (never the success banner).
+        reply.status(err.status);
+        const errors =
+          err instanceof ValidationError
+            ? err.errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` }))
+            : [{ field: `outcome-${id}`, message: err.message }];
+        return quotaRequestsPage(reply, request.actor!, {
+          errors,
+          values: { id, ...(request.body as object) },
+        });
+      }
+    },
+  );
 
   async function applicationPage(
     request: FastifyRequest,
@@ -228,24 +250,28 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     });
   }
 
-  app.get('/recruitment/applications/:id', { config: leads }, (request, reply) =>
+  app.get('/recruitment/applications/:id', { config: { ...leads, scope: 'region' } }, (request, reply) =>
     applicationPage(request, reply),
   );
 
-  app.post('/recruitment/applications/:id/decision', { config: leads }, async (request, reply) => {
-    const id = pathId(request.params);
-    try {
-      const input = parseForm(decisionInput, request.body);
-      const outcome = await recruitment.decide(request.actor!, id, input);
-      reply.flash(outcome.message);
-      return reply.redirect(`/recruitment/applications/${id}`, 303);
-    } catch (err) {
-      if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
-      reply.status((err as AppError).status);
-      return applicationPage(request, reply, {
-        errors: err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }],
-        values: request.body,
-      });
-    }
-  });
+  app.post(
+    '/recruitment/applications/:id/decision',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const id = pathId(request.params);
+      try {
+        const input = parseForm(decisionInput, request.body);
+        const outcome = await recruitment.decide(request.actor!, id, input);
+        reply.flash(outcome.message);
+        return reply.redirect(`/recruitment/applications/${id}`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError || err instanceof ConflictError)) throw err;
+        reply.status((err as AppError).status);
+        return applicationPage(request, reply, {
+          errors: err instanceof ValidationError ? err.errors : [{ field: 'decision', message: err.message }],
+          values: request.body,
+        });
+      }
+    },
+  );
 }
