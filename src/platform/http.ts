@@ -162,8 +162,9 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     app.csrfProtection(request, reply, done);
   });
 
-  // Access: the route's declared audience, checked before its handler runs.
-  app.addHook('preHandler', async (request) => {
+  // Access: the route's declared audience, checked before the body is validated (so a caller
+  // outside it learns nothing of the route's schema and gets 401/403, not 400) and before the handler.
+  app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config?.access as Access | undefined;
     if (!access || access === 'public') return;
     if (!request.actor) throw new UnauthenticatedError();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountsService } from '../../src/platform/accounts/accounts.service.ts';
 import { registerHttpBasics } from '../../src/platform/http.ts';
 import { SCOPES } from '../../src/platform/http-types.ts';
-import { buildTestApp } from '../app.ts';
+import { buildTestApp, createUser } from '../app.ts';
 
 /** The one place a route's rule lives: a route without `access`, or naming a record without `scope`, stops the app. */
 
@@ -51,8 +51,8 @@ describe('declared route rules', () => {
       await startError((app) =>
         app.get(
           '/reports/:id',
-          // @ts-expect-error: not a scope, as a plain-JavaScript caller could write it
-          { config: { access: 'signed-in', scope: 'everyone' } },
+          // Not a scope, as a plain-JavaScript caller could write it.
+          { config: { access: 'signed-in', scope: 'everyone' as never } },
           async () => 'x',
         ),
       ),
@@ -78,6 +78,30 @@ describe('declared route rules', () => {
       const withParams = ctx.app.declaredRoutes.filter((r) => r.url.includes(':'));
       expect(withParams.length).toBeGreaterThan(100);
       expect(withParams.filter((r) => !r.scope || !SCOPES.includes(r.scope))).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('checks access before the body is validated: outsiders get 401/403, not the schema', async () => {
+    const ctx = await buildTestApp();
+    try {
+      const user = await createUser(ctx, [{ role: 'member', regionCode: 'Q34' }]);
+      const { token } = await ctx.app.services.accounts.createApiToken(
+        { userId: user.id, name: user.name, email: user.email, roles: user.roles, ip: null, requestId: null },
+        'rules',
+      );
+      const post = (headers: Record<string, string>) =>
+        ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/users',
+          headers: { 'content-type': 'application/json', ...headers },
+          payload: { unexpected: true },
+        });
+      const member = await post({ authorization: `Bearer ${token}` });
+      expect(member.statusCode).toBe(403);
+      expect(member.body).not.toContain('unexpected');
+      expect((await post({})).statusCode).toBe(401);
     } finally {
       await ctx.close();
     }
