@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeclaredRoute } from '../../src/platform/http-types.ts';
 import { REGIONAL_ROLES } from '../../src/platform/permissions.ts';
-import { buildTestApp, type TestContext } from '../app.ts';
+import { buildTestApp, type TestContext, visibleText } from '../app.ts';
 import { buildWorld, PERSONAS, type Persona, type PersonaKey, REGION_B, type World } from './world.ts';
 
 /**
@@ -405,6 +405,18 @@ function refusal(
   }
 }
 
+const REGION_QUERY = `region=${REGION_B}&regionCode=${REGION_B}&code=${REGION_B}&status=submitted`;
+
+/** The world's secrets in a body that the persona may not see. */
+function leaked(body: string, persona: PersonaKey, key: string) {
+  return world.secrets.filter(
+    (secret) =>
+      !secret.seenBy.includes(persona) &&
+      !(persona === 'national' && NATIONAL_RECORDS.has(key)) &&
+      body.includes(secret.text),
+  );
+}
+
 describe('the authorisation matrix', () => {
   it('fills every route’s path from the world, and has a valid body for every scoped write', () => {
     const unfilled = ctx.app.declaredRoutes
@@ -454,13 +466,20 @@ describe('the authorisation matrix', () => {
         counts[expectation]++;
         const wrong = refusal(res, expectation, route, p.key);
         if (wrong) failures.push(`${key} as ${p.key} (${expectation}): ${wrong}`);
-        for (const secret of world.secrets)
-          if (
-            !secret.seenBy.includes(p.key) &&
-            !(p.key === 'national' && NATIONAL_RECORDS.has(key)) &&
-            res.body.includes(secret.text)
-          )
-            failures.push(`${key} as ${p.key}: shows ${secret.what} ("${secret.text}")`);
+        for (const secret of leaked(res.body, p.key, key))
+          failures.push(`${key} as ${p.key}: shows ${secret.what} ("${secret.text}")`);
+      }
+      // The same list asked for region B's records by query: still nothing of theirs.
+      if (route.method === 'GET' && !route.url.includes(':') && route.access !== 'public') {
+        const probes = await Promise.all(
+          runs.map(({ p }) => call(p, route, `${route.url}?${REGION_QUERY}`, {})),
+        );
+        for (const [i, { p }] of runs.entries()) {
+          const res = probes[i]!;
+          if (res.statusCode >= 500) failures.push(`${key}?${REGION_QUERY} as ${p.key}: ${res.statusCode}`);
+          for (const secret of leaked(res.body, p.key, key))
+            failures.push(`${key}?${REGION_QUERY} as ${p.key}: shows ${secret.what} ("${secret.text}")`);
+        }
       }
       if (before) {
         const after = await digest();
@@ -475,6 +494,38 @@ describe('the authorisation matrix', () => {
     expect(failures).toEqual([]);
     expect(counts['in-scope']).toBeGreaterThan(300);
     expect(counts['out-of-scope']).toBeGreaterThan(100);
+  });
+
+  it('free-text search matches only what the searcher may read', async () => {
+    const failures: string[] = [];
+    // Bo's biography is for region B, the projects for staff: a search for their words finds Bo
+    // only for those who may read them.
+    const staffB: PersonaKey[] = ['member-b', 'lead-b', 'facilitator-b', 'national'];
+    const searches = [
+      { q: 'Saffron', seenBy: staffB },
+      { q: 'Velvet Orchard', seenBy: staffB },
+    ];
+    for (const { q, seenBy } of searches)
+      for (const key of [
+        'member-a',
+        'mentor',
+        'lead-a',
+        'facilitator-a',
+        'policy-maker',
+        ...seenBy,
+      ] as const) {
+        const p = world.personas[key];
+        const page = visibleText((await p.agent.get(`/directory?q=${encodeURIComponent(q)}`)).body);
+        const api = await ctx.app.inject({
+          method: 'GET',
+          url: `/api/v1/members?q=${encodeURIComponent(q)}`,
+          headers: { authorization: `Bearer ${p.token}` },
+        });
+        const found = page.includes('Bo Member') || api.body.includes('Bo Member');
+        if (found !== seenBy.includes(key))
+          failures.push(`"${q}" as ${key}: ${found ? 'found' : 'missed'} Bo`);
+      }
+    expect(failures).toEqual([]);
   });
 
   it('every GET of a record is reached by someone in its scope (the matrix cannot pass by refusing all)', () => {

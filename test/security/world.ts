@@ -414,6 +414,12 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       stage: 'idea',
     }),
   );
+  // Bo keeps projects to staff and the biography to region B: the directory must honour both.
+  await api(ctx, memberB.token, 'PATCH', '/api/v1/me/profile', {
+    biography: 'Biography Saffron Lighthouse',
+    visibilityBiography: 'region',
+    visibilityProjects: 'staff',
+  });
   const erinAgent = await signedIn(ctx, erin.email);
   await erinAgent.get('/profile/erasure');
   location(await erinAgent.post('/profile/erasure', { confirm: 'yes', reason: '' }));
@@ -513,6 +519,8 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     { text: 'Wombat Lantern', what: "Bo and Bea's meeting notes", seenBy: ['member-b'] },
     { text: 'Marigold Hall', what: "Bo's set session", seenBy: ['member-b', ...bStaff] },
     { text: 'Pelican Causeway', what: "Bo's set action", seenBy: ['member-b', ...bStaff] },
+    { text: 'Velvet Orchard', what: "Bo's project (staff only)", seenBy: ['member-b', ...bStaff] },
+    { text: 'Saffron Lighthouse', what: "Bo's biography (region B only)", seenBy: ['member-b', ...bStaff] },
     { text: 'FUND-COBALT-B', what: "region B's funding", seenBy: ['partner', ...bStaff] },
   ];
 
