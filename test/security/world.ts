@@ -1,4 +1,4 @@
-import { buildSubmission } from '../../src/modules/recruitment/recruitment.factories.ts';
+import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
 import { Agent, createUser, type TestContext, visibleText } from '../app.ts';
 import { addMember, location, signedIn, trustsOf } from '../journeys/support.ts';
