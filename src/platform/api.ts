@@ -79,7 +79,7 @@ export async function platformApi(appBase: FastifyInstance, opts: { db: DB; acco
   app.delete(
     '/api/v1/me/tokens/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', scope: 'own' },
       schema: {
         tags: ['accounts'],
         summary: 'Revoke one of your API tokens',
@@ -157,7 +157,7 @@ export async function platformApi(appBase: FastifyInstance, opts: { db: DB; acco
   app.get(
     '/api/v1/users/:id',
     {
-      config: { access: ['national'] },
+      config: { access: ['national'], scope: 'network' },
       schema: {
         tags: ['accounts'],
         summary: 'One account (national team)',

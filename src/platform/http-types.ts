@@ -4,14 +4,45 @@ import type { ScheduledTask } from './scheduler.ts';
 /** Who may reach a route. Every route declares one; the app refuses to start otherwise. */
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
+/**
+ * Which of the records a route's path names the caller may reach, once `access` has let them in.
+ * Every route with a path parameter declares one (the app refuses to start otherwise); the service
+ * enforces it, and the authorisation matrix (test/security/authorisation.test.ts) proves it.
+ * - `none`: the parameter names no record (a step of a form);
+ * - `token`: the secret in the path is the credential (a reset, endorsement or rater link);
+ * - `own`: only the record's owner (their token, self-assessment, 360 round, goal, project);
+ * - `shared`: the owner and the people they chose to share it with (a development plan: their
+ *   mentor, their region's facilitators);
+ * - `pair`: the mentee and the mentor of a mentoring relationship, nobody else;
+ * - `set`: the members and facilitator of a published learning set, its region's staff, national;
+ * - `region`: a region's staff (its regional leads and facilitators) and the national team; roles
+ *   that are not tied to a region (partner) keep their network-wide reach;
+ * - `directory`: everyone `access` admits, each section as the member's privacy allows;
+ * - `network`: everyone `access` admits (frameworks, organisations, national administration).
+ */
+export const SCOPES = [
+  'none',
+  'token',
+  'own',
+  'shared',
+  'pair',
+  'set',
+  'region',
+  'directory',
+  'network',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
 /** One route as declared: the generated access and bad-input tests walk this table. */
-export type DeclaredRoute = { method: string; url: string; access: Access };
+export type DeclaredRoute = { method: string; url: string; access: Access; scope?: Scope };
 
 export type NavItem = { href: string; text: string; roles: readonly Role[] | 'signed-in' };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Required when the path has a parameter: see `Scope`. */
+    scope?: Scope;
   }
   interface FastifyRequest {
     actor: Actor | null;

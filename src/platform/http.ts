@@ -20,7 +20,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from './errors.ts';
-import type { Access } from './http-types.ts';
+import { type Access, SCOPES } from './http-types.ts';
 import { anyQueryString, defaultPathParams, findUnsafeText, pathParameterNames } from './input.ts';
 import { type Actor, hasRole, isNational } from './permissions.ts';
 import { hashToken } from './security.ts';
@@ -57,11 +57,23 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
 
   app.addHook('onRoute', (route) => {
     if (UNDECLARED_PREFIXES.some((p) => route.url.startsWith(p)) || route.method === 'HEAD') return;
-    if (!route.config?.access) {
+    const { access, scope } = route.config ?? {};
+    if (!access) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
     }
+    if (scope !== undefined && !SCOPES.includes(scope)) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} declares an unknown config.scope '${scope}'`,
+      );
+    }
+    if (route.url.includes(':') && !scope) {
+      throw new Error(
+        `Route ${String(route.method)} ${route.url} names a record in its path but does not declare config.scope`,
+      );
+    }
     for (const method of [route.method].flat())
-      if (method !== 'HEAD') app.declaredRoutes.push({ method, url: route.url, access: route.config.access });
+      if (method !== 'HEAD')
+        app.declaredRoutes.push({ method, url: route.url, access, ...(scope ? { scope } : {}) });
     // Path parameters and query strings pass a schema on every route, as bodies do: the route's own,
     // or the shared layer's (input.ts) when it declares none, so no handler ever sees an unchecked one.
     route.schema ??= {};
@@ -173,6 +185,18 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     app.csrfProtection(request, reply, done);
   });
 
+  // Access: the route's declared audience, checked before the body is validated (so a caller
+  // outside it learns nothing of the route's schema and gets 401/403, not 400) and before the handler.
+  app.addHook('preValidation', async (request) => {
+    const access = request.routeOptions.config?.access as Access | undefined;
+    if (!access || access === 'public') return;
+    if (!request.actor) throw new UnauthenticatedError();
+    if (access === 'signed-in') return;
+    if (!isNational(request.actor) && !access.some((role) => hasRole(request.actor, role))) {
+      throw new ForbiddenError('You do not have permission to see this page');
+    }
+  });
+
   // Text no field may hold (NUL and other controls, lone surrogates, bidi overrides: see input.ts),
   // refused for every route before any schema or handler sees it: path parameters, query strings
   // and bodies alike, forms and JSON alike.
@@ -181,17 +205,6 @@ export async function registerHttpBasics(app: FastifyInstance, opts: HttpOptions
     if (inPath.length) throw isApiRequest(request) ? new ValidationError(inPath) : new NotFoundError();
     const problems = [...findUnsafeText(request.query), ...findUnsafeText(request.body)];
     if (problems.length) throw new ValidationError(problems);
-  });
-
-  // Access: the route's declared audience, checked before its handler runs.
-  app.addHook('preHandler', async (request) => {
-    const access = request.routeOptions.config?.access as Access | undefined;
-    if (!access || access === 'public') return;
-    if (!request.actor) throw new UnauthenticatedError();
-    if (access === 'signed-in') return;
-    if (!isNational(request.actor) && !access.some((role) => hasRole(request.actor, role))) {
-      throw new ForbiddenError('You do not have permission to see this page');
-    }
   });
 
   app.decorateReply('flash', function (this: FastifyReply, message: string) {

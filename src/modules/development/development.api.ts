@@ -62,7 +62,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.get(
     '/api/v1/development/framework-versions/:id',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', scope: 'network' },
       schema: {
         tags,
         summary: 'One framework version: rating scale, domains and elements',
@@ -94,7 +94,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.post(
     '/api/v1/development/frameworks/:id/versions',
     {
-      config: { access: ['national'] },
+      config: { access: ['national'], scope: 'network' },
       schema: {
         tags,
         summary: 'Publish the next version of a framework (national team); earlier versions are kept',
@@ -174,7 +174,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.get(
     '/api/v1/development/self-assessments/:id',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary: 'One of your self-assessments, with the change since the previous one',
@@ -242,7 +242,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.post(
     '/api/v1/development/feedback-rounds/:id/raters',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary: 'Invite raters by email (each gets a single-use link); all or none are invited',
@@ -257,7 +257,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.get(
     '/api/v1/development/feedback-rounds/:id/report',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary:
@@ -287,7 +287,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.post(
     '/api/v1/development/feedback/:token',
     {
-      config: { access: 'public' },
+      config: { access: 'public', scope: 'token' },
       schema: {
         tags,
         summary: 'A rater answers through their single-use link (no account needed)',
@@ -356,7 +356,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.get(
     '/api/v1/development/plans/:id',
     {
-      config: { access: ['member', 'mentor', 'facilitator'] },
+      config: { access: ['member', 'mentor', 'facilitator'], scope: 'shared' },
       schema: {
         tags,
         summary: 'A development plan: yours, or one a member has shared with you',
@@ -382,7 +382,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.put(
     '/api/v1/development/plans/:id/sharing',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary: 'Choose whether your mentor and your facilitator may see the plan',
@@ -399,7 +399,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.post(
     '/api/v1/development/plans/:id/goals',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary: 'Add a goal, linked to an element of the plan’s framework version',
@@ -414,7 +414,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.put(
     '/api/v1/development/goals/:id',
     {
-      config: { access: ['member'] },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary: 'Update a goal',
@@ -431,7 +431,7 @@ export async function developmentApi(base: FastifyInstance, opts: { development:
   app.post(
     '/api/v1/development/plans/:id/reviews',
     {
-      config: { access: ['member', 'mentor', 'facilitator'] },
+      config: { access: ['member', 'mentor', 'facilitator'], scope: 'shared' },
       schema: {
         tags,
         summary: 'Add a review to a plan you can see',

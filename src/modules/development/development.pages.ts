@@ -153,17 +153,21 @@ export async function developmentPages(app: FastifyInstance, opts: { development
       },
     );
   });
-  app.get('/development/self-assessments/:id', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const a = await dev.getSelfAssessment(request.actor!, id);
-    return reply.page(`${V}/self-show.njk`, {
-      pageTitle: 'Your self-assessment',
-      backHref: '/development',
-      gridClass: 'nhsuk-grid-column-full',
-      a,
-      rows: a.ratings.map((r) => ({ ...r, changeText: describeChange(r.change) })),
-    });
-  });
+  app.get(
+    '/development/self-assessments/:id',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const a = await dev.getSelfAssessment(request.actor!, id);
+      return reply.page(`${V}/self-show.njk`, {
+        pageTitle: 'Your self-assessment',
+        backHref: '/development',
+        gridClass: 'nhsuk-grid-column-full',
+        a,
+        rows: a.ratings.map((r) => ({ ...r, changeText: describeChange(r.change) })),
+      });
+    },
+  );
 
   // ---- 360-degree feedback: the member's side ----
   const renderRoundForm = (reply: FastifyReply, extra: { values: Body; errors?: unknown }) =>
@@ -204,55 +208,77 @@ export async function developmentPages(app: FastifyInstance, opts: { development
       ...extra,
     });
   };
-  app.get('/development/feedback/:id', { config: { access: ['member'] } }, async (request, reply) =>
-    renderRound(request, reply, parsePathParams(idParam, request.params).id),
+  app.get(
+    '/development/feedback/:id',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => renderRound(request, reply, parsePathParams(idParam, request.params).id),
   );
-  app.post('/development/feedback/:id/raters', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const body = (request.body ?? {}) as Body;
-    return withFormErrors(
-      reply,
-      (errors) => renderRound(request, reply, id, { values: body, errors }),
-      async () => {
-        const raterFields = { name: str(body, 'name'), email: str(body, 'email'), group: str(body, 'group') };
-        await dev.inviteRaters(request.actor!, id, [raterFields]);
-        reply.flash(`We have emailed ${raterFields.email.trim()} a link to give feedback`);
-        return reply.redirect(`/development/feedback/${id}`, 303);
-      },
-    );
-  });
-  app.post('/development/feedback/:id/close', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    await dev.closeRound(request.actor!, id);
-    reply.flash('Feedback has closed: your report is ready');
-    return reply.redirect(`/development/feedback/${id}/report`, 303);
-  });
-  app.post('/development/feedback/:id/remind', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    // When no one can be reminded the page says why, in the error summary (409), not as a success.
-    return withFormErrors(
-      reply,
-      (errors) => renderRound(request, reply, id, { errors }),
-      async () => {
-        const { reminded } = await dev.remindNow(request.actor!, id);
-        reply.flash(`We have sent ${reminded} reminder${reminded === 1 ? '' : 's'}`);
-        return reply.redirect(`/development/feedback/${id}`, 303);
-      },
-    );
-  });
-  app.get('/development/feedback/:id/report', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const report = await dev.getReport(request.actor!, id);
-    return reply.page(`${V}/report.njk`, {
-      pageTitle: `360-degree feedback report: ${report.title}`,
-      backHref: `/development/feedback/${id}`,
-      gridClass: 'nhsuk-grid-column-full',
-      report,
-      chart: buildDomainChart(report.domains, report.scale),
-      fmt: formatMean,
-      minGroup: MIN_GROUP_RESPONSES,
-    });
-  });
+  app.post(
+    '/development/feedback/:id/raters',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const body = (request.body ?? {}) as Body;
+      return withFormErrors(
+        reply,
+        (errors) => renderRound(request, reply, id, { values: body, errors }),
+        async () => {
+          const raterFields = {
+            name: str(body, 'name'),
+            email: str(body, 'email'),
+            group: str(body, 'group'),
+          };
+          await dev.inviteRaters(request.actor!, id, [raterFields]);
+          reply.flash(`We have emailed ${raterFields.email.trim()} a link to give feedback`);
+          return reply.redirect(`/development/feedback/${id}`, 303);
+        },
+      );
+    },
+  );
+  app.post(
+    '/development/feedback/:id/close',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      await dev.closeRound(request.actor!, id);
+      reply.flash('Feedback has closed: your report is ready');
+      return reply.redirect(`/development/feedback/${id}/report`, 303);
+    },
+  );
+  app.post(
+    '/development/feedback/:id/remind',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      // When no one can be reminded the page says why, in the error summary (409), not as a success.
+      return withFormErrors(
+        reply,
+        (errors) => renderRound(request, reply, id, { errors }),
+        async () => {
+          const { reminded } = await dev.remindNow(request.actor!, id);
+          reply.flash(`We have sent ${reminded} reminder${reminded === 1 ? '' : 's'}`);
+          return reply.redirect(`/development/feedback/${id}`, 303);
+        },
+      );
+    },
+  );
+  app.get(
+    '/development/feedback/:id/report',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const report = await dev.getReport(request.actor!, id);
+      return reply.page(`${V}/report.njk`, {
+        pageTitle: `360-degree feedback report: ${report.title}`,
+        backHref: `/development/feedback/${id}`,
+        gridClass: 'nhsuk-grid-column-full',
+        report,
+        chart: buildDomainChart(report.domains, report.scale),
+        fmt: formatMean,
+        minGroup: MIN_GROUP_RESPONSES,
+      });
+    },
+  );
 
   // ---- 360-degree feedback: the rater's link (no account) ----
   const raterLinkPage = async (reply: FastifyReply, token: string, extra: Body = {}) => {
@@ -286,12 +312,12 @@ export async function developmentPages(app: FastifyInstance, opts: { development
       });
     }
   };
-  app.get('/feedback/:token', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/feedback/:token', { config: { access: 'public', scope: 'token' } }, async (request, reply) => {
     // The token is in the address: never pass it on to another site.
     reply.header('referrer-policy', 'no-referrer');
     return unlessLinkRefused(reply, () => raterLinkPage(reply, tokenOf(request)));
   });
-  app.post('/feedback/:token', { config: { access: 'public' } }, async (request, reply) => {
+  app.post('/feedback/:token', { config: { access: 'public', scope: 'token' } }, async (request, reply) => {
     reply.header('referrer-policy', 'no-referrer');
     const token = tokenOf(request);
     const body = (request.body ?? {}) as Body;
@@ -351,32 +377,40 @@ export async function developmentPages(app: FastifyInstance, opts: { development
     });
   };
   const planAccess = { access: ['member', 'mentor', 'facilitator'] as const };
-  app.get('/development/plans/:id', { config: planAccess }, async (request, reply) =>
+  app.get('/development/plans/:id', { config: { ...planAccess, scope: 'shared' } }, async (request, reply) =>
     renderPlan(request, reply, parsePathParams(idParam, request.params).id),
   );
-  app.post('/development/plans/:id/sharing', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const body = (request.body ?? {}) as Body;
-    const share = ([] as unknown[]).concat(body.share ?? []);
-    await dev.updateSharing(request.actor!, id, {
-      shareWithMentor: share.includes('mentor'),
-      shareWithFacilitator: share.includes('facilitator'),
-    });
-    reply.flash('Your sharing choices have been saved');
-    return reply.redirect(`/development/plans/${id}`, 303);
-  });
-  app.post('/development/plans/:id/reviews', { config: planAccess }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    return withFormErrors(
-      reply,
-      (errors) => renderPlan(request, reply, id, { values: request.body, errors }),
-      async () => {
-        await dev.addReview(request.actor!, id, parseForm(reviewForm, request.body));
-        reply.flash('Your review has been added');
-        return reply.redirect(`/development/plans/${id}#reviews`, 303);
-      },
-    );
-  });
+  app.post(
+    '/development/plans/:id/sharing',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const body = (request.body ?? {}) as Body;
+      const share = ([] as unknown[]).concat(body.share ?? []);
+      await dev.updateSharing(request.actor!, id, {
+        shareWithMentor: share.includes('mentor'),
+        shareWithFacilitator: share.includes('facilitator'),
+      });
+      reply.flash('Your sharing choices have been saved');
+      return reply.redirect(`/development/plans/${id}`, 303);
+    },
+  );
+  app.post(
+    '/development/plans/:id/reviews',
+    { config: { ...planAccess, scope: 'shared' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      return withFormErrors(
+        reply,
+        (errors) => renderPlan(request, reply, id, { values: request.body, errors }),
+        async () => {
+          await dev.addReview(request.actor!, id, parseForm(reviewForm, request.body));
+          reply.flash('Your review has been added');
+          return reply.redirect(`/development/plans/${id}#reviews`, 303);
+        },
+      );
+    },
+  );
 
   const goalFromForm = (body: Body) => ({
     elementId: str(body, 'elementId'),
@@ -409,58 +443,74 @@ export async function developmentPages(app: FastifyInstance, opts: { development
       errors: opts.errors,
     });
   };
-  app.get('/development/plans/:id/goals/new', { config: { access: ['member'] } }, async (request, reply) => {
-    const plan = await dev.getPlan(request.actor!, parsePathParams(idParam, request.params).id);
-    if (!plan.isOwner) return reply.callNotFound();
-    return renderGoalForm(reply, plan, { values: { status: 'not-started' } });
-  });
-  app.post('/development/plans/:id/goals', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const body = (request.body ?? {}) as Body;
-    return withFormErrors(
-      reply,
-      async (errors) =>
-        renderGoalForm(reply, await dev.getPlan(request.actor!, id), { values: body, errors }),
-      async () => {
-        await dev.addGoal(request.actor!, id, goalFromForm(body));
-        reply.flash('The goal has been added to your plan');
-        return reply.redirect(`/development/plans/${id}`, 303);
-      },
-    );
-  });
-  app.get('/development/goals/:id/edit', { config: { access: ['member'] } }, async (request, reply) => {
-    const { goal, plan } = await dev.getGoal(request.actor!, parsePathParams(idParam, request.params).id);
-    const d = partsFromDate(goal.target_date);
-    return renderGoalForm(reply, plan, {
-      goalId: goal.id,
-      values: {
-        elementId: String(goal.element_id),
-        title: goal.title,
-        actions: goal.actions ?? '',
-        evidence: goal.evidence ?? '',
-        status: goal.status,
-        'targetDate-day': d.day,
-        'targetDate-month': d.month,
-        'targetDate-year': d.year,
-      },
-    });
-  });
-  app.post('/development/goals/:id', { config: { access: ['member'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const body = (request.body ?? {}) as Body;
-    return withFormErrors(
-      reply,
-      async (errors) => {
-        const { plan } = await dev.getGoal(request.actor!, id);
-        return renderGoalForm(reply, plan, { goalId: id, values: body, errors });
-      },
-      async () => {
-        const { planId } = await dev.updateGoal(request.actor!, id, goalFromForm(body));
-        reply.flash('The goal has been updated');
-        return reply.redirect(`/development/plans/${planId}`, 303);
-      },
-    );
-  });
+  app.get(
+    '/development/plans/:id/goals/new',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const plan = await dev.getPlan(request.actor!, parsePathParams(idParam, request.params).id);
+      if (!plan.isOwner) return reply.callNotFound();
+      return renderGoalForm(reply, plan, { values: { status: 'not-started' } });
+    },
+  );
+  app.post(
+    '/development/plans/:id/goals',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const body = (request.body ?? {}) as Body;
+      return withFormErrors(
+        reply,
+        async (errors) =>
+          renderGoalForm(reply, await dev.getPlan(request.actor!, id), { values: body, errors }),
+        async () => {
+          await dev.addGoal(request.actor!, id, goalFromForm(body));
+          reply.flash('The goal has been added to your plan');
+          return reply.redirect(`/development/plans/${id}`, 303);
+        },
+      );
+    },
+  );
+  app.get(
+    '/development/goals/:id/edit',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { goal, plan } = await dev.getGoal(request.actor!, parsePathParams(idParam, request.params).id);
+      const d = partsFromDate(goal.target_date);
+      return renderGoalForm(reply, plan, {
+        goalId: goal.id,
+        values: {
+          elementId: String(goal.element_id),
+          title: goal.title,
+          actions: goal.actions ?? '',
+          evidence: goal.evidence ?? '',
+          status: goal.status,
+          'targetDate-day': d.day,
+          'targetDate-month': d.month,
+          'targetDate-year': d.year,
+        },
+      });
+    },
+  );
+  app.post(
+    '/development/goals/:id',
+    { config: { access: ['member'], scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const body = (request.body ?? {}) as Body;
+      return withFormErrors(
+        reply,
+        async (errors) => {
+          const { plan } = await dev.getGoal(request.actor!, id);
+          return renderGoalForm(reply, plan, { goalId: id, values: body, errors });
+        },
+        async () => {
+          const { planId } = await dev.updateGoal(request.actor!, id, goalFromForm(body));
+          reply.flash('The goal has been updated');
+          return reply.redirect(`/development/plans/${planId}`, 303);
+        },
+      );
+    },
+  );
 
   app.get(
     '/development/shared',
@@ -549,19 +599,23 @@ export async function developmentPages(app: FastifyInstance, opts: { development
       canEdit: request.actor!.roles.some((g) => g.role === 'national'),
     });
   });
-  app.get('/development/frameworks/:id', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const framework = await dev.getFramework(parsePathParams(idParam, request.params).id);
-    const { version: wanted } = parseQuery(versionQuery, request.query);
-    const chosen = framework.versions.find((v) => v.id === wanted) ?? framework.versions[0]!;
-    const version = await dev.getVersion(chosen.id);
-    return reply.page(`${V}/framework.njk`, {
-      pageTitle: framework.name,
-      backHref: '/development/frameworks',
-      framework,
-      version,
-      canEdit: request.actor!.roles.some((g) => g.role === 'national'),
-    });
-  });
+  app.get(
+    '/development/frameworks/:id',
+    { config: { access: 'signed-in', scope: 'network' } },
+    async (request, reply) => {
+      const framework = await dev.getFramework(parsePathParams(idParam, request.params).id);
+      const { version: wanted } = parseQuery(versionQuery, request.query);
+      const chosen = framework.versions.find((v) => v.id === wanted) ?? framework.versions[0]!;
+      const version = await dev.getVersion(chosen.id);
+      return reply.page(`${V}/framework.njk`, {
+        pageTitle: framework.name,
+        backHref: '/development/frameworks',
+        framework,
+        version,
+        canEdit: request.actor!.roles.some((g) => g.role === 'national'),
+      });
+    },
+  );
 
   const renderFrameworkForm = (
     reply: FastifyReply,
@@ -601,7 +655,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   });
   app.get(
     '/development/frameworks/:id/versions/new',
-    { config: { access: ['national'] } },
+    { config: { access: ['national'], scope: 'network' } },
     async (request, reply) => {
       const framework = await dev.getFramework(parsePathParams(idParam, request.params).id);
       const version = await dev.getVersion(framework.versions[0]!.id);
@@ -614,7 +668,7 @@ export async function developmentPages(app: FastifyInstance, opts: { development
   );
   app.post(
     '/development/frameworks/:id/versions',
-    { config: { access: ['national'] } },
+    { config: { access: ['national'], scope: 'network' } },
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       const body = (request.body ?? {}) as Body;

@@ -95,7 +95,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.get(
     '/api/v1/learning-sets/:id',
     {
-      config: { access: SET_ROLES },
+      config: { access: SET_ROLES, scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'A set: members (as their privacy allows), facilitator, sessions and health',
@@ -141,7 +141,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.get(
     '/api/v1/learning-sets/:id/actions',
     {
-      config: { access: SET_ROLES },
+      config: { access: SET_ROLES, scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Actions committed in a set and their review status (set members and staff only)',
@@ -157,7 +157,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.post(
     '/api/v1/learning-sets/:id/sessions',
     {
-      config: { access: [...STAFF] },
+      config: { access: [...STAFF], scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Schedule a session (UK local date and time; a place, an online link or both)',
@@ -175,7 +175,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.get(
     '/api/v1/learning-sets/sessions/:id',
     {
-      config: { access: SET_ROLES },
+      config: { access: SET_ROLES, scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'A session with its attendance and the actions agreed at it',
@@ -199,7 +199,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.put(
     '/api/v1/learning-sets/sessions/:id/attendance',
     {
-      config: { access: [...STAFF] },
+      config: { access: [...STAFF], scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Record who attended and who presented (replaces the session’s record)',
@@ -217,7 +217,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.post(
     '/api/v1/learning-sets/sessions/:id/actions',
     {
-      config: { access: [...STAFF] },
+      config: { access: [...STAFF], scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Record an action a member commits to at this session',
@@ -235,7 +235,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.post(
     '/api/v1/learning-sets/actions/:id/review',
     {
-      config: { access: [...STAFF] },
+      config: { access: [...STAFF], scope: 'set' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Review an action at a later session: done, partly, not done or carried over',

@@ -91,14 +91,18 @@ export async function learningSetsPages(
     });
   };
 
-  app.get('/learning-sets/regions/:code', { config: { access: STAFF_ROLES } }, async (request, reply) => {
-    const { code } = parsePathParams(regionParams, request.params);
-    return regionPage(reply, code, pageNumber((request.query as { page?: string }).page));
-  });
+  app.get(
+    '/learning-sets/regions/:code',
+    { config: { access: STAFF_ROLES, scope: 'region' } },
+    async (request, reply) => {
+      const { code } = parsePathParams(regionParams, request.params);
+      return regionPage(reply, code, pageNumber((request.query as { page?: string }).page));
+    },
+  );
 
   app.post(
     '/learning-sets/regions/:code/facilitators',
-    { config: { access: LEAD_ROLES } },
+    { config: { access: LEAD_ROLES, scope: 'region' } },
     async (request, reply) => {
       const { code } = parsePathParams(regionParams, request.params);
       return withFormErrors(
@@ -159,14 +163,18 @@ export async function learningSetsPages(
     });
   };
 
-  app.get('/learning-sets/regions/:code/form', { config: { access: LEAD_ROLES } }, async (request, reply) => {
-    const { code } = parsePathParams(regionParams, request.params);
-    return formPage(reply, code, {});
-  });
+  app.get(
+    '/learning-sets/regions/:code/form',
+    { config: { access: LEAD_ROLES, scope: 'region' } },
+    async (request, reply) => {
+      const { code } = parsePathParams(regionParams, request.params);
+      return formPage(reply, code, {});
+    },
+  );
 
   app.post(
     '/learning-sets/regions/:code/form',
-    { config: { access: LEAD_ROLES } },
+    { config: { access: LEAD_ROLES, scope: 'region' } },
     async (request, reply) => {
       const { code } = parsePathParams(regionParams, request.params);
       const body = (request.body ?? {}) as Record<string, unknown>;
@@ -214,15 +222,19 @@ export async function learningSetsPages(
     });
   };
 
-  app.get('/learning-sets/formations/:id', { config: { access: LEAD_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    return formationPage(reply, id);
-  });
+  app.get(
+    '/learning-sets/formations/:id',
+    { config: { access: LEAD_ROLES, scope: 'region' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      return formationPage(reply, id);
+    },
+  );
 
   const formationAction = (path: string, run: (id: number, body: unknown, actor: Actor) => Promise<string>) =>
     app.post(
       `/learning-sets/formations/:id/${path}`,
-      { config: { access: LEAD_ROLES } },
+      { config: { access: LEAD_ROLES, scope: 'region' } },
       async (request, reply) => {
         const { id } = parsePathParams(idParam, request.params);
         return withFormErrors(
@@ -273,14 +285,18 @@ export async function learningSetsPages(
     });
   };
 
-  app.get('/learning-sets/sets/:id', { config: { access: SET_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    return setPage(reply, id);
-  });
+  app.get(
+    '/learning-sets/sets/:id',
+    { config: { access: SET_ROLES, scope: 'set' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      return setPage(reply, id);
+    },
+  );
 
   app.post(
     '/learning-sets/sets/:id/sessions',
-    { config: { access: STAFF_ROLES } },
+    { config: { access: STAFF_ROLES, scope: 'set' } },
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       return withFormErrors(
@@ -319,10 +335,14 @@ export async function learningSetsPages(
     });
   };
 
-  app.get('/learning-sets/sessions/:id', { config: { access: SET_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    return sessionPage(reply, id);
-  });
+  app.get(
+    '/learning-sets/sessions/:id',
+    { config: { access: SET_ROLES, scope: 'set' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      return sessionPage(reply, id);
+    },
+  );
 
   const sessionAction = (
     path: string,
@@ -330,7 +350,7 @@ export async function learningSetsPages(
   ) =>
     app.post(
       `/learning-sets/sessions/:id/${path}`,
-      { config: { access: STAFF_ROLES } },
+      { config: { access: STAFF_ROLES, scope: 'set' } },
       async (request, reply) => {
         const { id } = parsePathParams(idParam, request.params);
         const body = (request.body ?? {}) as Record<string, unknown>;
@@ -409,7 +429,7 @@ export async function learningSetsPages(
   });
 
   // The feed itself: the secret in the address is the credential (calendar apps send no cookies).
-  app.get('/calendar/:file', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/calendar/:file', { config: { access: 'public', scope: 'token' } }, async (request, reply) => {
     const { file } = request.params as { file: string };
     const token = /^(.+)\.ics$/.exec(file)?.[1];
     const calendar = token ? await sets.calendarFor(token) : null;

@@ -109,7 +109,7 @@ export async function membersApi(
   app.get(
     '/api/v1/members/:id',
     {
-      config: { access: DIRECTORY_ROLES },
+      config: { access: DIRECTORY_ROLES, scope: 'directory' },
       schema: {
         tags: ['members'],
         summary: 'One member’s profile, with the sections you may see (hidden sections are null)',
@@ -185,7 +185,7 @@ export async function membersApi(
   app.get(
     '/api/v1/organisations/:ods',
     {
-      config: { access: 'signed-in' },
+      config: { access: 'signed-in', scope: 'network' },
       schema: {
         tags: ['organisations'],
         summary: 'One organisation, its parent, predecessors and successor',

@@ -218,12 +218,16 @@ export async function membersPages(
     ),
   );
 
-  app.post('/profile/projects/:id/remove', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    await members.removeProject(request.actor!, id);
-    reply.flash('Project removed');
-    return reply.redirect('/profile#projects', 303);
-  });
+  app.post(
+    '/profile/projects/:id/remove',
+    { config: { access: MEMBER_ROLES, scope: 'own' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      await members.removeProject(request.actor!, id);
+      reply.flash('Project removed');
+      return reply.redirect('/profile#projects', 303);
+    },
+  );
 
   app.get('/profile/data.json', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
     const data = downloadJson(await dataRights.downloadOwnData(request.actor!));
@@ -396,40 +400,54 @@ export async function membersPages(
 
   // Other members
 
-  app.get('/members/:id', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const profile = await members.viewProfile(request.actor!, id);
-    const canVerify =
-      profile.professional?.registrationNumber &&
-      request.actor!.userId !== id &&
-      (isNational(request.actor!) ||
-        request.actor!.roles.some((g) => g.role === 'regional-lead' && g.regionCode === profile.region.code));
-    return reply.page(`${V}/profile.njk`, {
-      pageTitle: profile.name,
-      backHref: '/directory',
-      profile,
-      own: request.actor!.userId === id,
-      canVerify,
-      statusLabels: STATUS_LABELS,
-      stageLabels: STAGE_LABELS,
-    });
-  });
+  app.get(
+    '/members/:id',
+    { config: { access: DIRECTORY_ROLES, scope: 'directory' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const profile = await members.viewProfile(request.actor!, id);
+      const canVerify =
+        profile.professional?.registrationNumber &&
+        request.actor!.userId !== id &&
+        (isNational(request.actor!) ||
+          request.actor!.roles.some(
+            (g) => g.role === 'regional-lead' && g.regionCode === profile.region.code,
+          ));
+      return reply.page(`${V}/profile.njk`, {
+        pageTitle: profile.name,
+        backHref: '/directory',
+        profile,
+        own: request.actor!.userId === id,
+        canVerify,
+        statusLabels: STATUS_LABELS,
+        stageLabels: STAGE_LABELS,
+      });
+    },
+  );
 
-  app.get('/members/:id/photo', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const photo = await members.getPhoto(request.actor!, id);
-    reply.header('cache-control', 'private, max-age=300');
-    reply.header('x-content-type-options', 'nosniff');
-    return reply.type(photo.content_type).send(photo.data);
-  });
+  app.get(
+    '/members/:id/photo',
+    { config: { access: DIRECTORY_ROLES, scope: 'directory' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const photo = await members.getPhoto(request.actor!, id);
+      reply.header('cache-control', 'private, max-age=300');
+      reply.header('x-content-type-options', 'nosniff');
+      return reply.type(photo.content_type).send(photo.data);
+    },
+  );
 
-  app.post('/members/:id/verify', { config: { access: ['regional-lead'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const verified = (request.body as Record<string, unknown> | undefined)?.verified !== 'no';
-    await members.setRegistrationVerified(request.actor!, id, verified);
-    reply.flash(verified ? 'Registration number marked as verified' : 'Verification removed');
-    return reply.redirect(`/members/${id}`, 303);
-  });
+  app.post(
+    '/members/:id/verify',
+    { config: { access: ['regional-lead'], scope: 'region' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const verified = (request.body as Record<string, unknown> | undefined)?.verified !== 'no';
+      await members.setRegistrationVerified(request.actor!, id, verified);
+      reply.flash(verified ? 'Registration number marked as verified' : 'Verification removed');
+      return reply.redirect(`/members/${id}`, 303);
+    },
+  );
 
   // The directory
 
@@ -501,17 +519,21 @@ export async function membersPages(
     return reply.type('text/csv; charset=utf-8').send(csv);
   });
 
-  app.get('/regions/:code/members', { config: { access: DIRECTORY_ROLES } }, async (request, reply) => {
-    const { code } = parsePathParams(z.object({ code: z.string().max(5) }), request.params);
-    const region = await members.getRegion(code);
-    const view = await directoryView(request, `/regions/${region.code}/members`, { region: region.code });
-    return reply.page(`${V}/region.njk`, {
-      pageTitle: `Members in ${region.name}`,
-      gridClass: 'nhsuk-grid-column-full',
-      region,
-      ...view,
-    });
-  });
+  app.get(
+    '/regions/:code/members',
+    { config: { access: DIRECTORY_ROLES, scope: 'directory' } },
+    async (request, reply) => {
+      const { code } = parsePathParams(z.object({ code: z.string().max(5) }), request.params);
+      const region = await members.getRegion(code);
+      const view = await directoryView(request, `/regions/${region.code}/members`, { region: region.code });
+      return reply.page(`${V}/region.njk`, {
+        pageTitle: `Members in ${region.name}`,
+        gridClass: 'nhsuk-grid-column-full',
+        region,
+        ...view,
+      });
+    },
+  );
 
   // Organisations
 
@@ -541,26 +563,30 @@ export async function membersPages(
     });
   });
 
-  app.get('/organisations/:ods', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
-    const org = await members.getOrganisation(ods);
-    const canSearch =
-      isNational(request.actor!) ||
-      DIRECTORY_ROLES.some((r) => request.actor!.roles.some((g) => g.role === r));
-    const view = canSearch
-      ? await directoryView(request, `/organisations/${org.org.ods_code}`, {
-          organisation: org.org.ods_code!,
-        })
-      : null;
-    return reply.page(`${V}/organisation.njk`, {
-      pageTitle: org.org.name,
-      gridClass: 'nhsuk-grid-column-full',
-      backHref: '/organisations',
-      ...org,
-      view,
-      canMerge: isNational(request.actor!) && !org.org.successor_id,
-    });
-  });
+  app.get(
+    '/organisations/:ods',
+    { config: { access: 'signed-in', scope: 'network' } },
+    async (request, reply) => {
+      const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
+      const org = await members.getOrganisation(ods);
+      const canSearch =
+        isNational(request.actor!) ||
+        DIRECTORY_ROLES.some((r) => request.actor!.roles.some((g) => g.role === r));
+      const view = canSearch
+        ? await directoryView(request, `/organisations/${org.org.ods_code}`, {
+            organisation: org.org.ods_code!,
+          })
+        : null;
+      return reply.page(`${V}/organisation.njk`, {
+        pageTitle: org.org.name,
+        gridClass: 'nhsuk-grid-column-full',
+        backHref: '/organisations',
+        ...org,
+        view,
+        canMerge: isNational(request.actor!) && !org.org.successor_id,
+      });
+    },
+  );
 
   const mergerPage = async (ods: string, values: Record<string, unknown> = {}) => {
     const { org } = await members.getOrganisation(ods);
@@ -575,25 +601,33 @@ export async function membersPages(
     };
   };
 
-  app.get('/organisations/:ods/merger', { config: { access: ['national'] } }, async (request, reply) => {
-    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
-    const { template, data } = await mergerPage(ods);
-    return reply.page(template, data);
-  });
+  app.get(
+    '/organisations/:ods/merger',
+    { config: { access: ['national'], scope: 'network' } },
+    async (request, reply) => {
+      const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
+      const { template, data } = await mergerPage(ods);
+      return reply.page(template, data);
+    },
+  );
 
-  app.post('/organisations/:ods/merger', { config: { access: ['national'] } }, async (request, reply) => {
-    const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
-    return withFormErrors(
-      reply,
-      () => mergerPage(ods, request.body as Record<string, unknown>),
-      async () => {
-        const input = parseForm(mergerSchema, request.body);
-        await members.recordMerger(request.actor!, ods.toUpperCase(), input.successorOds, input.validTo);
-        reply.flash('The merger has been recorded');
-        return reply.redirect(`/organisations/${ods.toUpperCase()}`, 303);
-      },
-    );
-  });
+  app.post(
+    '/organisations/:ods/merger',
+    { config: { access: ['national'], scope: 'network' } },
+    async (request, reply) => {
+      const { ods } = parsePathParams(z.object({ ods: z.string().max(10) }), request.params);
+      return withFormErrors(
+        reply,
+        () => mergerPage(ods, request.body as Record<string, unknown>),
+        async () => {
+          const input = parseForm(mergerSchema, request.body);
+          await members.recordMerger(request.actor!, ods.toUpperCase(), input.successorOds, input.validTo);
+          reply.flash('The merger has been recorded');
+          return reply.redirect(`/organisations/${ods.toUpperCase()}`, 303);
+        },
+      );
+    },
+  );
 
   // National team: specialties and erasure requests
 
@@ -667,7 +701,7 @@ export async function membersPages(
 
   app.get(
     '/admin/erasure-requests/:id/confirm',
-    { config: { access: ['national'] } },
+    { config: { access: ['national'], scope: 'network' } },
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       const { template, data } = await confirmErasurePage(request, id);
@@ -675,23 +709,27 @@ export async function membersPages(
     },
   );
 
-  app.post('/admin/erasure-requests/:id', { config: { access: ['national'] } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const decide = async () => {
-      const input = parseForm(erasureDecisionSchema, request.body);
-      await dataRights.decideErasure(request.actor!, id, input.decision, input.note || null);
-      reply.flash(
-        input.decision === 'approve'
-          ? 'The member’s personal data has been erased'
-          : 'The request has been rejected',
-      );
-      return reply.redirect('/admin/erasure-requests', 303);
-    };
-    // Approving comes from the confirm page, which shows again with the note's error.
-    if (body.decision !== 'approve') return decide();
-    return withFormErrors(reply, () => confirmErasurePage(request, id, body), decide);
-  });
+  app.post(
+    '/admin/erasure-requests/:id',
+    { config: { access: ['national'], scope: 'network' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const decide = async () => {
+        const input = parseForm(erasureDecisionSchema, request.body);
+        await dataRights.decideErasure(request.actor!, id, input.decision, input.note || null);
+        reply.flash(
+          input.decision === 'approve'
+            ? 'The member’s personal data has been erased'
+            : 'The request has been rejected',
+        );
+        return reply.redirect('/admin/erasure-requests', 303);
+      };
+      // Approving comes from the confirm page, which shows again with the note's error.
+      if (body.decision !== 'approve') return decide();
+      return withFormErrors(reply, () => confirmErasurePage(request, id, body), decide);
+    },
+  );
 
   void NotFoundError;
   void isStaffFor;

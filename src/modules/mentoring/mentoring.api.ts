@@ -201,7 +201,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.get(
     '/api/v1/mentoring/runs/:id',
     {
-      config: admins,
+      config: { ...admins, scope: 'region' },
       schema: {
         tags,
         summary: "A matching run with each proposed pair's score breakdown and the waitlist reasons",
@@ -214,7 +214,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.post(
     '/api/v1/mentoring/runs/:id/adjustments',
     {
-      config: admins,
+      config: { ...admins, scope: 'region' },
       schema: {
         tags,
         summary: 'Pin a pair, rule a pair out, or clear either, then compute the run again',
@@ -231,7 +231,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.post(
     '/api/v1/mentoring/runs/:id/approve',
     {
-      config: admins,
+      config: { ...admins, scope: 'region' },
       schema: {
         tags,
         summary: 'Approve a draft run: creates the pairs and emails both people of each',
@@ -269,7 +269,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.get(
     '/api/v1/mentoring/pairs/:id',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'One of your pairs: agreement, goals, review (the pair only)',
@@ -282,7 +282,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.post(
     '/api/v1/mentoring/pairs/:id/decline',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'Decline a match you are part of (no reason needed); the mentee returns to the pool',
@@ -298,7 +298,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.put(
     '/api/v1/mentoring/pairs/:id/agreement',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'Record the agreement: ground rules, how often to meet, for how long',
@@ -315,7 +315,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.put(
     '/api/v1/mentoring/pairs/:id/review',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'Record the six-month review',
@@ -332,7 +332,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.post(
     '/api/v1/mentoring/pairs/:id/end',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'End the mentoring with your feedback (or add your feedback once ended)',
@@ -349,7 +349,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.get(
     '/api/v1/mentoring/pairs/:id/meetings',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'The meetings log with its private notes (the pair only)',
@@ -362,7 +362,7 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   app.post(
     '/api/v1/mentoring/pairs/:id/meetings',
     {
-      config: participants,
+      config: { ...participants, scope: 'pair' },
       schema: {
         tags,
         summary: 'Log a meeting; its notes are private to the pair',

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { pageNumber, paginationFor, parseForm, pathId, withFormErrors } from '../../platform/forms.ts';
+import type { Scope } from '../../platform/http-types.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
   adjustmentInput,
@@ -72,7 +73,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   /** One form handler: validation errors re-render the form with each field's message. */
   function formRoute<S extends z.ZodType>(
     url: string,
-    access: { access: readonly ('member' | 'mentor' | 'regional-lead')[] },
+    access: { access: readonly ('member' | 'mentor' | 'regional-lead')[]; scope?: Scope },
     schema: S,
     render: (
       request: FastifyRequest,
@@ -235,11 +236,15 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       to: '/mentoring/conflicts',
     }),
   );
-  app.post('/mentoring/conflicts/:id/remove', { config: participants }, async (request, reply) => {
-    await mentoring.removeConflict(request.actor!, pathId(request.params));
-    reply.flash('Declaration removed');
-    return reply.redirect('/mentoring/conflicts', 303);
-  });
+  app.post(
+    '/mentoring/conflicts/:id/remove',
+    { config: { ...participants, scope: 'own' } },
+    async (request, reply) => {
+      await mentoring.removeConflict(request.actor!, pathId(request.params));
+      reply.flash('Declaration removed');
+      return reply.redirect('/mentoring/conflicts', 303);
+    },
+  );
 
   // Pairs -------------------------------------------------------------------------------------
 
@@ -266,7 +271,9 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       ...extra,
     });
   }
-  app.get('/mentoring/pairs/:id', { config: participants }, (request, reply) => pairPage(request, reply));
+  app.get('/mentoring/pairs/:id', { config: { ...participants, scope: 'pair' } }, (request, reply) =>
+    pairPage(request, reply),
+  );
 
   const pairForm = <S extends z.ZodType>(
     path: string,
@@ -276,7 +283,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   ) =>
     formRoute(
       `/mentoring/pairs/:id/${path}`,
-      participants,
+      { ...participants, scope: 'pair' },
       schema,
       (r, reply, extra) => pairPage(r, reply, { ...extra, form: `/${path}` }),
       (r, input) => act(r, pathId(r.params), input),
@@ -307,11 +314,17 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     (r, id, i) => mentoring.endPair(r.actor!, id, i.feedback),
     'Thank you for your feedback',
   );
-  app.post('/mentoring/pairs/:id/decline', { config: participants }, async (request, reply) => {
-    await mentoring.declinePair(request.actor!, pathId(request.params));
-    reply.flash('The match has been declined. The mentee goes back into the pool for the next matching run.');
-    return reply.redirect('/mentoring', 303);
-  });
+  app.post(
+    '/mentoring/pairs/:id/decline',
+    { config: { ...participants, scope: 'pair' } },
+    async (request, reply) => {
+      await mentoring.declinePair(request.actor!, pathId(request.params));
+      reply.flash(
+        'The match has been declined. The mentee goes back into the pool for the next matching run.',
+      );
+      return reply.redirect('/mentoring', 303);
+    },
+  );
 
   // Administration ----------------------------------------------------------------------------
 
@@ -399,10 +412,12 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       ...extra,
     });
   }
-  app.get('/mentoring/runs/:id', { config: admins }, (request, reply) => runPage(request, reply));
+  app.get('/mentoring/runs/:id', { config: { ...admins, scope: 'region' } }, (request, reply) =>
+    runPage(request, reply),
+  );
   formRoute(
     '/mentoring/runs/:id/adjust',
-    admins,
+    { ...admins, scope: 'region' },
     adjustmentInput,
     runPage,
     (r, input) => mentoring.adjustRun(r.actor!, pathId(r.params), input),
@@ -419,19 +434,31 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
       };
     },
   );
-  app.post('/mentoring/runs/:id/rerun', { config: admins }, async (request, reply) => {
-    await mentoring.rerun(request.actor!, pathId(request.params));
-    reply.flash('Matching run again with the latest offers and requests');
-    return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
-  });
-  app.post('/mentoring/runs/:id/approve', { config: admins }, async (request, reply) => {
-    const n = await mentoring.approveRun(request.actor!, pathId(request.params));
-    reply.flash(`Run approved: ${n} pair${n === 1 ? '' : 's'} told by email`);
-    return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
-  });
-  app.post('/mentoring/runs/:id/discard', { config: admins }, async (request, reply) => {
-    await mentoring.discardRun(request.actor!, pathId(request.params));
-    reply.flash('Run discarded');
-    return reply.redirect('/mentoring/admin', 303);
-  });
+  app.post(
+    '/mentoring/runs/:id/rerun',
+    { config: { ...admins, scope: 'region' } },
+    async (request, reply) => {
+      await mentoring.rerun(request.actor!, pathId(request.params));
+      reply.flash('Matching run again with the latest offers and requests');
+      return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
+    },
+  );
+  app.post(
+    '/mentoring/runs/:id/approve',
+    { config: { ...admins, scope: 'region' } },
+    async (request, reply) => {
+      const n = await mentoring.approveRun(request.actor!, pathId(request.params));
+      reply.flash(`Run approved: ${n} pair${n === 1 ? '' : 's'} told by email`);
+      return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
+    },
+  );
+  app.post(
+    '/mentoring/runs/:id/discard',
+    { config: { ...admins, scope: 'region' } },
+    async (request, reply) => {
+      await mentoring.discardRun(request.actor!, pathId(request.params));
+      reply.flash('Run discarded');
+      return reply.redirect('/mentoring/admin', 303);
+    },
+  );
 }

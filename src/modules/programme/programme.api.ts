@@ -81,7 +81,7 @@ export async function programmeApi(base: FastifyInstance, opts: { programme: Pro
   app.get(
     '/api/v1/regions/:code/programme',
     {
-      config: { access: ['partner', 'regional-lead', 'facilitator'] },
+      config: { access: ['partner', 'regional-lead', 'facilitator'], scope: 'region' },
       schema: {
         tags: ['programme'],
         summary:
@@ -103,7 +103,7 @@ export async function programmeApi(base: FastifyInstance, opts: { programme: Pro
   app.put(
     '/api/v1/regions/:code/target',
     {
-      config: { access: ['national'] },
+      config: { access: ['national'], scope: 'region' },
       schema: {
         tags: ['programme'],
         summary:

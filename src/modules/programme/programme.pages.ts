@@ -130,7 +130,9 @@ export async function programmePages(
     });
   }
 
-  app.get('/programme/regions/:code', { config: viewers }, (request, reply) => regionPage(request, reply));
+  app.get('/programme/regions/:code', { config: { ...viewers, scope: 'region' } }, (request, reply) =>
+    regionPage(request, reply),
+  );
 
   /** One form, one service call: a validation error re-renders the region page with the message on its field. */
   function regionForm<S extends z.ZodType>(
@@ -142,22 +144,26 @@ export async function programmePages(
     /** Fields whose input has another id on the page (two forms there have an `amount`). */
     ids: Record<string, string> = {},
   ) {
-    app.post(`/programme/regions/:code/${path}`, { config: access }, async (request, reply) => {
-      const code = codeOf(request);
-      return withFormErrors(
-        reply,
-        (errors) =>
-          regionPage(request, reply, {
-            errors: errors.map((e) => ({ ...e, field: ids[e.field] ?? e.field })),
-            values: { [path]: request.body },
-          }),
-        async () => {
-          await act(request, code, parseForm(schema, request.body));
-          reply.flash(flash);
-          return reply.redirect(`/programme/regions/${code}`, 303);
-        },
-      );
-    });
+    app.post(
+      `/programme/regions/:code/${path}`,
+      { config: { ...access, scope: 'region' } },
+      async (request, reply) => {
+        const code = codeOf(request);
+        return withFormErrors(
+          reply,
+          (errors) =>
+            regionPage(request, reply, {
+              errors: errors.map((e) => ({ ...e, field: ids[e.field] ?? e.field })),
+              values: { [path]: request.body },
+            }),
+          async () => {
+            await act(request, code, parseForm(schema, request.body));
+            reply.flash(flash);
+            return reply.redirect(`/programme/regions/${code}`, 303);
+          },
+        );
+      },
+    );
   }
 
   regionForm(
@@ -212,45 +218,53 @@ export async function programmePages(
     'Contract saved',
   );
 
-  app.post('/programme/regions/:code/funding/:id/received', { config: national }, async (request, reply) => {
-    const code = codeOf(request);
-    const id = idParam.safeParse(request.params);
-    if (!id.success) throw new NotFoundError();
-    return withFormErrors(
-      reply,
-      // Each allocation has its own date field: the message goes on this one's.
-      (errors) =>
-        regionPage(request, reply, {
-          errors: errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
-        }),
-      async () => {
-        const input = parseForm(receivedInput, request.body);
-        await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
-        reply.flash('Funding marked as received');
-        return reply.redirect(`/programme/regions/${code}`, 303);
-      },
-    );
-  });
+  app.post(
+    '/programme/regions/:code/funding/:id/received',
+    { config: { ...national, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      const id = idParam.safeParse(request.params);
+      if (!id.success) throw new NotFoundError();
+      return withFormErrors(
+        reply,
+        // Each allocation has its own date field: the message goes on this one's.
+        (errors) =>
+          regionPage(request, reply, {
+            errors: errors.map((e) => ({ ...e, field: `receivedOn-${id.data.id}` })),
+          }),
+        async () => {
+          const input = parseForm(receivedInput, request.body);
+          await programme.markFundingReceived(request.actor!, code, id.data.id, input.receivedOn);
+          reply.flash('Funding marked as received');
+          return reply.redirect(`/programme/regions/${code}`, 303);
+        },
+      );
+    },
+  );
 
   // The dashboard's own forms: an error re-renders the dashboard (400) with the NHS error summary
   // and the message on the field, never in the success banner.
-  app.post('/programme/phases/:key', { config: national }, async (request, reply) => {
-    const key = (request.params as { key: string }).key;
-    return withFormErrors(
-      reply,
-      (errors) =>
-        dashboardPage(request, reply, {
-          errors: errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
-          values: { phase: { key, ...(request.body as object) } },
-        }),
-      async () => {
-        const input = parseForm(phaseInput, request.body);
-        await programme.updatePhase(request.actor!, key, input);
-        reply.flash('Phase dates saved');
-        return reply.redirect('/programme#phases', 303);
-      },
-    );
-  });
+  app.post(
+    '/programme/phases/:key',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const key = (request.params as { key: string }).key;
+      return withFormErrors(
+        reply,
+        (errors) =>
+          dashboardPage(request, reply, {
+            errors: errors.map((e) => ({ ...e, field: `${e.field}-${key}` })),
+            values: { phase: { key, ...(request.body as object) } },
+          }),
+        async () => {
+          const input = parseForm(phaseInput, request.body);
+          await programme.updatePhase(request.actor!, key, input);
+          reply.flash('Phase dates saved');
+          return reply.redirect('/programme#phases', 303);
+        },
+      );
+    },
+  );
 
   app.post('/programme/readiness-items', { config: national }, async (request, reply) =>
     withFormErrors(

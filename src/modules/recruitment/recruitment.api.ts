@@ -128,7 +128,7 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
   app.get(
     '/api/v1/regions/:code/applications',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['recruitment'],
         summary:
@@ -182,7 +182,7 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
   app.get(
     '/api/v1/applications/:id',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['recruitment'],
         summary: 'One application in full (a lead of its region, or the national team)',
@@ -196,7 +196,7 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
   app.post(
     '/api/v1/applications/:id/decision',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['recruitment'],
         summary:
@@ -221,7 +221,7 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
   app.post(
     '/api/v1/regions/:code/applications/decisions',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['recruitment'],
         summary: 'One decision for several applications of a region, all or none',

@@ -94,6 +94,8 @@ export async function applyPages(
 ) {
   const { recruitment } = opts;
   const publicRoute = { config: { access: 'public' as const } };
+  const stepRoute = { config: { access: 'public' as const, scope: 'none' as const } };
+  const linkRoute = { config: { access: 'public' as const, scope: 'token' as const } };
 
   function draftToken(request: FastifyRequest): string | undefined {
     const raw = request.cookies[DRAFT_COOKIE];
@@ -162,7 +164,7 @@ export async function applyPages(
     reply.page(`${V}/apply-start.njk`, { pageTitle: 'Apply to join the Clinical Leaders Network' }),
   );
 
-  app.get('/apply/:step', publicRoute, async (request, reply) => {
+  app.get('/apply/:step', stepRoute, async (request, reply) => {
     const { step } = request.params as { step: string };
     if (!STEPS.some((s) => s.key === step)) throw new NotFoundError();
     const draft = await recruitment.loadDraft(draftToken(request));
@@ -183,7 +185,7 @@ export async function applyPages(
     );
   });
 
-  app.post('/apply/:step', publicRoute, async (request, reply) => {
+  app.post('/apply/:step', stepRoute, async (request, reply) => {
     const { step } = request.params as { step: string };
     if (!STEPS.some((s) => s.key === step)) throw new NotFoundError();
     const key = step as StepKey;
@@ -296,13 +298,13 @@ export async function applyPages(
     return t;
   };
 
-  app.get('/application/:token', publicRoute, async (request, reply) => {
+  app.get('/application/:token', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     const application = await recruitment.findByStatusToken(token);
     return reply.page(`${V}/status.njk`, { pageTitle: 'Your application', application, token });
   });
 
-  app.get('/application/:token/withdraw', publicRoute, async (request, reply) => {
+  app.get('/application/:token/withdraw', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     const application = await recruitment.findByStatusToken(token);
     return reply.page(`${V}/status-withdraw.njk`, {
@@ -313,7 +315,7 @@ export async function applyPages(
     });
   });
 
-  app.post('/application/:token/withdraw', publicRoute, async (request, reply) => {
+  app.post('/application/:token/withdraw', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     const application = await recruitment.findByStatusToken(token);
     await recruitment.withdrawByApplicant(
@@ -324,7 +326,7 @@ export async function applyPages(
     return reply.redirect(`/application/${token}`, 303);
   });
 
-  app.post('/application/:token/accept', publicRoute, async (request, reply) => {
+  app.post('/application/:token/accept', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     const application = await recruitment.findByStatusToken(token);
     await recruitment.acceptOffer(
@@ -351,12 +353,12 @@ export async function applyPages(
       ...extra,
     });
 
-  app.get('/endorse/:token', publicRoute, async (request, reply) => {
+  app.get('/endorse/:token', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     return endorsePage(reply, token, await recruitment.findEndorsement(token), { values: {} });
   });
 
-  app.post('/endorse/:token', publicRoute, async (request, reply) => {
+  app.post('/endorse/:token', linkRoute, async (request, reply) => {
     const token = tokenOf(request);
     const endorsement = await recruitment.findEndorsement(token);
     return withFormErrors(

@@ -97,40 +97,50 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     });
   }
 
-  app.get('/recruitment/regions/:code', { config: leads }, (request, reply) => listPage(request, reply));
+  app.get('/recruitment/regions/:code', { config: { ...leads, scope: 'region' } }, (request, reply) =>
+    listPage(request, reply),
+  );
 
-  app.post('/recruitment/regions/:code/bulk', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    return withFormErrors(
-      reply,
-      (errors) => listPage(request, reply, { errors, bulkValues: request.body }),
-      async () => {
-        const input = parseForm(bulkDecisionInput, request.body);
-        const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
-        const waitlisted = outcomes.filter(
-          (o) => input.decision === 'offer' && o.status === 'waitlisted',
-        ).length;
-        reply.flash(
-          `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
-            (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
-        );
-        return reply.redirect(`/recruitment/regions/${code}`, 303);
-      },
-      { messageField: 'decision' },
-    );
-  });
+  app.post(
+    '/recruitment/regions/:code/bulk',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      return withFormErrors(
+        reply,
+        (errors) => listPage(request, reply, { errors, bulkValues: request.body }),
+        async () => {
+          const input = parseForm(bulkDecisionInput, request.body);
+          const outcomes = await recruitment.decideMany(request.actor!, code, input.ids, input);
+          const waitlisted = outcomes.filter(
+            (o) => input.decision === 'offer' && o.status === 'waitlisted',
+          ).length;
+          reply.flash(
+            `${outcomes.length} application${outcomes.length === 1 ? '' : 's'} updated` +
+              (waitlisted ? `: the quota is full, so ${waitlisted} went on the waitlist` : ''),
+          );
+          return reply.redirect(`/recruitment/regions/${code}`, 303);
+        },
+        { messageField: 'decision' },
+      );
+    },
+  );
 
-  app.post('/recruitment/regions/:code/auto-offer', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    const on = (request.body as { autoOffer?: string } | undefined)?.autoOffer === 'yes';
-    await recruitment.setAutoOffer(request.actor!, code, on);
-    reply.flash(
-      on
-        ? 'Free places will be offered to the top of the waitlist automatically'
-        : 'Free places will wait for your decision',
-    );
-    return reply.redirect(`/recruitment/regions/${code}`, 303);
-  });
+  app.post(
+    '/recruitment/regions/:code/auto-offer',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      const on = (request.body as { autoOffer?: string } | undefined)?.autoOffer === 'yes';
+      await recruitment.setAutoOffer(request.actor!, code, on);
+      reply.flash(
+        on
+          ? 'Free places will be offered to the top of the waitlist automatically'
+          : 'Free places will wait for your decision',
+      );
+      return reply.redirect(`/recruitment/regions/${code}`, 303);
+    },
+  );
 
   async function quotaRequestPage(
     request: FastifyRequest,
@@ -150,24 +160,30 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     });
   }
 
-  app.get('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) =>
-    quotaRequestPage(request, reply, codeOf(request), { values: {} }),
+  app.get(
+    '/recruitment/regions/:code/quota-request',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => quotaRequestPage(request, reply, codeOf(request), { values: {} }),
   );
 
-  app.post('/recruitment/regions/:code/quota-request', { config: leads }, async (request, reply) => {
-    const code = codeOf(request);
-    return withFormErrors(
-      reply,
-      (errors) => quotaRequestPage(request, reply, code, { values: request.body, errors }),
-      async () => {
-        const input = parseForm(quotaRequestInput, request.body);
-        await recruitment.requestQuota(request.actor!, code, input);
-        reply.flash('Your request has been sent to the national team');
-        return reply.redirect(`/recruitment/regions/${code}`, 303);
-      },
-      { messageField: 'requestedQuota' },
-    );
-  });
+  app.post(
+    '/recruitment/regions/:code/quota-request',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      return withFormErrors(
+        reply,
+        (errors) => quotaRequestPage(request, reply, code, { values: request.body, errors }),
+        async () => {
+          const input = parseForm(quotaRequestInput, request.body);
+          await recruitment.requestQuota(request.actor!, code, input);
+          reply.flash('Your request has been sent to the national team');
+          return reply.redirect(`/recruitment/regions/${code}`, 303);
+        },
+        { messageField: 'requestedQuota' },
+      );
+    },
+  );
 
   async function quotaRequestsPage(reply: FastifyReply, actor: Actor, extra: Record<string, unknown> = {}) {
     const rows = await recruitment.listQuotaRequests(actor, {});
@@ -185,29 +201,33 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     quotaRequestsPage(reply, request.actor!),
   );
 
-  app.post('/recruitment/quota-requests/:id', { config: national }, async (request, reply) => {
-    const id = pathId(request.params);
-    return withFormErrors(
-      reply,
-      // The error summary and the field's message, on the request's own form (never the success banner).
-      (errors) =>
-        quotaRequestsPage(reply, request.actor!, {
-          errors: errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` })),
-          values: { id, ...(request.body as object) },
-        }),
-      async () => {
-        const input = parseForm(quotaDecisionInput, request.body);
-        await recruitment.decideQuotaRequest(request.actor!, id, input);
-        reply.flash(
-          input.outcome === 'approve'
-            ? 'The request has been approved and the quota raised'
-            : 'The request has been refused',
-        );
-        return reply.redirect('/recruitment/quota-requests', 303);
-      },
-      { messageField: 'outcome' },
-    );
-  });
+  app.post(
+    '/recruitment/quota-requests/:id',
+    { config: { ...national, scope: 'region' } },
+    async (request, reply) => {
+      const id = pathId(request.params);
+      return withFormErrors(
+        reply,
+        // The error summary and the field's message, on the request's own form (never the success banner).
+        (errors) =>
+          quotaRequestsPage(reply, request.actor!, {
+            errors: errors.map((e) => ({ ...e, field: `${e.field === 'note' ? 'note' : 'outcome'}-${id}` })),
+            values: { id, ...(request.body as object) },
+          }),
+        async () => {
+          const input = parseForm(quotaDecisionInput, request.body);
+          await recruitment.decideQuotaRequest(request.actor!, id, input);
+          reply.flash(
+            input.outcome === 'approve'
+              ? 'The request has been approved and the quota raised'
+              : 'The request has been refused',
+          );
+          return reply.redirect('/recruitment/quota-requests', 303);
+        },
+        { messageField: 'outcome' },
+      );
+    },
+  );
 
   async function applicationPage(
     request: FastifyRequest,
@@ -225,22 +245,26 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
     });
   }
 
-  app.get('/recruitment/applications/:id', { config: leads }, (request, reply) =>
+  app.get('/recruitment/applications/:id', { config: { ...leads, scope: 'region' } }, (request, reply) =>
     applicationPage(request, reply),
   );
 
-  app.post('/recruitment/applications/:id/decision', { config: leads }, async (request, reply) => {
-    const id = pathId(request.params);
-    return withFormErrors(
-      reply,
-      (errors) => applicationPage(request, reply, { errors, values: request.body }),
-      async () => {
-        const input = parseForm(decisionInput, request.body);
-        const outcome = await recruitment.decide(request.actor!, id, input);
-        reply.flash(outcome.message);
-        return reply.redirect(`/recruitment/applications/${id}`, 303);
-      },
-      { messageField: 'decision' },
-    );
-  });
+  app.post(
+    '/recruitment/applications/:id/decision',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const id = pathId(request.params);
+      return withFormErrors(
+        reply,
+        (errors) => applicationPage(request, reply, { errors, values: request.body }),
+        async () => {
+          const input = parseForm(decisionInput, request.body);
+          const outcome = await recruitment.decide(request.actor!, id, input);
+          reply.flash(outcome.message);
+          return reply.redirect(`/recruitment/applications/${id}`, 303);
+        },
+        { messageField: 'decision' },
+      );
+    },
+  );
 }

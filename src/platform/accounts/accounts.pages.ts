@@ -114,43 +114,51 @@ export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOpt
     },
   );
 
-  app.get('/reset-password/:token', { config: { access: 'public' } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const valid = await accounts.checkResetToken(token);
-    if (!valid) {
-      reply.status(404);
-      return reply.page(`${V}/link-expired.njk`, { pageTitle: 'This link has expired' });
-    }
-    return reply.page(`${V}/reset-password.njk`, {
-      pageTitle: valid.purpose === 'invite' ? 'Set your password' : 'Choose a new password',
-      purpose: valid.purpose,
-      email: valid.email,
-      minLength: PASSWORD_MIN_LENGTH,
-    });
-  });
+  app.get(
+    '/reset-password/:token',
+    { config: { access: 'public', scope: 'token' } },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const valid = await accounts.checkResetToken(token);
+      if (!valid) {
+        reply.status(404);
+        return reply.page(`${V}/link-expired.njk`, { pageTitle: 'This link has expired' });
+      }
+      return reply.page(`${V}/reset-password.njk`, {
+        pageTitle: valid.purpose === 'invite' ? 'Set your password' : 'Choose a new password',
+        purpose: valid.purpose,
+        email: valid.email,
+        minLength: PASSWORD_MIN_LENGTH,
+      });
+    },
+  );
 
-  app.post('/reset-password/:token', { config: { access: 'public' } }, async (request, reply) => {
-    const { token } = request.params as { token: string };
-    const valid = await accounts.checkResetToken(token);
-    if (!valid) {
-      reply.status(404);
-      return reply.page(`${V}/link-expired.njk`, { pageTitle: 'This link has expired' });
-    }
-    const data = {
-      pageTitle: valid.purpose === 'invite' ? 'Set your password' : 'Choose a new password',
-      purpose: valid.purpose,
-      email: valid.email,
-      minLength: PASSWORD_MIN_LENGTH,
-    };
-    return withFormErrors(reply, { template: `${V}/reset-password.njk`, data, values: {} }, async () => {
-      const { password } = parseForm(newPasswordSchema, request.body);
-      await accounts.resetPassword(token, password, anonymous(request, `password link for ${valid.email}`));
-      reply.flash('Your password has been set. Sign in with your new password.');
-      return reply.redirect('/sign-in', 303);
-    });
-  });
+  app.post(
+    '/reset-password/:token',
+    { config: { access: 'public', scope: 'token' } },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const valid = await accounts.checkResetToken(token);
+      if (!valid) {
+        reply.status(404);
+        return reply.page(`${V}/link-expired.njk`, { pageTitle: 'This link has expired' });
+      }
+      const data = {
+        pageTitle: valid.purpose === 'invite' ? 'Set your password' : 'Choose a new password',
+        purpose: valid.purpose,
+        email: valid.email,
+        minLength: PASSWORD_MIN_LENGTH,
+      };
+      return withFormErrors(reply, { template: `${V}/reset-password.njk`, data, values: {} }, async () => {
+        const { password } = parseForm(newPasswordSchema, request.body);
+        await accounts.resetPassword(token, password, anonymous(request, `password link for ${valid.email}`));
+        reply.flash('Your password has been set. Sign in with your new password.');
+        return reply.redirect('/sign-in', 303);
+      });
+    },
+  );
 
-  app.get('/setup/:token', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/setup/:token', { config: { access: 'public', scope: 'token' } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     if (!(await accounts.isSetupTokenValid(token))) {
       reply.status(404);
@@ -162,7 +170,7 @@ export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOpt
     });
   });
 
-  app.post('/setup/:token', { config: { access: 'public' } }, async (request, reply) => {
+  app.post('/setup/:token', { config: { access: 'public', scope: 'token' } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     if (!(await accounts.isSetupTokenValid(token))) {
       reply.status(404);
@@ -249,9 +257,13 @@ export async function accountsPages(app: FastifyInstance, opts: AccountsPagesOpt
     ),
   );
 
-  app.post('/account/api-tokens/:id/revoke', { config: { access: 'signed-in' } }, async (request, reply) => {
-    await accounts.revokeApiToken(request.actor!, pathId(request.params));
-    reply.flash('The API token has been revoked');
-    return reply.redirect('/account', 303);
-  });
+  app.post(
+    '/account/api-tokens/:id/revoke',
+    { config: { access: 'signed-in', scope: 'own' } },
+    async (request, reply) => {
+      await accounts.revokeApiToken(request.actor!, pathId(request.params));
+      reply.flash('The API token has been revoked');
+      return reply.redirect('/account', 303);
+    },
+  );
 }

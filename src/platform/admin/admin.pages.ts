@@ -125,7 +125,7 @@ export async function adminPages(
     ),
   );
 
-  app.get('/admin/users/:id', { config: national }, async (request, reply) => {
+  app.get('/admin/users/:id', { config: { ...national, scope: 'network' } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
     const user = await accounts.findUser(id);
     return reply.page(`${V}/user.njk`, {
@@ -139,35 +139,51 @@ export async function adminPages(
     });
   });
 
-  app.post('/admin/users/:id/disable', { config: national }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    await accounts.setDisabled(id, true, request.actor!);
-    reply.flash('The account has been disabled and signed out everywhere');
-    return reply.redirect(`/admin/users/${id}`, 303);
-  });
+  app.post(
+    '/admin/users/:id/disable',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      await accounts.setDisabled(id, true, request.actor!);
+      reply.flash('The account has been disabled and signed out everywhere');
+      return reply.redirect(`/admin/users/${id}`, 303);
+    },
+  );
 
-  app.post('/admin/users/:id/enable', { config: national }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    await accounts.setDisabled(id, false, request.actor!);
-    reply.flash('The account has been enabled');
-    return reply.redirect(`/admin/users/${id}`, 303);
-  });
+  app.post(
+    '/admin/users/:id/enable',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      await accounts.setDisabled(id, false, request.actor!);
+      reply.flash('The account has been enabled');
+      return reply.redirect(`/admin/users/${id}`, 303);
+    },
+  );
 
-  app.post('/admin/users/:id/roles', { config: national }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const grant = parseForm(roleGrantSchema, request.body);
-    await accounts.grantRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
-    reply.flash(`${ROLE_LABELS[grant.role]} role added`);
-    return reply.redirect(`/admin/users/${id}`, 303);
-  });
+  app.post(
+    '/admin/users/:id/roles',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const grant = parseForm(roleGrantSchema, request.body);
+      await accounts.grantRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
+      reply.flash(`${ROLE_LABELS[grant.role]} role added`);
+      return reply.redirect(`/admin/users/${id}`, 303);
+    },
+  );
 
-  app.post('/admin/users/:id/roles/remove', { config: national }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    const grant = parseForm(roleGrantSchema, request.body);
-    await accounts.revokeRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
-    reply.flash(`${ROLE_LABELS[grant.role]} role removed`);
-    return reply.redirect(`/admin/users/${id}`, 303);
-  });
+  app.post(
+    '/admin/users/:id/roles/remove',
+    { config: { ...national, scope: 'network' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      const grant = parseForm(roleGrantSchema, request.body);
+      await accounts.revokeRole(id, { role: grant.role, regionCode: grant.region ?? null }, request.actor!);
+      reply.flash(`${ROLE_LABELS[grant.role]} role removed`);
+      return reply.redirect(`/admin/users/${id}`, 303);
+    },
+  );
 
   app.get('/admin/audit', { config: national }, async (request, reply) => {
     const parsed = auditQuery.safeParse(request.query);
@@ -211,7 +227,7 @@ export async function adminPages(
     });
   });
 
-  app.get('/admin/outbox/:id', { config: national }, async (request, reply) => {
+  app.get('/admin/outbox/:id', { config: { ...national, scope: 'network' } }, async (request, reply) => {
     const { id } = parsePathParams(idParam, request.params);
     const message = await admin.findOutboxMessage(id);
     if (!message) throw new NotFoundError('Message not found');

@@ -1,0 +1,538 @@
+import { sql } from 'kysely';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeclaredRoute } from '../../src/platform/http-types.ts';
+import { REGIONAL_ROLES } from '../../src/platform/permissions.ts';
+import { buildTestApp, type TestContext, visibleText } from '../app.ts';
+import { buildWorld, PERSONAS, type Persona, type PersonaKey, REGION_B, type World } from './world.ts';
+
+/**
+ * The authorisation matrix: every declared route (pages and API) driven as every persona of the
+ * world, with its path filled with records that belong to someone else (Bo, a member of region B,
+ * and region B itself). Each call is checked against the route's declared rule (`access` and
+ * `scope`): signed out and disabled or revoked credentials are sent to sign in (401 for the API);
+ * a persona without the role gets 403; a persona with the role but outside the record's scope gets
+ * 403 or 404, sees none of the record's text, and changes nothing; a persona inside the scope gets
+ * the page (2xx or 3xx), so the matrix cannot pass by refusing everyone. A route whose path
+ * parameter the table below cannot fill fails the suite: a new route must be added here.
+ */
+
+let ctx: TestContext;
+let world: World;
+beforeAll(async () => {
+  ctx = await buildTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
+  world = await buildWorld(ctx);
+});
+afterAll(async () => {
+  await ctx?.close();
+});
+
+/** Which record of the world fills a path parameter: by parameter name and the route's prefix. */
+const PARAMETERS: { prefix: string; param: string; value: (w: World) => string | number }[] = [
+  { prefix: '/reset-password/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/setup/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/application/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/endorse/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/feedback/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/api/v1/development/feedback/', param: 'token', value: () => 'a'.repeat(43) },
+  { prefix: '/calendar/', param: 'file', value: () => `${'a'.repeat(43)}.ics` },
+  { prefix: '/apply/', param: 'step', value: () => 'personal-details' },
+  { prefix: '/account/api-tokens/', param: 'id', value: (w) => w.ids.memberBTokenId },
+  { prefix: '/api/v1/me/tokens/', param: 'id', value: (w) => w.ids.memberBTokenId },
+  { prefix: '/api/v1/users/', param: 'id', value: (w) => w.ids.memberB },
+  { prefix: '/admin/users/', param: 'id', value: (w) => w.ids.memberB },
+  { prefix: '/admin/outbox/', param: 'id', value: (w) => w.ids.outbox },
+  { prefix: '/admin/erasure-requests/', param: 'id', value: (w) => w.ids.erasureRequest },
+  { prefix: '/programme/regions/', param: 'code', value: () => REGION_B },
+  { prefix: '/programme/regions/', param: 'id', value: (w) => w.ids.funding },
+  { prefix: '/programme/phases/', param: 'key', value: (w) => w.ids.phaseKey },
+  { prefix: '/api/v1/regions/', param: 'code', value: () => REGION_B },
+  { prefix: '/recruitment/regions/', param: 'code', value: () => REGION_B },
+  { prefix: '/recruitment/quota-requests/', param: 'id', value: (w) => w.ids.quotaRequest },
+  { prefix: '/recruitment/applications/', param: 'id', value: (w) => w.ids.application },
+  { prefix: '/api/v1/applications/', param: 'id', value: (w) => w.ids.application },
+  { prefix: '/profile/projects/', param: 'id', value: (w) => w.ids.project },
+  { prefix: '/members/', param: 'id', value: (w) => w.ids.memberB },
+  { prefix: '/api/v1/members/', param: 'id', value: (w) => w.ids.memberB },
+  { prefix: '/regions/', param: 'code', value: () => REGION_B },
+  { prefix: '/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  { prefix: '/api/v1/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  { prefix: '/development/self-assessments/', param: 'id', value: (w) => w.ids.selfAssessment },
+  { prefix: '/api/v1/development/self-assessments/', param: 'id', value: (w) => w.ids.selfAssessment },
+  { prefix: '/development/feedback/', param: 'id', value: (w) => w.ids.feedbackRound },
+  { prefix: '/api/v1/development/feedback-rounds/', param: 'id', value: (w) => w.ids.feedbackRound },
+  { prefix: '/development/plans/', param: 'id', value: (w) => w.ids.plan },
+  { prefix: '/api/v1/development/plans/', param: 'id', value: (w) => w.ids.plan },
+  { prefix: '/development/goals/', param: 'id', value: (w) => w.ids.goal },
+  { prefix: '/api/v1/development/goals/', param: 'id', value: (w) => w.ids.goal },
+  { prefix: '/development/frameworks/', param: 'id', value: (w) => w.ids.framework },
+  { prefix: '/api/v1/development/frameworks/', param: 'id', value: (w) => w.ids.framework },
+  { prefix: '/api/v1/development/framework-versions/', param: 'id', value: (w) => w.ids.frameworkVersion },
+  { prefix: '/learning-sets/regions/', param: 'code', value: () => REGION_B },
+  { prefix: '/learning-sets/formations/', param: 'id', value: (w) => w.ids.formation },
+  { prefix: '/learning-sets/sets/', param: 'id', value: (w) => w.ids.set },
+  { prefix: '/learning-sets/sessions/', param: 'id', value: (w) => w.ids.session },
+  { prefix: '/api/v1/learning-sets/sessions/', param: 'id', value: (w) => w.ids.session },
+  { prefix: '/api/v1/learning-sets/actions/', param: 'id', value: (w) => w.ids.action },
+  { prefix: '/api/v1/learning-sets/', param: 'id', value: (w) => w.ids.set },
+  { prefix: '/mentoring/conflicts/', param: 'id', value: (w) => w.ids.conflict },
+  { prefix: '/mentoring/pairs/', param: 'id', value: (w) => w.ids.pair },
+  { prefix: '/api/v1/mentoring/pairs/', param: 'id', value: (w) => w.ids.pair },
+  { prefix: '/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
+  { prefix: '/api/v1/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
+];
+
+const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+const TODAY = new Date().toISOString().slice(0, 10);
+
+/**
+ * A valid body for each write that someone may pass the role check of but not the scope of, so the
+ * refusal comes from the scope check and not from validation. A write missing here fails the suite.
+ */
+const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
+  'POST /account/api-tokens/:id/revoke': () => ({}),
+  'DELETE /api/v1/me/tokens/:id': () => ({}),
+  'POST /programme/regions/:code/spend': () => ({
+    amount: '10',
+    spentOn: TODAY,
+    description: 'Matrix spend',
+  }),
+  'POST /programme/regions/:code/readiness': () => ({ done: [] }),
+  'POST /recruitment/regions/:code/bulk': (w) => ({ ids: String(w.ids.application), decision: 'shortlist' }),
+  'POST /recruitment/regions/:code/auto-offer': () => ({ autoOffer: 'yes' }),
+  'POST /recruitment/regions/:code/quota-request': () => ({ requestedQuota: '80', reason: 'Matrix' }),
+  'POST /recruitment/applications/:id/decision': () => ({ decision: 'shortlist' }),
+  'POST /api/v1/applications/:id/decision': () => ({ decision: 'shortlist' }),
+  'POST /api/v1/regions/:code/applications/decisions': (w) => ({
+    ids: [w.ids.application],
+    decision: 'shortlist',
+  }),
+  'POST /profile/projects/:id/remove': () => ({}),
+  'POST /members/:id/verify': () => ({ verified: 'yes' }),
+  'POST /development/feedback/:id/raters': () => ({
+    name: 'Matrix Rater',
+    email: 'm.rater@nhs.test',
+    group: 'peer',
+  }),
+  'POST /development/feedback/:id/close': () => ({}),
+  'POST /development/feedback/:id/remind': () => ({}),
+  'POST /development/plans/:id/sharing': () => ({ share: 'mentor' }),
+  'POST /development/plans/:id/reviews': () => ({ notes: 'Matrix review' }),
+  'POST /development/plans/:id/goals': () => ({
+    title: 'Matrix goal',
+    elementId: '1',
+    status: 'not-started',
+  }),
+  'POST /development/goals/:id': () => ({ title: 'Matrix goal', elementId: '1', status: 'achieved' }),
+  'POST /api/v1/development/feedback-rounds/:id/raters': () => ({
+    raters: [{ name: 'Matrix Rater', email: 'm.rater@nhs.test', group: 'peer' }],
+  }),
+  'PUT /api/v1/development/plans/:id/sharing': () => ({
+    shareWithMentor: false,
+    shareWithFacilitator: false,
+  }),
+  'POST /api/v1/development/plans/:id/goals': () => ({ title: 'Matrix goal', elementId: 1 }),
+  'PUT /api/v1/development/goals/:id': () => ({ title: 'Matrix goal', elementId: 1, status: 'achieved' }),
+  'POST /api/v1/development/plans/:id/reviews': () => ({ notes: 'Matrix review' }),
+  'POST /learning-sets/regions/:code/facilitators': () => ({
+    email: 'm.fac@nhs.test',
+    maxSets: '1',
+    isLead: '',
+  }),
+  'POST /learning-sets/regions/:code/form': () => ({
+    intakeId: '1',
+    minSize: '4',
+    maxSize: '8',
+    setCount: '1',
+    sizing: 'vary',
+    weightProfession: '1',
+    weightOrganisation: '1',
+    weightSystem: '1',
+    weightSpecialty: '1',
+    weightSeniority: '1',
+    keepApart: '',
+    keepTogether: '',
+    seed: '1',
+  }),
+  'POST /learning-sets/formations/:id/move': (w) => ({
+    userId: String(w.ids.memberB),
+    setId: String(w.ids.set),
+  }),
+  'POST /learning-sets/formations/:id/swap': (w) => ({
+    userId: String(w.ids.memberB),
+    otherUserId: String(w.ids.mentorB),
+  }),
+  'POST /learning-sets/formations/:id/facilitator': (w) => ({
+    facilitatorUserId: String(w.personas['facilitator-a'].userId),
+  }),
+  'POST /learning-sets/formations/:id/publish': () => ({}),
+  'POST /learning-sets/formations/:id/discard': () => ({}),
+  'POST /learning-sets/sets/:id/sessions': () => ({
+    date: FUTURE,
+    startTime: '10:00',
+    durationMinutes: '60',
+    location: 'Matrix room',
+    onlineUrl: '',
+  }),
+  'POST /learning-sets/sessions/:id/attendance': (w) => ({ [`status-${w.ids.memberB}`]: 'present' }),
+  'POST /learning-sets/sessions/:id/actions': (w) => ({
+    ownerUserId: String(w.ids.memberB),
+    description: 'Matrix action',
+    dueOn: FUTURE,
+  }),
+  'POST /learning-sets/sessions/:id/notes': () => ({ body: 'Matrix notes' }),
+  'POST /learning-sets/sessions/:id/return': () => ({ themes: 'Matrix themes' }),
+  'POST /learning-sets/sessions/:id/review': (w) => ({ [`action-${w.ids.action}`]: 'done' }),
+  'POST /api/v1/learning-sets/:id/sessions': () => ({
+    date: FUTURE,
+    startTime: '10:00',
+    durationMinutes: 60,
+    location: 'Matrix room',
+  }),
+  'PUT /api/v1/learning-sets/sessions/:id/attendance': (w) => ({
+    entries: [{ userId: w.ids.memberB, status: 'present' }],
+  }),
+  'POST /api/v1/learning-sets/sessions/:id/actions': (w) => ({
+    ownerUserId: w.ids.memberB,
+    description: 'Matrix action',
+    dueOn: FUTURE,
+  }),
+  'POST /api/v1/learning-sets/actions/:id/review': (w) => ({ sessionId: w.ids.session, status: 'done' }),
+  'POST /mentoring/conflicts/:id/remove': () => ({}),
+  'POST /mentoring/pairs/:id/agreement': () => ({
+    groundRules: 'Matrix rules',
+    meetingFrequency: 'Monthly',
+    durationMonths: '6',
+  }),
+  'POST /mentoring/pairs/:id/meetings': () => ({ metOn: TODAY, format: 'online', notes: 'Matrix meeting' }),
+  'POST /mentoring/pairs/:id/goals': () => ({ goalId: '1', status: 'achieved' }),
+  'POST /mentoring/pairs/:id/review': () => ({ review: 'Matrix review' }),
+  'POST /mentoring/pairs/:id/end': () => ({ feedback: 'Matrix feedback' }),
+  'POST /mentoring/pairs/:id/decline': () => ({}),
+  'POST /mentoring/runs/:id/adjust': (w) => ({
+    requestId: '1',
+    mentorUserId: String(w.ids.mentorB),
+    kind: 'pin',
+  }),
+  'POST /mentoring/runs/:id/rerun': () => ({}),
+  'POST /mentoring/runs/:id/approve': () => ({}),
+  'POST /mentoring/runs/:id/discard': () => ({}),
+  'POST /api/v1/mentoring/runs/:id/adjustments': (w) => ({
+    requestId: 1,
+    mentorUserId: w.ids.mentorB,
+    kind: 'pin',
+  }),
+  'POST /api/v1/mentoring/runs/:id/approve': () => ({}),
+  'POST /api/v1/mentoring/pairs/:id/decline': () => ({}),
+  'PUT /api/v1/mentoring/pairs/:id/agreement': () => ({
+    groundRules: 'Matrix rules',
+    meetingFrequency: 'Monthly',
+    durationMonths: 6,
+  }),
+  'PUT /api/v1/mentoring/pairs/:id/review': () => ({ review: 'Matrix review' }),
+  'POST /api/v1/mentoring/pairs/:id/end': () => ({ feedback: 'Matrix feedback' }),
+  'POST /api/v1/mentoring/pairs/:id/meetings': () => ({ metOn: TODAY, format: 'online' }),
+};
+
+/** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */
+const EMPTY_FOR_OWNER: Record<string, { status: number; why: string }> = {
+  'GET /members/:id/photo': { status: 404, why: 'Bo has no photo' },
+  'GET /development/feedback/:id/report': {
+    status: 409,
+    why: 'the round has too few responses for a report',
+  },
+  'GET /api/v1/development/feedback-rounds/:id/report': { status: 409, why: 'as the page' },
+};
+
+/** A member's own pages: the national team passes the role check but has no membership of its own. */
+const OWN_MEMBERSHIP = new Set([
+  'GET /profile',
+  'GET /profile/edit',
+  'GET /profile/photo',
+  'GET /api/v1/me/profile',
+]);
+
+/** The national team's own records of everything that happened: it may read any text in them. */
+const NATIONAL_RECORDS = new Set([
+  'GET /admin/audit',
+  'GET /api/v1/audit',
+  'GET /admin/outbox',
+  'GET /api/v1/outbox',
+]);
+
+function fill(url: string, w: World): { url: string } | { missing: string } {
+  let missing: string | undefined;
+  const filled = url.replace(/:([A-Za-z]+)/g, (_m, param: string) => {
+    const entry = PARAMETERS.filter((p) => p.param === param && url.startsWith(p.prefix)).sort(
+      (a, b) => b.prefix.length - a.prefix.length,
+    )[0];
+    if (!entry) {
+      missing = `:${param}`;
+      return '_';
+    }
+    return encodeURIComponent(String(entry.value(w)));
+  });
+  return missing ? { missing } : { url: filled };
+}
+
+type Expectation = 'public' | 'signed-out' | 'no-role' | 'out-of-scope' | 'in-scope';
+
+function passesAccess(p: Persona, route: DeclaredRoute): boolean {
+  if (route.access === 'public' || route.access === 'signed-in') return true;
+  return p.roles.some((g) => g.role === 'national' || route.access.includes(g.role));
+}
+
+/** Whether the persona may reach region B's / Bo's record under the route's declared scope. */
+function inScope(p: Persona, route: DeclaredRoute): boolean {
+  const national = p.roles.some((g) => g.role === 'national');
+  switch (route.scope) {
+    case undefined:
+    case 'none':
+    case 'token':
+    case 'network':
+    case 'directory':
+      return true;
+    case 'own':
+    case 'pair':
+      return p.key === 'member-b';
+    case 'shared':
+      return p.key === 'member-b' || p.key === 'facilitator-b';
+    case 'set':
+      return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
+    case 'region':
+      return p.roles.some(
+        (g) =>
+          g.role === 'national' ||
+          (route.access !== 'public' &&
+            route.access !== 'signed-in' &&
+            route.access.includes(g.role) &&
+            (!REGIONAL_ROLES.has(g.role) || g.regionCode === REGION_B)),
+      );
+  }
+}
+
+function expectationFor(p: Persona, route: DeclaredRoute): Expectation {
+  if (route.access === 'public') return 'public';
+  if (!p.signedIn) return 'signed-out';
+  if (!passesAccess(p, route)) return 'no-role';
+  return inScope(p, route) ? 'in-scope' : 'out-of-scope';
+}
+
+const isApi = (route: DeclaredRoute) => route.url.startsWith('/api/');
+const isWrite = (route: DeclaredRoute) => route.method !== 'GET';
+
+async function call(p: Persona, route: DeclaredRoute, url: string, body: Record<string, unknown>) {
+  if (isApi(route)) {
+    return ctx.app.inject({
+      method: route.method as 'GET',
+      url,
+      headers: {
+        accept: 'application/json',
+        ...(p.token ? { authorization: `Bearer ${p.token}` } : {}),
+        ...(isWrite(route) && route.method !== 'DELETE' ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: JSON.stringify(body) }),
+    });
+  }
+  // Pages by session; the revoked token is sent to pages too, as a script would.
+  const headers: Record<string, string> =
+    p.key === 'revoked-token' && p.token ? { authorization: `Bearer ${p.token}` } : {};
+  if (route.method === 'GET') return p.agent.get(url, headers);
+  if (headers.authorization) {
+    return ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(body as Record<string, string>).toString(),
+    });
+  }
+  const form: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(body)) form[k] = Array.isArray(v) ? v.map(String) : String(v);
+  return p.agent.post(url, form);
+}
+
+/** A fingerprint of every table a refused write could touch (sessions and token use times excepted). */
+async function digest(): Promise<Map<string, string>> {
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.tables
+    where table_schema = current_schema() and table_type = 'BASE TABLE'
+      and table_name not in ('sessions', 'api_tokens', 'kysely_migration', 'kysely_migration_lock')
+    order by table_name`.execute(ctx.db);
+  const parts = tables.rows.map(
+    (t) =>
+      sql`(select ${t.table_name} || '=' || count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' order by x::text)), '') from ${sql.table(t.table_name)} x)`,
+  );
+  // Using a token stamps its last use: only its existence and revocation count here.
+  parts.push(
+    sql`(select 'api_tokens=' || coalesce(md5(string_agg(id::text || coalesce(revoked_at::text, ''), '|' order by id)), '') from api_tokens)`,
+  );
+  const row = await sql<{ d: string }>`select concat_ws(',', ${sql.join(parts)}) as d`.execute(ctx.db);
+  return new Map(row.rows[0]!.d.split(',').map((kv) => kv.split('=') as [string, string]));
+}
+
+function changedTables(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([k, v]) => before.get(k) !== v).map(([k]) => k);
+}
+
+function refusal(
+  res: LightMyRequestResponse,
+  expectation: Expectation,
+  route: DeclaredRoute,
+  persona: PersonaKey,
+): string | null {
+  const s = res.statusCode;
+  const key = `${route.method} ${route.url}`;
+  if (s >= 500) return `${s}`;
+  switch (expectation) {
+    case 'public':
+      return null;
+    case 'signed-out':
+      if (isApi(route)) return s === 401 ? null : `${s}, expected 401`;
+      if (route.method === 'GET')
+        return s === 303 && String(res.headers.location).startsWith('/sign-in')
+          ? null
+          : `${s}, expected sign-in`;
+      return s === 401 || s === 403 ? null : `${s}, expected 401/403`;
+    case 'no-role':
+      return s === 403 ? null : `${s}, expected 403`;
+    case 'out-of-scope':
+      return s === 403 || s === 404 ? null : `${s}, expected 403/404`;
+    case 'in-scope':
+      if (isWrite(route)) return null;
+      if (EMPTY_FOR_OWNER[key]?.status === s) return null;
+      if (OWN_MEMBERSHIP.has(key) && persona === 'national' && s === 404) return null;
+      return s < 400 ? null : `${s}, expected 2xx/3xx`;
+  }
+}
+
+const REGION_QUERY = `region=${REGION_B}&regionCode=${REGION_B}&code=${REGION_B}&status=submitted`;
+
+/** The world's secrets in a body that the persona may not see. */
+function leaked(body: string, persona: PersonaKey, key: string) {
+  return world.secrets.filter(
+    (secret) =>
+      !secret.seenBy.includes(persona) &&
+      !(persona === 'national' && NATIONAL_RECORDS.has(key)) &&
+      body.includes(secret.text),
+  );
+}
+
+describe('the authorisation matrix', () => {
+  it('fills every route’s path from the world, and has a valid body for every scoped write', () => {
+    const unfilled = ctx.app.declaredRoutes
+      .map((r) => ({ r, f: fill(r.url, world) }))
+      .filter((x) => 'missing' in x.f)
+      .map((x) => `${x.r.method} ${x.r.url} (${(x.f as { missing: string }).missing})`);
+    expect(unfilled, 'add these parameters to PARAMETERS').toEqual([]);
+    const bodiless = ctx.app.declaredRoutes
+      .filter(
+        (r) =>
+          isWrite(r) &&
+          r.scope &&
+          !['none', 'token', 'network', 'directory'].includes(r.scope) &&
+          r.access !== 'public' &&
+          PERSONAS.some((k) => expectationFor(world.personas[k], r) === 'out-of-scope') &&
+          !BODIES[`${r.method} ${r.url}`],
+      )
+      .map((r) => `${r.method} ${r.url}`);
+    expect(bodiless, 'add a valid body to BODIES').toEqual([]);
+  });
+
+  it('every route as every persona: refused outside its rule, nothing leaked, nothing written', async () => {
+    const failures: string[] = [];
+    const counts: Record<Expectation, number> = {
+      public: 0,
+      'signed-out': 0,
+      'no-role': 0,
+      'out-of-scope': 0,
+      'in-scope': 0,
+    };
+    for (const route of ctx.app.declaredRoutes) {
+      if (route.method === 'OPTIONS') continue;
+      const filled = fill(route.url, world);
+      if ('missing' in filled) continue;
+      const key = `${route.method} ${route.url}`;
+      const body = BODIES[key]?.(world) ?? {};
+      // Writes are sent only by those who must be refused: the world stays as it was built.
+      const runs = PERSONAS.map((k) => world.personas[k])
+        .map((p) => ({ p, expectation: expectationFor(p, route) }))
+        .filter(
+          ({ expectation }) => !isWrite(route) || (expectation !== 'in-scope' && expectation !== 'public'),
+        );
+      const before = isWrite(route) && runs.length ? await digest() : null;
+      const results = await Promise.all(runs.map(({ p }) => call(p, route, filled.url, body)));
+      for (const [i, { p, expectation }] of runs.entries()) {
+        const res = results[i]!;
+        counts[expectation]++;
+        const wrong = refusal(res, expectation, route, p.key);
+        if (wrong) failures.push(`${key} as ${p.key} (${expectation}): ${wrong}`);
+        for (const secret of leaked(res.body, p.key, key))
+          failures.push(`${key} as ${p.key}: shows ${secret.what} ("${secret.text}")`);
+      }
+      // The same list asked for region B's records by query: still nothing of theirs.
+      if (route.method === 'GET' && !route.url.includes(':') && route.access !== 'public') {
+        const probes = await Promise.all(
+          runs.map(({ p }) => call(p, route, `${route.url}?${REGION_QUERY}`, {})),
+        );
+        for (const [i, { p }] of runs.entries()) {
+          const res = probes[i]!;
+          if (res.statusCode >= 500) failures.push(`${key}?${REGION_QUERY} as ${p.key}: ${res.statusCode}`);
+          for (const secret of leaked(res.body, p.key, key))
+            failures.push(`${key}?${REGION_QUERY} as ${p.key}: shows ${secret.what} ("${secret.text}")`);
+        }
+      }
+      if (before) {
+        const after = await digest();
+        const changed = changedTables(before, after);
+        if (changed.length) failures.push(`${key}: a refused write changed ${changed.join(', ')}`);
+      }
+    }
+    console.log(
+      `authorisation matrix: ${ctx.app.declaredRoutes.length} routes × ${PERSONAS.length} personas, ` +
+        `calls by expectation ${JSON.stringify(counts)}`,
+    );
+    expect(failures).toEqual([]);
+    expect(counts['in-scope']).toBeGreaterThan(300);
+    expect(counts['out-of-scope']).toBeGreaterThan(100);
+  }, 600_000); // about 40 s alone; several times that on a machine busy with other suites
+
+  it('free-text search matches only what the searcher may read', async () => {
+    const failures: string[] = [];
+    // Bo's biography is for region B, the projects for staff: a search for their words finds Bo
+    // only for those who may read them.
+    const staffB: PersonaKey[] = ['member-b', 'lead-b', 'facilitator-b', 'national'];
+    const searches = [
+      { q: 'Saffron', seenBy: staffB },
+      { q: 'Velvet Orchard', seenBy: staffB },
+    ];
+    for (const { q, seenBy } of searches)
+      for (const key of [
+        'member-a',
+        'mentor',
+        'lead-a',
+        'facilitator-a',
+        'policy-maker',
+        ...seenBy,
+      ] as const) {
+        const p = world.personas[key];
+        const page = visibleText((await p.agent.get(`/directory?q=${encodeURIComponent(q)}`)).body);
+        const api = await ctx.app.inject({
+          method: 'GET',
+          url: `/api/v1/members?q=${encodeURIComponent(q)}`,
+          headers: { authorization: `Bearer ${p.token}` },
+        });
+        const found = page.includes('Bo Member') || api.body.includes('Bo Member');
+        if (found !== seenBy.includes(key))
+          failures.push(`"${q}" as ${key}: ${found ? 'found' : 'missed'} Bo`);
+      }
+    expect(failures).toEqual([]);
+  });
+
+  it('every GET of a record is reached by someone in its scope (the matrix cannot pass by refusing all)', () => {
+    const unreached = ctx.app.declaredRoutes
+      .filter((r) => r.method === 'GET' && r.access !== 'public')
+      .filter((r) => !PERSONAS.some((k) => expectationFor(world.personas[k], r) === 'in-scope'))
+      .map((r) => `${r.method} ${r.url}`);
+    expect(unreached).toEqual([]);
+  });
+});

@@ -1,0 +1,558 @@
+import { buildSubmission } from '../../src/modules/recruitment/index.ts';
+import type { RoleGrant } from '../../src/platform/permissions.ts';
+import { Agent, createUser, type TestContext, visibleText } from '../app.ts';
+import { addMember, location, signedIn, trustsOf } from '../journeys/support.ts';
+
+/**
+ * A small network with two regions, built through the app's own pages, API and services (never
+ * raw SQL writes): in each region members, staff and a mentor; in region B every kind of record a
+ * route's path can name (a learning set with a session and an action, a mentoring pair, a
+ * self-assessment, a 360 round with a rater, a shared development plan with a goal, a project, a
+ * conflict declaration, an application, a quota request, a funding allocation, an erasure request,
+ * an API token), and one account per persona of the authorisation matrix.
+ *
+ * Most records belong to Bo (a member of region B): the matrix fills every path with them, so
+ * every persona but Bo and region B's staff is outside their scope.
+ */
+
+export const REGION_A = 'Q34';
+export const REGION_B = 'Q35';
+
+export const PERSONAS = [
+  'signed-out',
+  'applicant',
+  'member-a',
+  'member-b',
+  'mentor',
+  'facilitator-a',
+  'facilitator-b',
+  'lead-a',
+  'lead-b',
+  'policy-maker',
+  'partner',
+  'national',
+  'disabled',
+  'revoked-token',
+] as const;
+export type PersonaKey = (typeof PERSONAS)[number];
+
+export type Persona = {
+  key: PersonaKey;
+  roles: RoleGrant[];
+  userId: number | null;
+  /** The browser (session cookie and CSRF token) that pages are driven with. */
+  agent: Agent;
+  /** The bearer token the API is driven with (null: no Authorization header). */
+  token: string | null;
+  /** Whether the app should treat this persona as signed in at all. */
+  signedIn: boolean;
+};
+
+/** Texts that only the people in a record's scope may ever see, on any page or API answer. */
+export type Secret = { text: string; what: string; seenBy: readonly PersonaKey[] };
+
+export type World = {
+  personas: Record<PersonaKey, Persona>;
+  ids: {
+    memberB: number;
+    mentorB: number;
+    erasureMember: number;
+    memberBTokenId: number;
+    selfAssessment: number;
+    feedbackRound: number;
+    plan: number;
+    goal: number;
+    project: number;
+    conflict: number;
+    formation: number;
+    set: number;
+    session: number;
+    action: number;
+    pair: number;
+    run: number;
+    application: number;
+    quotaRequest: number;
+    funding: number;
+    erasureRequest: number;
+    outbox: number;
+    framework: number;
+    frameworkVersion: number;
+    phaseKey: string;
+    odsB: string;
+  };
+  secrets: Secret[];
+};
+
+const FUTURE = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+const TODAY = new Date().toISOString().slice(0, 10);
+
+async function tokenFor(
+  ctx: TestContext,
+  user: { id: number; name: string; email: string },
+  roles: RoleGrant[],
+) {
+  return ctx.app.services.accounts.createApiToken(
+    { userId: user.id, name: user.name, email: user.email, roles, ip: null, requestId: null },
+    'authorisation matrix',
+  );
+}
+
+async function api(ctx: TestContext, token: string, method: string, url: string, payload?: unknown) {
+  const res = await ctx.app.inject({
+    method: method as 'POST',
+    url,
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    ...(payload === undefined ? {} : { payload: payload as object }),
+  });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+  return (res.body ? res.json() : {}) as Record<string, unknown>;
+}
+
+function linkId(html: string, pattern: RegExp, what: string): number {
+  const m = pattern.exec(html);
+  if (!m) throw new Error(`no ${what} link in: ${visibleText(html).slice(0, 400)}`);
+  return Number(m[1]);
+}
+
+async function firstIntake(ctx: TestContext, regionCode: string) {
+  return (
+    await ctx.db
+      .selectFrom('intakes')
+      .select('id')
+      .where('region_code', '=', regionCode)
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+/** Builds the world once; the matrix reads it and must leave it as it found it. */
+export async function buildWorld(ctx: TestContext): Promise<World> {
+  const personas = {} as Record<PersonaKey, Persona>;
+  const intakeA = await firstIntake(ctx, REGION_A);
+  const intakeB = await firstIntake(ctx, REGION_B);
+  const trustsA = await trustsOf(ctx, REGION_A);
+  const trustsB = await trustsOf(ctx, REGION_B);
+  const odsB = (
+    await ctx.db
+      .selectFrom('organisations')
+      .select('ods_code')
+      .where('id', '=', trustsB[0]!)
+      .executeTakeFirstOrThrow()
+  ).ods_code;
+  if (!odsB) throw new Error('world: the first trust of region B has no ODS code');
+
+  async function person(
+    key: PersonaKey,
+    roles: RoleGrant[],
+    name: string,
+    profile?: { regionCode: string; intakeId?: number; organisationId: number; mentor?: boolean },
+  ) {
+    const user = profile
+      ? await addMember(ctx, {
+          regionCode: profile.regionCode,
+          name,
+          profession: 'nurse',
+          organisationId: profile.organisationId,
+          jobTitle: 'Consultant nurse',
+          ...(profile.intakeId === undefined ? {} : { intakeId: profile.intakeId }),
+          ...(profile.mentor ? { mentor: true } : {}),
+        })
+      : await createUser(ctx, roles, { name });
+    const agent = await signedIn(ctx, user.email);
+    const token = (await tokenFor(ctx, user, roles)).token;
+    personas[key] = { key, roles, userId: user.id, agent, token, signedIn: true };
+    return { user, agent, token };
+  }
+
+  personas['signed-out'] = {
+    key: 'signed-out',
+    roles: [],
+    userId: null,
+    agent: new Agent(ctx.app),
+    token: null,
+    signedIn: false,
+  };
+  await personas['signed-out'].agent.get('/sign-in');
+
+  const national = await person('national', [{ role: 'national', regionCode: null }], 'Nadia National');
+  await person('applicant', [{ role: 'applicant', regionCode: null }], 'Ari Applicant');
+  await person('member-a', [{ role: 'member', regionCode: REGION_A }], 'Ada Member', {
+    regionCode: REGION_A,
+    intakeId: intakeA,
+    organisationId: trustsA[0]!,
+  });
+  const memberB = await person('member-b', [{ role: 'member', regionCode: REGION_B }], 'Bo Member', {
+    regionCode: REGION_B,
+    intakeId: intakeB,
+    organisationId: trustsB[0]!,
+  });
+  await person(
+    'mentor',
+    [
+      { role: 'member', regionCode: REGION_A },
+      { role: 'mentor', regionCode: REGION_A },
+    ],
+    'Milo Mentor',
+    { regionCode: REGION_A, organisationId: trustsA[1]!, mentor: true },
+  );
+  const facA = await person(
+    'facilitator-a',
+    [{ role: 'facilitator', regionCode: REGION_A }],
+    'Faye Facilitator',
+  );
+  const facB = await person(
+    'facilitator-b',
+    [{ role: 'facilitator', regionCode: REGION_B }],
+    'Finn Facilitator',
+  );
+  const leadA = await person('lead-a', [{ role: 'regional-lead', regionCode: REGION_A }], 'Lana Lead');
+  const leadB = await person('lead-b', [{ role: 'regional-lead', regionCode: REGION_B }], 'Luca Lead');
+  await person('policy-maker', [{ role: 'policy-maker', regionCode: null }], 'Pip Policy');
+  await person('partner', [{ role: 'partner', regionCode: null }], 'Parveen Partner');
+  const disabled = await person('disabled', [{ role: 'member', regionCode: REGION_B }], 'Dora Disabled', {
+    regionCode: REGION_B,
+    organisationId: trustsB[1]!,
+  });
+  const revoked = await person('revoked-token', [{ role: 'member', regionCode: REGION_B }], 'Rex Revoked', {
+    regionCode: REGION_B,
+    organisationId: trustsB[1]!,
+  });
+
+  // The disabled account was signed in with a live token when it was disabled; the revoked token
+  // belongs to an account that still works, and is sent to pages and API alike.
+  await national.agent.get(`/admin/users/${disabled.user.id}`);
+  location(await national.agent.post(`/admin/users/${disabled.user.id}/disable`));
+  personas.disabled.signedIn = false;
+  const revokedTokens = (await api(ctx, revoked.token, 'GET', '/api/v1/me/tokens')) as unknown as
+    { id: number }[] | { tokens: { id: number }[] };
+  const revokedId = (Array.isArray(revokedTokens) ? revokedTokens : revokedTokens.tokens)[0]!.id;
+  await api(ctx, revoked.token, 'DELETE', `/api/v1/me/tokens/${revokedId}`);
+  personas['revoked-token'].agent = new Agent(ctx.app);
+  personas['revoked-token'].signedIn = false;
+
+  const memberBTokenId = (await tokenFor(ctx, memberB.user, personas['member-b'].roles)).id;
+
+  // Region B's cohort, its facilitator, sets, a session and an action.
+  const others = [];
+  for (let i = 0; i < 7; i++)
+    others.push(
+      await addMember(ctx, {
+        regionCode: REGION_B,
+        intakeId: intakeB,
+        name: `Cohort Member B${i}`,
+        profession: ['doctor', 'nurse', 'pharmacist', 'midwife'][i % 4]!,
+        organisationId: trustsB[i % trustsB.length]!,
+        jobTitle: 'Consultant',
+      }),
+    );
+  await leadB.agent.get(`/learning-sets/regions/${REGION_B}`);
+  location(
+    await leadB.agent.post(`/learning-sets/regions/${REGION_B}/facilitators`, {
+      email: facB.user.email,
+      maxSets: '3',
+      isLead: 'yes',
+    }),
+  );
+  await leadA.agent.get(`/learning-sets/regions/${REGION_A}`);
+  location(
+    await leadA.agent.post(`/learning-sets/regions/${REGION_A}/facilitators`, {
+      email: facA.user.email,
+      maxSets: '3',
+      isLead: 'yes',
+    }),
+  );
+  await leadB.agent.get(`/learning-sets/regions/${REGION_B}/form`);
+  const formationPath = location(
+    await leadB.agent.post(`/learning-sets/regions/${REGION_B}/form`, {
+      intakeId: String(intakeB),
+      minSize: '4',
+      maxSize: '8',
+      setCount: '1',
+      sizing: 'vary',
+      weightProfession: '3',
+      weightOrganisation: '2',
+      weightSystem: '1',
+      weightSpecialty: '2',
+      weightSeniority: '1',
+      keepApart: '',
+      keepTogether: '',
+      seed: '1',
+    }),
+  );
+  const formation = Number(formationPath.split('/').pop());
+  location(await leadB.agent.post(`${formationPath}/publish`));
+  const set = linkId(
+    (await memberB.agent.get('/learning-sets')).body,
+    /href="\/learning-sets\/sets\/(\d+)"/,
+    'set',
+  );
+  await facB.agent.get(`/learning-sets/sets/${set}`);
+  location(
+    await facB.agent.post(`/learning-sets/sets/${set}/sessions`, {
+      date: FUTURE,
+      startTime: '13:30',
+      durationMinutes: '180',
+      location: 'Marigold Hall, Setbury',
+      onlineUrl: '',
+    }),
+  );
+  const session = linkId(
+    (await facB.agent.get(`/learning-sets/sets/${set}`)).body,
+    /href="\/learning-sets\/sessions\/(\d+)"/,
+    'session',
+  );
+  const action = (await api(ctx, facB.token, 'POST', `/api/v1/learning-sets/sessions/${session}/actions`, {
+    ownerUserId: memberB.user.id,
+    description: 'Action Pelican Causeway',
+    dueOn: FUTURE,
+  })) as { id: number };
+
+  // Mentoring: Bea mentors Bo after region B's matching run.
+  const bea = await addMember(ctx, {
+    regionCode: REGION_B,
+    name: 'Bea Mentorson',
+    profession: 'doctor',
+    organisationId: trustsB[2 % trustsB.length]!,
+    jobTitle: 'Medical director',
+    mentor: true,
+  });
+  const beaAgent = await signedIn(ctx, bea.email);
+  await beaAgent.get('/mentoring/offer');
+  location(
+    await beaAgent.post('/mentoring/offer', { capacity: '2', areas: ['management'], format: 'either' }),
+  );
+  await memberB.agent.get('/mentoring/request');
+  location(
+    await memberB.agent.post('/mentoring/request', {
+      goals: 'Lead a service change',
+      goalAreas: ['management'],
+      format: 'online',
+      sameRegion: 'yes',
+    }),
+  );
+  const erin = await addMember(ctx, {
+    regionCode: REGION_B,
+    name: 'Erin Erasewell',
+    profession: 'midwife',
+    organisationId: trustsB[0]!,
+    jobTitle: 'Midwife',
+  });
+  await memberB.agent.get('/mentoring/conflicts');
+  location(await memberB.agent.post('/mentoring/conflicts', { email: erin.email, kind: 'conflict' }));
+  await leadB.agent.get('/mentoring/admin');
+  const runPath = location(await leadB.agent.post('/mentoring/runs', { regionCode: REGION_B }));
+  location(await leadB.agent.post(`${runPath}/approve`));
+  const run = Number(runPath.split('/').pop());
+  const pair = linkId(
+    (await memberB.agent.get('/mentoring')).body,
+    /href="\/mentoring\/pairs\/(\d+)"/,
+    'pair',
+  );
+  await beaAgent.get(`/mentoring/pairs/${pair}`);
+  location(
+    await beaAgent.post(`/mentoring/pairs/${pair}/meetings`, {
+      metOn: TODAY,
+      format: 'online',
+      notes: 'Meeting notes Wombat Lantern',
+    }),
+  );
+
+  // Development: a self-assessment, a 360 round with a rater, a plan shared with mentor and facilitator.
+  const assess = await memberB.agent.get('/development/self-assessments/new');
+  const versionId = /name="versionId" value="(\d+)"/.exec(assess.body)![1]!;
+  const ratings: Record<string, string> = { versionId };
+  for (const m of assess.body.matchAll(/name="(rating-\d+)"/g)) ratings[m[1]!] = '3';
+  const selfAssessment = Number(
+    location(await memberB.agent.post('/development/self-assessments', ratings))
+      .split('/')
+      .pop(),
+  );
+  await memberB.agent.get('/development/feedback/new');
+  const roundPath = location(
+    await memberB.agent.post('/development/feedback', {
+      title: 'Round Juniper Falls',
+      'closesOn-day': '1',
+      'closesOn-month': '1',
+      'closesOn-year': String(new Date().getFullYear() + 1),
+    }),
+  );
+  await memberB.agent.get(roundPath);
+  location(
+    await memberB.agent.post(`${roundPath}/raters`, {
+      name: 'Rhiannon Raterfield',
+      email: 'rhiannon.raterfield@nhs.test',
+      group: 'peer',
+    }),
+  );
+  const feedbackRound = Number(roundPath.split('/').pop());
+  const plan = (await api(ctx, memberB.token, 'POST', '/api/v1/development/plans', {
+    title: 'Plan Xylophone Harbour',
+  })) as { id: number; versionId?: number };
+  const element = await ctx.db
+    .selectFrom('dev_elements')
+    .innerJoin('dev_plans', 'dev_plans.version_id', 'dev_elements.version_id')
+    .select('dev_elements.id')
+    .where('dev_plans.id', '=', plan.id)
+    .orderBy('dev_elements.position')
+    .executeTakeFirstOrThrow();
+  const goal = (await api(ctx, memberB.token, 'POST', `/api/v1/development/plans/${plan.id}/goals`, {
+    title: 'Goal Quokka Bridge',
+    elementId: element.id,
+    status: 'in-progress',
+  })) as { id: number };
+  await api(ctx, memberB.token, 'PUT', `/api/v1/development/plans/${plan.id}/sharing`, {
+    shareWithMentor: true,
+    shareWithFacilitator: true,
+  });
+
+  // Members: a project, an erasure request.
+  await memberB.agent.get('/profile');
+  location(
+    await memberB.agent.post('/profile/projects', {
+      title: 'Project Velvet Orchard',
+      summary: 'A discharge lounge.',
+      stage: 'idea',
+    }),
+  );
+  // Bo keeps projects to staff and the biography to region B: the directory must honour both.
+  await api(ctx, memberB.token, 'PATCH', '/api/v1/me/profile', {
+    biography: 'Biography Saffron Lighthouse',
+    visibilityBiography: 'region',
+    visibilityProjects: 'staff',
+  });
+  const erinAgent = await signedIn(ctx, erin.email);
+  await erinAgent.get('/profile/erasure');
+  location(await erinAgent.post('/profile/erasure', { confirm: 'yes', reason: '' }));
+
+  // Recruitment: an application to region B, a quota request by its lead.
+  const submission = buildSubmission({
+    givenName: 'Quentin',
+    familyName: 'Zephyrbrook',
+    regionCode: REGION_B,
+    employerOds: odsB,
+  });
+  const application = (
+    await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', payload: submission })
+  ).json() as {
+    id: number;
+    regionCode: string;
+  };
+  if (application.regionCode !== REGION_B) throw new Error(`application went to ${application.regionCode}`);
+  await leadB.agent.get(`/recruitment/regions/${REGION_B}/quota-request`);
+  location(
+    await leadB.agent.post(`/recruitment/regions/${REGION_B}/quota-request`, {
+      requestedQuota: '75',
+      reason: 'Reason Tangerine Moor',
+    }),
+  );
+
+  // Programme: a funding allocation to region B.
+  await national.agent.get(`/programme/regions/${REGION_B}`);
+  location(
+    await national.agent.post(`/programme/regions/${REGION_B}/funding`, {
+      amount: '12345',
+      allocatedOn: TODAY,
+      receivedOn: '',
+      reference: 'FUND-COBALT-B',
+    }),
+  );
+
+  // The ids of what was made (reads only).
+  const one = async <T>(q: Promise<T | undefined>, what: string): Promise<T> => {
+    const r = await q;
+    if (!r) throw new Error(`world: no ${what}`);
+    return r;
+  };
+  const quotaRequest = await one(
+    ctx.db.selectFrom('quota_requests').select('id').where('region_code', '=', REGION_B).executeTakeFirst(),
+    'quota request',
+  );
+  const funding = await one(
+    ctx.db
+      .selectFrom('funding_allocations')
+      .select('id')
+      .where('region_code', '=', REGION_B)
+      .executeTakeFirst(),
+    'funding',
+  );
+  const project = await one(
+    ctx.db
+      .selectFrom('member_projects')
+      .select('id')
+      .where('user_id', '=', memberB.user.id)
+      .executeTakeFirst(),
+    'project',
+  );
+  const conflict = await one(
+    ctx.db.selectFrom('mentoring_conflicts').select('id').executeTakeFirst(),
+    'conflict',
+  );
+  const erasureRequest = await one(
+    ctx.db.selectFrom('erasure_requests').select('id').where('user_id', '=', erin.id).executeTakeFirst(),
+    'erasure request',
+  );
+  const outbox = await one(
+    ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst(),
+    'outbox row',
+  );
+  const version = await one(
+    ctx.db
+      .selectFrom('dev_framework_versions')
+      .select(['id', 'framework_id'])
+      .where('id', '=', Number(versionId))
+      .executeTakeFirst(),
+    'framework version',
+  );
+  const phases = (await (await ctx.app.inject({ method: 'GET', url: '/api/v1/phases' })).json()) as
+    { key: string }[] | { phases: { key: string }[] };
+  const phaseKey = (Array.isArray(phases) ? phases : phases.phases)[0]!.key;
+
+  const bStaff: PersonaKey[] = ['lead-b', 'facilitator-b', 'national'];
+  const secrets: Secret[] = [
+    { text: 'Quentin', what: "region B's applicant", seenBy: ['lead-b', 'national'] },
+    { text: 'Zephyrbrook', what: "region B's applicant", seenBy: ['lead-b', 'national'] },
+    { text: 'Reason Tangerine Moor', what: "region B's quota request", seenBy: ['lead-b', 'national'] },
+    { text: 'Rhiannon', what: "Bo's 360 rater", seenBy: ['member-b'] },
+    { text: 'Round Juniper Falls', what: "Bo's 360 round", seenBy: ['member-b'] },
+    { text: 'Plan Xylophone Harbour', what: "Bo's development plan", seenBy: ['member-b', 'facilitator-b'] },
+    { text: 'Goal Quokka Bridge', what: "Bo's plan goal", seenBy: ['member-b', 'facilitator-b'] },
+    { text: 'Wombat Lantern', what: "Bo and Bea's meeting notes", seenBy: ['member-b'] },
+    { text: 'Marigold Hall', what: "Bo's set session", seenBy: ['member-b', ...bStaff] },
+    { text: 'Pelican Causeway', what: "Bo's set action", seenBy: ['member-b', ...bStaff] },
+    { text: 'Velvet Orchard', what: "Bo's project (staff only)", seenBy: ['member-b', ...bStaff] },
+    { text: 'Saffron Lighthouse', what: "Bo's biography (region B only)", seenBy: ['member-b', ...bStaff] },
+    { text: 'FUND-COBALT-B', what: "region B's funding", seenBy: ['partner', ...bStaff] },
+  ];
+
+  return {
+    personas,
+    ids: {
+      memberB: memberB.user.id,
+      mentorB: bea.id,
+      erasureMember: erin.id,
+      memberBTokenId,
+      selfAssessment,
+      feedbackRound,
+      plan: plan.id,
+      goal: goal.id,
+      project: project.id,
+      conflict: conflict.id,
+      formation,
+      set,
+      session,
+      action: action.id,
+      pair,
+      run,
+      application: application.id,
+      quotaRequest: quotaRequest.id,
+      funding: funding.id,
+      erasureRequest: erasureRequest.id,
+      outbox: outbox.id,
+      framework: version.framework_id,
+      frameworkVersion: version.id,
+      phaseKey,
+      odsB,
+    },
+    secrets,
+  };
+}
