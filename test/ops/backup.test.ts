@@ -85,190 +85,205 @@ const seedOptions = {
   membersPerRegion: 4,
 };
 
+// Real data directories (initdb, migrations, the demo seed, two restores) take minutes on a busy machine.
+const SLOW = 600_000;
+
 describe('cln db backup and restore, embedded database', () => {
-  it('restores a backup into a fresh data directory with every row of every table', async () => {
-    const source = tempDir('backup-source');
-    const handle = await openDatabase({ kind: 'pglite', dataDir: source });
-    await migrateToLatest(handle.db);
-    await seedDemo(handle.db, seedOptions);
-    const original = await snapshotOf(handle.db);
-    expect(original.tables.member_profiles!.length).toBeGreaterThan(20);
-    expect(
-      original.tables.mentoring_relationships?.length ?? original.tables.audit_log!.length,
-    ).toBeGreaterThan(0);
+  it(
+    'restores a backup into a fresh data directory with every row of every table',
+    async () => {
+      const source = tempDir('backup-source');
+      const handle = await openDatabase({ kind: 'pglite', dataDir: source });
+      await migrateToLatest(handle.db);
+      await seedDemo(handle.db, seedOptions);
+      const original = await snapshotOf(handle.db);
+      expect(original.tables.member_profiles!.length).toBeGreaterThan(20);
+      expect(
+        original.tables.mentoring_relationships?.length ?? original.tables.audit_log!.length,
+      ).toBeGreaterThan(0);
 
-    // While the database is open (the running server holds the same lock), a backup refuses.
-    const backupFile = path.join(tempDir('backup-file'), 'cln.tar');
-    const refused = await cli(
-      { CLN_DATA_DIR: source, DATABASE_URL: undefined },
-      'db',
-      'backup',
-      '--output',
-      backupFile,
-    );
-    expect(refused.code).toBe(1);
-    expect(refused.err).toContain('is in use by another process');
-    expect(refused.err).toContain('stop the server');
-    await handle.close();
+      // While the database is open (the running server holds the same lock), a backup refuses.
+      const backupFile = path.join(tempDir('backup-file'), 'cln.tar');
+      const refused = await cli(
+        { CLN_DATA_DIR: source, DATABASE_URL: undefined },
+        'db',
+        'backup',
+        '--output',
+        backupFile,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain('is in use by another process');
+      expect(refused.err).toContain('stop the server');
+      await handle.close();
 
-    const made = await cli(
-      { CLN_DATA_DIR: source, DATABASE_URL: undefined },
-      'db',
-      'backup',
-      '--output',
-      backupFile,
-    );
-    expect(made.err).toBe('');
-    expect(made.code).toBe(0);
-    expect(made.out).toContain(`Backup written to ${backupFile}`);
-    const { manifest } = await readBackup(backupFile);
-    expect(manifest).toMatchObject({ mode: 'pglite', latestMigration: expect.any(String) });
-    expect(manifest.tables.member_profiles).toBe(original.tables.member_profiles!.length);
-
-    const target = tempDir('restore-target');
-    const restored = await cli(
-      { CLN_DATA_DIR: target, DATABASE_URL: undefined },
-      'db',
-      'restore',
-      backupFile,
-    );
-    expect(restored.err).toBe('');
-    expect(restored.out).toContain("every table's row count matches the backup");
-    const reopened = await openDatabase({ kind: 'pglite', dataDir: target });
-    try {
-      expectSameData(await snapshotOf(reopened.db), original);
-      // The restored database takes new writes where the old one left off (its sequences came too).
-      await migrateToLatest(reopened.db);
-    } finally {
-      await reopened.close();
-    }
-
-    const again = await cli({ CLN_DATA_DIR: target, DATABASE_URL: undefined }, 'db', 'restore', backupFile);
-    expect(again.code).toBe(1);
-    expect(again.err).toContain('already holds an embedded database');
-    expect(again.err).toContain('--force');
-    const forced = await cli(
-      { CLN_DATA_DIR: target, DATABASE_URL: undefined },
-      'db',
-      'restore',
-      backupFile,
-      '--force',
-    );
-    expect(forced.code).toBe(0);
-    expect(forced.out).toMatch(/The database that was there is kept in .*pgdata\.replaced-/);
-
-    const wrongMode = await cli(
-      { DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none', CLN_DATA_DIR: undefined },
-      'db',
-      'restore',
-      backupFile,
-    );
-    expect(wrongMode.code).toBe(1);
-    expect(wrongMode.err).toContain('This is a backup of the embedded database');
-  });
-
-  it('refuses a backup from a newer schema, a damaged one and a file that is no backup, saying which', async () => {
-    const source = tempDir('backup-small');
-    const handle = await openDatabase({ kind: 'pglite', dataDir: source });
-    await migrateToLatest(handle.db);
-    await handle.close();
-    const dir = tempDir('backup-variants');
-    const good = path.join(dir, 'good.tar');
-    expect(
-      (await cli({ CLN_DATA_DIR: source, DATABASE_URL: undefined }, 'db', 'backup', '--output', good)).code,
-    ).toBe(0);
-    const entries = await listTar(good);
-    const bytes = await readFile(good);
-    const { manifest } = await readBackup(good);
-    const payload = entries.find((e) => e.name === manifest.payload.name)!;
-    const payloadBytes = bytes.subarray(payload.offset, payload.offset + payload.size);
-
-    const newer = path.join(dir, 'newer.tar');
-    const future = { ...manifest, migrations: [...manifest.migrations, '2099-01-01-0001-from-the-future'] };
-    await writeTar(newer, [
-      { name: 'manifest.json', data: Buffer.from(JSON.stringify(future)) },
-      { name: manifest.payload.name, data: Buffer.from(payloadBytes) },
-    ]);
-    const damaged = path.join(dir, 'damaged.tar');
-    const flipped = Buffer.from(payloadBytes);
-    const middle = flipped.length >> 1;
-    flipped[middle] = flipped[middle]! ^ 0xff;
-    await writeTar(damaged, [
-      { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
-      { name: manifest.payload.name, data: flipped },
-    ]);
-    const notABackup = path.join(dir, 'notes.txt');
-    writeFileSync(notABackup, 'not a backup at all');
-
-    const env = { CLN_DATA_DIR: tempDir('restore-refusals'), DATABASE_URL: undefined };
-    const r1 = await cli(env, 'db', 'restore', newer, '--force');
-    expect(r1.code).toBe(1);
-    expect(r1.err).toContain('comes from a newer version of the platform');
-    expect(r1.err).toContain('2099-01-01-0001-from-the-future');
-    const r2 = await cli(env, 'db', 'restore', damaged);
-    expect(r2.code).toBe(1);
-    expect(r2.err).toContain('is damaged: its checksum does not match');
-    const r3 = await cli(env, 'db', 'restore', notABackup);
-    expect(r3.code).toBe(1);
-    expect(r3.err).toContain('is not a CLN backup');
-    // Nothing was left behind by the refusals: a real restore still finds an empty directory.
-    expect((await cli(env, 'db', 'restore', good)).code).toBe(0);
-  });
-});
-
-const pgTarget = inject('testDatabase');
-
-describe.runIf(pgTarget.kind === 'postgres')('cln db backup and restore, PostgreSQL', () => {
-  it('restores a pg_dump backup into an empty database with every row of every table', async () => {
-    const source = await createTestDatabase();
-    const adminUrl = (pgTarget as { url: string }).url;
-    const admin = kyselyOverPostgres(adminUrl, 1);
-    const name = `cln_restore_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    await sql`create database ${sql.id(name)}`.execute(admin);
-    const targetUrl = new URL(adminUrl);
-    targetUrl.pathname = `/${name}`;
-    try {
-      await seedDemo(source.db, seedOptions);
-      const original = await snapshotOf(source.db);
-      const backupFile = path.join(tempDir('pg-backup'), 'cln.tar');
-      const made = await cli({ DATABASE_URL: source.url }, 'db', 'backup', '--output', backupFile);
+      const made = await cli(
+        { CLN_DATA_DIR: source, DATABASE_URL: undefined },
+        'db',
+        'backup',
+        '--output',
+        backupFile,
+      );
       expect(made.err).toBe('');
       expect(made.code).toBe(0);
-      expect(made.out).toMatch(/table \d+ of \d+: member_profiles/);
+      expect(made.out).toContain(`Backup written to ${backupFile}`);
+      const { manifest } = await readBackup(backupFile);
+      expect(manifest).toMatchObject({ mode: 'pglite', latestMigration: expect.any(String) });
+      expect(manifest.tables.member_profiles).toBe(original.tables.member_profiles!.length);
 
-      const restored = await cli({ DATABASE_URL: targetUrl.toString() }, 'db', 'restore', backupFile);
+      const target = tempDir('restore-target');
+      const restored = await cli(
+        { CLN_DATA_DIR: target, DATABASE_URL: undefined },
+        'db',
+        'restore',
+        backupFile,
+      );
       expect(restored.err).toBe('');
-      expect(restored.code).toBe(0);
       expect(restored.out).toContain("every table's row count matches the backup");
-      const target = kyselyOverPostgres(targetUrl.toString(), 1);
+      const reopened = await openDatabase({ kind: 'pglite', dataDir: target });
       try {
-        expectSameData(await snapshotOf(target), original);
+        expectSameData(await snapshotOf(reopened.db), original);
+        // The restored database takes new writes where the old one left off (its sequences came too).
+        await migrateToLatest(reopened.db);
       } finally {
-        await target.destroy();
+        await reopened.close();
       }
 
-      const again = await cli({ DATABASE_URL: targetUrl.toString() }, 'db', 'restore', backupFile);
+      const again = await cli({ CLN_DATA_DIR: target, DATABASE_URL: undefined }, 'db', 'restore', backupFile);
       expect(again.code).toBe(1);
-      expect(again.err).toContain('The database already holds');
+      expect(again.err).toContain('already holds an embedded database');
+      expect(again.err).toContain('--force');
       const forced = await cli(
-        { DATABASE_URL: targetUrl.toString() },
+        { CLN_DATA_DIR: target, DATABASE_URL: undefined },
         'db',
         'restore',
         backupFile,
         '--force',
       );
-      expect(forced.err).toBe('');
       expect(forced.code).toBe(0);
-      const target2 = kyselyOverPostgres(targetUrl.toString(), 1);
+      expect(forced.out).toMatch(/The database that was there is kept in .*pgdata\.replaced-/);
+
+      const wrongMode = await cli(
+        { DATABASE_URL: 'postgres://nobody:x@127.0.0.1:1/none', CLN_DATA_DIR: undefined },
+        'db',
+        'restore',
+        backupFile,
+      );
+      expect(wrongMode.code).toBe(1);
+      expect(wrongMode.err).toContain('This is a backup of the embedded database');
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses a backup from a newer schema, a damaged one and a file that is no backup, saying which',
+    async () => {
+      const source = tempDir('backup-small');
+      const handle = await openDatabase({ kind: 'pglite', dataDir: source });
+      await migrateToLatest(handle.db);
+      await handle.close();
+      const dir = tempDir('backup-variants');
+      const good = path.join(dir, 'good.tar');
+      expect(
+        (await cli({ CLN_DATA_DIR: source, DATABASE_URL: undefined }, 'db', 'backup', '--output', good)).code,
+      ).toBe(0);
+      const entries = await listTar(good);
+      const bytes = await readFile(good);
+      const { manifest } = await readBackup(good);
+      const payload = entries.find((e) => e.name === manifest.payload.name)!;
+      const payloadBytes = bytes.subarray(payload.offset, payload.offset + payload.size);
+
+      const newer = path.join(dir, 'newer.tar');
+      const future = { ...manifest, migrations: [...manifest.migrations, '2099-01-01-0001-from-the-future'] };
+      await writeTar(newer, [
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(future)) },
+        { name: manifest.payload.name, data: Buffer.from(payloadBytes) },
+      ]);
+      const damaged = path.join(dir, 'damaged.tar');
+      const flipped = Buffer.from(payloadBytes);
+      const middle = flipped.length >> 1;
+      flipped[middle] = flipped[middle]! ^ 0xff;
+      await writeTar(damaged, [
+        { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+        { name: manifest.payload.name, data: flipped },
+      ]);
+      const notABackup = path.join(dir, 'notes.txt');
+      writeFileSync(notABackup, 'not a backup at all');
+
+      const env = { CLN_DATA_DIR: tempDir('restore-refusals'), DATABASE_URL: undefined };
+      const r1 = await cli(env, 'db', 'restore', newer, '--force');
+      expect(r1.code).toBe(1);
+      expect(r1.err).toContain('comes from a newer version of the platform');
+      expect(r1.err).toContain('2099-01-01-0001-from-the-future');
+      const r2 = await cli(env, 'db', 'restore', damaged);
+      expect(r2.code).toBe(1);
+      expect(r2.err).toContain('is damaged: its checksum does not match');
+      const r3 = await cli(env, 'db', 'restore', notABackup);
+      expect(r3.code).toBe(1);
+      expect(r3.err).toContain('is not a CLN backup');
+      // Nothing was left behind by the refusals: a real restore still finds an empty directory.
+      expect((await cli(env, 'db', 'restore', good)).code).toBe(0);
+    },
+    SLOW,
+  );
+});
+
+const pgTarget = inject('testDatabase');
+
+describe.runIf(pgTarget.kind === 'postgres')('cln db backup and restore, PostgreSQL', () => {
+  it(
+    'restores a pg_dump backup into an empty database with every row of every table',
+    async () => {
+      const source = await createTestDatabase();
+      const adminUrl = (pgTarget as { url: string }).url;
+      const admin = kyselyOverPostgres(adminUrl, 1);
+      const name = `cln_restore_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+      await sql`create database ${sql.id(name)}`.execute(admin);
+      const targetUrl = new URL(adminUrl);
+      targetUrl.pathname = `/${name}`;
       try {
-        expectSameData(await snapshotOf(target2), original);
+        await seedDemo(source.db, seedOptions);
+        const original = await snapshotOf(source.db);
+        const backupFile = path.join(tempDir('pg-backup'), 'cln.tar');
+        const made = await cli({ DATABASE_URL: source.url }, 'db', 'backup', '--output', backupFile);
+        expect(made.err).toBe('');
+        expect(made.code).toBe(0);
+        expect(made.out).toMatch(/table \d+ of \d+: member_profiles/);
+
+        const restored = await cli({ DATABASE_URL: targetUrl.toString() }, 'db', 'restore', backupFile);
+        expect(restored.err).toBe('');
+        expect(restored.code).toBe(0);
+        expect(restored.out).toContain("every table's row count matches the backup");
+        const target = kyselyOverPostgres(targetUrl.toString(), 1);
+        try {
+          expectSameData(await snapshotOf(target), original);
+        } finally {
+          await target.destroy();
+        }
+
+        const again = await cli({ DATABASE_URL: targetUrl.toString() }, 'db', 'restore', backupFile);
+        expect(again.code).toBe(1);
+        expect(again.err).toContain('The database already holds');
+        const forced = await cli(
+          { DATABASE_URL: targetUrl.toString() },
+          'db',
+          'restore',
+          backupFile,
+          '--force',
+        );
+        expect(forced.err).toBe('');
+        expect(forced.code).toBe(0);
+        const target2 = kyselyOverPostgres(targetUrl.toString(), 1);
+        try {
+          expectSameData(await snapshotOf(target2), original);
+        } finally {
+          await target2.destroy();
+        }
       } finally {
-        await target2.destroy();
+        await source.close();
+        await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
+        await admin.destroy();
       }
-    } finally {
-      await source.close();
-      await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin);
-      await admin.destroy();
-    }
-  });
+    },
+    SLOW,
+  );
 });
