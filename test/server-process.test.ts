@@ -150,5 +150,5 @@ describe('the server as a process on the embedded database', () => {
     expect(await exited).toBe(0);
     expect(third.output()).toContain('Stopped cleanly');
     expect(existsSync(path.join(dataDir, 'cln.lock'))).toBe(false);
-  }, 120_000);
+  }, 300_000);
 });
