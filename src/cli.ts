@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
+import path from 'node:path';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { BackupError, backupDatabase, defaultBackupName, formatBytes, restoreDatabase } from './db/backup.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { listMigrations } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
@@ -56,6 +58,19 @@ function parseGrants(roles: string[], region: string | undefined): RoleGrant[] {
   });
 }
 
+/** A backup or restore that cannot go ahead, as one line the person can act on. */
+function backupFailure(err: unknown, what: 'backup' | 'restore'): unknown {
+  if (err instanceof DataDirectoryLockedError)
+    return new CliError(
+      `The embedded database in ${err.dataDir} is in use by another process (pid ${err.pid}), probably the running server. ` +
+        `A ${what} of the embedded database needs it to itself, so that ${what === 'backup' ? 'the copy is consistent' : 'nothing writes while it is replaced'}: ` +
+        `stop the server (Ctrl+C in its terminal, or kill ${err.pid}), run cln db ${what}, then start the server again. ` +
+        'With PostgreSQL (DATABASE_URL), backups are taken while the app serves.',
+    );
+  if (err instanceof BackupError) return new CliError(err.message);
+  return err;
+}
+
 export function buildCli(): Command {
   const program = new Command('cln')
     .description('Clinical Leaders Network platform')
@@ -95,6 +110,56 @@ export function buildCli(): Command {
       } finally {
         await handle.close();
       }
+    });
+
+  db.command('backup')
+    .description(
+      'Write the whole database to one backup file. Embedded: stop the server first (the copy must not change while it is taken). PostgreSQL: pg_dump, while the app serves',
+    )
+    .option('--output <file>', 'the file to write (default: cln-backup-<mode>-<time>.tar here)')
+    .option('--pg-bin <dir>', 'PostgreSQL: the directory holding pg_dump, if it is not found')
+    .action(async (opts: { output?: string; pgBin?: string }) => {
+      const cfg = config();
+      const out = path.resolve(opts.output ?? defaultBackupName(cfg.database.kind));
+      const started = Date.now();
+      const manifest = await backupDatabase(cfg.database, out, {
+        appVersion: version,
+        pgBin: opts.pgBin,
+        progress: (m) => console.log(m),
+      }).catch((err: unknown) => {
+        throw backupFailure(err, 'backup');
+      });
+      const rows = Object.values(manifest.tables).reduce((a, b) => a + b, 0);
+      console.log(
+        `Backup written to ${out}: ${formatBytes(manifest.payload.bytes)}, ${Object.keys(manifest.tables).length} tables, ` +
+          `${rows.toLocaleString('en-GB')} rows, schema ${manifest.latestMigration ?? '(none)'}, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
+    });
+  db.command('restore <file>')
+    .description(
+      'Restore a backup made by cln db backup into the configured database, which must be empty (or --force). Embedded: stop the server first',
+    )
+    .option(
+      '--force',
+      'replace a database that is not empty (embedded: the old one is moved aside, not deleted)',
+    )
+    .option('--pg-bin <dir>', 'PostgreSQL: the directory holding pg_restore, if it is not found')
+    .action(async (file: string, opts: { force?: boolean; pgBin?: string }) => {
+      const cfg = config();
+      const started = Date.now();
+      const result = await restoreDatabase(cfg.database, path.resolve(file), {
+        force: opts.force,
+        pgBin: opts.pgBin,
+        progress: (m) => console.log(m),
+      }).catch((err: unknown) => {
+        throw backupFailure(err, 'restore');
+      });
+      if (result.replacedDir) console.log(`The database that was there is kept in ${result.replacedDir}.`);
+      console.log(
+        `Restored ${result.tables} tables and ${result.rows.toLocaleString('en-GB')} rows from the backup of ${result.manifest.createdAt}; ` +
+          `every table's row count matches the backup (${((Date.now() - started) / 1000).toFixed(1)} s). ` +
+          'The server applies any newer migrations when it next starts.',
+      );
     });
 
   const user = program.command('user').description('Accounts');

@@ -77,7 +77,7 @@ async function signIn(url: string, email: string, password: string) {
 const password = 'process test passphrase';
 
 describe('the server as a process on the embedded database', () => {
-  it('keeps committed accounts through kill -9, refuses a second opener, and stops cleanly on SIGTERM', async () => {
+  it('keeps committed accounts through kill -9, refuses a second opener and a backup while serving, and stops cleanly on SIGTERM', async () => {
     const added = await run(
       [
         'bin/cln.js',
@@ -114,6 +114,19 @@ describe('the server as a process on the embedded database', () => {
     const remind = await run(['bin/cln.js', 'recruitment', 'remind']);
     expect(remind.code).toBe(1);
     expect(remind.stderr).toContain('held by another process');
+    const backup = await run([
+      'bin/cln.js',
+      'db',
+      'backup',
+      '--output',
+      path.join(dataDir, 'while-serving.tar'),
+    ]);
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain(
+      `in use by another process (pid ${first.child.pid}), probably the running server`,
+    );
+    expect(backup.stderr).toContain('needs it to itself, so that the copy is consistent');
+    expect(existsSync(path.join(dataDir, 'while-serving.tar'))).toBe(false);
 
     const session = await signIn(first.url, 'ada@nhs.test', password);
     expect(session.status).toBe(303);
@@ -141,5 +154,5 @@ describe('the server as a process on the embedded database', () => {
     expect(await exited).toBe(0);
     expect(third.output()).toContain('Stopped cleanly');
     expect(existsSync(path.join(dataDir, 'cln.lock'))).toBe(false);
-  }, 120_000);
+  }, 300_000);
 });
