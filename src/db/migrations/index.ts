@@ -22,6 +22,7 @@ import * as m20261207_0200 from './2026-12-07-0200-development-profile-snapshots
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 import * as m1207_0100 from './2026-12-07-0100-one-live-application.ts';
 import * as m1207_0101 from './2026-12-07-0101-member-registration-index.ts';
+import * as m1207_0300 from './2026-12-07-0300-engine-jobs.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0100-one-live-application': m1207_0100,
   '2026-12-07-0101-member-registration-index': m1207_0101,
   '2026-12-07-0200-development-profile-snapshots': m20261207_0200,
+  '2026-12-07-0300-engine-jobs': m1207_0300,
 };
