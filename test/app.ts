@@ -137,3 +137,17 @@ export function visibleText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Follows a page that refreshes itself (a `Refresh` header, as the progress page of a long
+ * calculation sends) until it answers without one, as a browser would; returns that answer.
+ */
+export async function followRefresh(agent: Agent, url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await agent.get(url);
+    if (!res.headers.refresh) return res;
+    if (Date.now() > until) throw new Error(`${url} was still refreshing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

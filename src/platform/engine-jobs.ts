@@ -44,7 +44,13 @@ export type EngineJobs = {
    * made (a formation, a run); a thrown AppError's message is what the person is shown.
    */
   start(
-    spec: { kind: string; regionCode: string | null; subjectKey: string; subjectId?: number; startedBy: number },
+    spec: {
+      kind: string;
+      regionCode: string | null;
+      subjectKey: string;
+      subjectId?: number;
+      startedBy: number;
+    },
     work: (context: JobContext) => Promise<number>,
   ): Promise<number>;
   find(id: number): Promise<EngineJob | null>;
@@ -98,7 +104,9 @@ export function createEngineJobs(opts: {
       finishedAt: row.finished_at,
       cancelRequested: row.cancel_requested_at !== null,
       resultId: row.result_id,
-      error: interrupted ? 'The server running this calculation stopped before it finished: start it again' : row.error,
+      error: interrupted
+        ? 'The server running this calculation stopped before it finished: start it again'
+        : row.error,
     };
   }
 
@@ -132,7 +140,13 @@ export function createEngineJobs(opts: {
   }
 
   async function start(
-    spec: { kind: string; regionCode: string | null; subjectKey: string; subjectId?: number; startedBy: number },
+    spec: {
+      kind: string;
+      regionCode: string | null;
+      subjectKey: string;
+      subjectId?: number;
+      startedBy: number;
+    },
     work: (context: JobContext) => Promise<number>,
   ) {
     if (closing) throw new ConflictError('The server is stopping: try again in a minute');
@@ -164,7 +178,10 @@ export function createEngineJobs(opts: {
     const beat = async () => {
       const row = await db
         .updateTable('engine_jobs')
-        .set({ heartbeat_at: new Date(), ...(latest !== written ? { progress: JSON.stringify(latest) } : {}) })
+        .set({
+          heartbeat_at: new Date(),
+          ...(latest !== written ? { progress: JSON.stringify(latest) } : {}),
+        })
         .where('id', '=', id)
         .returning(['cancel_requested_at'])
         .executeTakeFirst();
@@ -173,7 +190,9 @@ export function createEngineJobs(opts: {
     };
     let beating: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      beating = beating.then(beat).catch((err) => opts.log?.error({ err, jobId: id }, 'job heartbeat failed'));
+      beating = beating
+        .then(beat)
+        .catch((err) => opts.log?.error({ err, jobId: id }, 'job heartbeat failed'));
     }, heartbeatMs);
     timer.unref();
 
@@ -195,8 +214,14 @@ export function createEngineJobs(opts: {
         const reason = controller.signal.aborted ? controller.signal.reason : err;
         if (reason instanceof JobCancelled) await finish(id, 'cancelled', {});
         else if (reason instanceof ServerStopping)
-          await finish(id, 'failed', { error: 'The server stopped before the calculation finished: start it again' });
-        else if (reason instanceof AppError || reason instanceof WorkerPoolBusyError || reason instanceof WorkerTimeoutError)
+          await finish(id, 'failed', {
+            error: 'The server stopped before the calculation finished: start it again',
+          });
+        else if (
+          reason instanceof AppError ||
+          reason instanceof WorkerPoolBusyError ||
+          reason instanceof WorkerTimeoutError
+        )
           await finish(id, 'failed', { error: reason.message });
         else {
           opts.log?.error({ err: reason, jobId: id }, 'job failed');

@@ -25,7 +25,9 @@ export default async function runTask(task: {
     loaded.set(task.entry, fn);
   }
   try {
-    return await (await fn)(task.payload, {
+    return await (
+      await fn
+    )(task.payload, {
       report: (progress) => task.port.postMessage(progress),
       cancelled: () => Atomics.load(task.cancelFlag, 0) === 1,
     });

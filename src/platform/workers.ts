@@ -122,7 +122,9 @@ export function createWorkerPool(
       return result;
     } catch (err) {
       if (timeout?.aborted && !options.signal?.aborted)
-        throw new WorkerTimeoutError(`The calculation took longer than ${options.timeoutMs} ms and was stopped`);
+        throw new WorkerTimeoutError(
+          `The calculation took longer than ${options.timeoutMs} ms and was stopped`,
+        );
       if (options.signal?.aborted) throw options.signal.reason ?? err;
       throw err;
     } finally {

@@ -30,8 +30,7 @@ export async function learningSetsModule(
     pool: opts.pool,
     jobs: opts.jobs,
     baseUrl: opts.config.baseUrl,
-    // Tests form many small cohorts: a short budget keeps them fast; the engine is anytime.
-    solveTimeMs: opts.solveTimeMs ?? (opts.config.env === 'test' ? 150 : 2000),
+    solveTimeMs: opts.solveTimeMs ?? opts.config.formationMs,
   });
   await learningSetsPages(app, { sets, baseUrl: opts.config.baseUrl });
   await learningSetsApi(app, { sets });

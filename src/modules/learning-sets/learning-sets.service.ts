@@ -204,7 +204,10 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   // demo seed, tests) may own a pool without closing it.
   const pool = opts.pool ?? createWorkerPool();
   const jobs = opts.jobs ?? createEngineJobs({ db });
-  const searches = Math.max(1, Math.min(opts.searches ?? Math.min(cores(), pool.threads), MAX_PARALLEL_SEARCHES));
+  const searches = Math.max(
+    1,
+    Math.min(opts.searches ?? Math.min(cores(), pool.threads), MAX_PARALLEL_SEARCHES),
+  );
   const regionsList = cachedFor(REFERENCE_TTL_MS, () => repo.listRegions(db));
 
   // ---- Access --------------------------------------------------------------------------------
@@ -523,7 +526,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     plan: FormationPlan,
     result: Awaited<ReturnType<typeof solveFormation>>,
   ) {
-    const { regionCode, input, intake, cohort, people, settings, facilitators, keepApart, keepTogether } = plan;
+    const { regionCode, input, intake, cohort, people, settings, facilitators, keepApart, keepTogether } =
+      plan;
     const { lower, upper, m, n } = plan;
     const { minSize, maxSize } = input;
     // Facilitators: spread the sets over those with spare capacity, lead facilitator first.
@@ -619,12 +623,15 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
    */
   async function startFormation(actor: Actor, regionCode: string, input: FormationInput) {
     const plan = await planFormation(actor, regionCode, input);
-    const running = await jobs.findRunning(subjectKey(plan.intake.id));
-    if (running)
-      throw new ConflictError(
-        `Sets for ${plan.intake.name} are being formed now (started by ${running.startedByName ?? 'someone'} at ${londonTimeOfDay(running.startedAt)}): follow it at /learning-sets/formation-jobs/${running.id}`,
-      );
-    return jobs.start(
+    const refuseWhileRunning = async () => {
+      const running = await jobs.findRunning(subjectKey(plan.intake.id));
+      if (running)
+        throw new ConflictError(
+          `Sets for ${plan.intake.name} are being formed by ${running.startedByName ?? 'someone'}, who started at ${londonTimeOfDay(running.startedAt)} on ${formatLongDate(running.startedAt)}: follow the progress at /learning-sets/formation-jobs/${running.id}`,
+        );
+    };
+    await refuseWhileRunning();
+    const started = jobs.start(
       {
         kind: FORMATION_JOB,
         regionCode,
@@ -642,6 +649,11 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
         return writeFormation(actor, plan, result);
       },
     );
+    // Two leads starting at the same moment: the database lets one job run; name it to the other.
+    return started.catch(async (err) => {
+      if (err instanceof ConflictError) await refuseWhileRunning();
+      throw err;
+    });
   }
 
   /** A formation job, for the region's lead and the national team only (anyone else: 404). */
@@ -653,7 +665,8 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       (!isNational(actor) && !hasRole(actor, 'regional-lead', job.regionCode ?? ''))
     )
       throw new NotFoundError('There is no such set formation');
-    return describeFormationJob(job);
+    const intake = job.subjectId === null ? undefined : await repo.findIntake(db, job.subjectId);
+    return { ...describeFormationJob(job), intakeName: intake?.name ?? null };
   }
 
   function describeFormationJob(job: EngineJob) {

@@ -1,5 +1,10 @@
 import { type WorkerPool, workerModule } from '../../platform/workers.ts';
-import { type GroupingProblem, InfeasibleError, type SolveProgress, type SolveResult } from './engine/index.ts';
+import {
+  type GroupingProblem,
+  InfeasibleError,
+  type SolveProgress,
+  type SolveResult,
+} from './engine/index.ts';
 import type { FormationSearch, FormationSearchOutcome } from './learning-sets.worker.ts';
 
 const searchEntry = workerModule(import.meta.url, './learning-sets.worker');
@@ -50,7 +55,11 @@ export async function solveInWorkers(
           timeoutMs: opts.timeLimitMs * 3 + 30_000,
           onProgress: (p) => {
             best = best === null ? p.bestObjective : Math.max(best, p.bestObjective);
-            opts.onProgress?.({ elapsedMs: Date.now() - started, budgetMs: opts.timeLimitMs, bestObjective: best });
+            opts.onProgress?.({
+              elapsedMs: Date.now() - started,
+              budgetMs: opts.timeLimitMs,
+              bestObjective: best,
+            });
           },
         },
       ),

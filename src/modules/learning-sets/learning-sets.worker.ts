@@ -10,8 +10,7 @@ import {
 
 export type FormationSearch = { problem: GroupingProblem; seed: number; timeLimitMs: number };
 export type FormationSearchOutcome =
-  | { ok: true; result: SolveResult; seed: number }
-  | { ok: false; infeasible: string };
+  { ok: true; result: SolveResult; seed: number } | { ok: false; infeasible: string };
 
 /**
  * One search of the set formation engine, in a worker thread. A broken rule comes back as a value

@@ -339,7 +339,10 @@ export function createMentoringService(deps: {
       { timeoutMs: MATCHING_TIME_LIMIT_MS, signal },
     );
     if (!outcome.ok)
-      return fail('mentorUserId', `These pins cannot all hold: ${outcome.inputError}. Unpin a pair and run again.`);
+      return fail(
+        'mentorUserId',
+        `These pins cannot all hold: ${outcome.inputError}. Unpin a pair and run again.`,
+      );
     const result = outcome.result;
     const freeMentors = p.mentors.filter((m) => m.free > 0).length;
     const unmatched: UnmatchedEntry[] = result.unmatchedMentees.map((id) => ({

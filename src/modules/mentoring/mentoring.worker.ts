@@ -1,4 +1,9 @@
-import { type MatchingProblem, type MatchingResult, MatchingInputError, solveMatching } from './engine/index.ts';
+import {
+  type MatchingProblem,
+  type MatchingResult,
+  MatchingInputError,
+  solveMatching,
+} from './engine/index.ts';
 
 export type MatchingOutcome = { ok: true; result: MatchingResult } | { ok: false; inputError: string };
 
