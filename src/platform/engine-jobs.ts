@@ -207,6 +207,7 @@ export function createEngineJobs(opts: {
         clearInterval(timer);
         await beating;
         if (controller.signal.aborted) throw controller.signal.reason;
+        await beat(); // the final progress, as the work left it
         await finish(id, 'succeeded', { resultId });
       } catch (err) {
         clearInterval(timer);

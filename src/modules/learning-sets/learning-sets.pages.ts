@@ -213,7 +213,11 @@ export async function learningSetsPages(
       autoRefresh,
       refreshSeconds: JOB_REFRESH_SECONDS,
       budgetSeconds: Math.max(1, Math.ceil(job.progress.budgetMs / 1000)),
-      bestScore: job.progress.bestObjective === null ? null : job.progress.bestObjective.toFixed(1),
+      // Early in a search the best grouping may still break a preference, which scores below 0.
+      bestScore:
+        job.progress.bestObjective !== null && job.progress.bestObjective > 0
+          ? job.progress.bestObjective.toFixed(1)
+          : null,
     });
   });
 

@@ -646,7 +646,14 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
           onProgress: (p) => progress({ ...p, searches }),
         });
         signal.throwIfAborted();
-        return writeFormation(actor, plan, result);
+        const id = await writeFormation(actor, plan, result);
+        progress({
+          elapsedMs: opts.solveTimeMs,
+          budgetMs: opts.solveTimeMs,
+          bestObjective: result.objective,
+          searches,
+        });
+        return id;
       },
     );
     // Two leads starting at the same moment: the database lets one job run; name it to the other.
