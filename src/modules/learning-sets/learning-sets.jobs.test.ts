@@ -13,11 +13,11 @@ import { createMemberProfile } from '../members/index.ts';
 
 // Forming sets runs the engine in worker threads as a job: the lead watches a progress page (or
 // polls the API), may cancel, and lands on the draft. Only the region's lead and the national team
-// see or cancel a job. The engine has a long budget here (3 s) so that a job is still running
+// see or cancel a job. The engine has a long budget here (5 s) so that a job is still running
 // while the tests look at it and while other people's requests are timed.
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await buildTestApp({ FORMATION_SECONDS: '3' });
+  ctx = await buildTestApp({ FORMATION_SECONDS: '5' });
 });
 afterAll(async () => {
   await ctx?.close();
@@ -247,18 +247,22 @@ describe('forming sets as a job', () => {
       ctx.db.selectFrom('engine_jobs').select(['status']).where('id', '=', jobId).executeTakeFirstOrThrow();
     // Let the worker threads start searching, then time the same requests while they do.
     await new Promise((r) => setTimeout(r, 700));
+    // Only rounds that ended while the job was still running count (a loaded machine may finish
+    // the formation before all 15 rounds are done); at least 5 must.
     const during: number[] = [];
     for (let i = 0; i < 15; i++) {
-      during.push(await timeRound());
-      expect((await job()).status, 'the formation was still running when these were timed').toBe('running');
+      const took = await timeRound();
+      if ((await job()).status !== 'running') break;
+      during.push(took);
     }
+    expect(during.length, 'rounds timed while the formation ran').toBeGreaterThanOrEqual(5);
 
     const ratio = median(during) / median(before);
     console.log(
       `ordinary requests: median ${median(before).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during a formation (x${ratio.toFixed(2)})`,
     );
     // Generous slack for a noisy shared machine; with the engine on the request thread the rounds
-    // would wait for the whole 3 s budget (hundreds of times longer).
+    // would wait for the whole 5 s budget (hundreds of times longer).
     expect(median(during)).toBeLessThan(median(before) * 3 + 30);
 
     const end = await followRefresh(lead, started.headers.location as string);
