@@ -261,6 +261,8 @@ async function runParallelScenario(quick: boolean, folder: string | null): Promi
     for (const budget of budgets) {
       let one = 0;
       let many = 0;
+      let unmetOne = 0;
+      let unmetMany = 0;
       let wallOne = 0;
       let wallMany = 0;
       for (let r = 0; r < rounds; r++) {
@@ -271,9 +273,14 @@ async function runParallelScenario(quick: boolean, folder: string | null): Promi
         t = performance.now();
         const b = await solveInWorkers(pool, problem, { seed, timeLimitMs: budget, searches: k });
         wallMany += performance.now() - t;
-        one += a.objective - 1e6 * a.unmetPreferences.length;
-        many += b.objective - 1e6 * b.unmetPreferences.length;
+        one += a.objective;
+        many += b.objective;
+        unmetOne += a.unmetPreferences.length;
+        unmetMany += b.unmetPreferences.length;
       }
+      // Fewer same-organisation pairs outranks diversity: the ratio compares like with like.
+      if (unmetMany > unmetOne)
+        failures.push(`${name} at ${budget} ms: k searches left more same-organisation pairs`);
       const ratio = many / one;
       const wallRatio = wallMany / wallOne;
       ratios.push(ratio);
@@ -287,7 +294,8 @@ async function runParallelScenario(quick: boolean, folder: string | null): Promi
           wallMany / rounds
         )
           .toFixed(0)
-          .padStart(6)}   ${wallRatio.toFixed(3)}`,
+          .padStart(6)}   ${wallRatio.toFixed(3)}` +
+          (unmetOne + unmetMany > 0 ? `   same-organisation pairs left ${unmetOne} / ${unmetMany}` : ''),
       );
     }
   }
