@@ -176,16 +176,18 @@ export function createEngineJobs(opts: {
     let latest: Record<string, unknown> | null = null;
     let written: Record<string, unknown> | null = null;
     const beat = async () => {
+      // What this beat writes; progress reported while the update is in flight waits for the next.
+      const snapshot = latest;
       const row = await db
         .updateTable('engine_jobs')
         .set({
           heartbeat_at: new Date(),
-          ...(latest !== written ? { progress: JSON.stringify(latest) } : {}),
+          ...(snapshot !== written ? { progress: JSON.stringify(snapshot) } : {}),
         })
         .where('id', '=', id)
         .returning(['cancel_requested_at'])
         .executeTakeFirst();
-      written = latest;
+      written = snapshot;
       if (row?.cancel_requested_at && !controller.signal.aborted) controller.abort(new JobCancelled());
     };
     let beating: Promise<void> = Promise.resolve();
