@@ -58,10 +58,10 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
 export type TestServer = TestDatabase & { app: App; url: string };
 
 /** The real app on a real port, over the test database (PGlite, or PostgreSQL with DATABASE_URL). */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' },
+    { NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0', ...env },
     '0.0.0-e2e',
   );
   const app = await buildApp({ config, db: database.db, backend: database.backend, logger: false });

@@ -18,7 +18,8 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
   const memberEmails: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A budget long enough to look at the progress page while the engine runs.
+    server = await startTestServer({ FORMATION_SECONDS: '4' });
     const accounts = server.app.services.accounts;
     await accounts.createUser(
       {
@@ -120,7 +121,15 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
     await expectNoAxeViolations(page);
     await page.getByLabel('Largest set').fill('8');
     await page.getByRole('button', { name: 'Form the sets' }).click();
-    await page.waitForURL(/\/learning-sets\/formations\/\d+$/);
+    // The engine runs in worker threads: a progress page that refreshes itself (no JavaScript).
+    await page.waitForURL(/\/learning-sets\/formation-jobs\/\d+$/);
+    const jobUrl = page.url();
+    expect(await page.textContent('main')).toContain('Forming sets…');
+    await page.goto(`${jobUrl}?refresh=off`); // still, for axe
+    expect(await page.textContent('main')).toContain('Check progress again');
+    await expectNoAxeViolations(page);
+    await page.goto(jobUrl);
+    await page.waitForURL(/\/learning-sets\/formations\/\d+$/, { timeout: 60_000 });
     expect(await page.textContent('main')).toContain('What makes it diverse');
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Publish the sets' }).click();

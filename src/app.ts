@@ -23,7 +23,9 @@ import { platformApi } from './platform/api.ts';
 import { anyQueryString } from './platform/input.ts';
 import { answerFrameworkError, registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
+import { createEngineJobs } from './platform/engine-jobs.ts';
 import { createToken } from './platform/security.ts';
+import { createWorkerPool } from './platform/workers.ts';
 
 export type AppDeps = {
   config: Config;
@@ -169,8 +171,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config,
     isMentorOf,
   });
-  await learningSetsModule(app, { db, config });
-  await mentoringModule(app, { db, config });
+  // Set formation and matching run in worker threads, as jobs recorded in the database, so a
+  // formation never holds up anyone else's request (src/platform/workers.ts, engine-jobs.ts).
+  const pool = createWorkerPool();
+  const jobs = createEngineJobs({ db, log: app.log });
+  app.addHook('onClose', async () => {
+    await jobs.close();
+    await pool.close();
+  });
+  await learningSetsModule(app, { db, config, pool, jobs });
+  await mentoringModule(app, { db, config, pool });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

@@ -22,6 +22,11 @@ const envSchema = z.object({
     .min(1, 'expected a whole number of days from 1 to 365')
     .max(365, 'expected a whole number of days from 1 to 365')
     .default(14),
+  FORMATION_SECONDS: z.coerce
+    .number({ error: 'expected a number of seconds from 0.1 to 60' })
+    .min(0.1, 'expected a number of seconds from 0.1 to 60')
+    .max(60, 'expected a number of seconds from 0.1 to 60')
+    .optional(),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -42,6 +47,8 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   /** Days an applicant has to accept an offer of a place before it lapses. */
   offerReplyDays: number;
+  /** The set formation engine's time budget (each parallel search has all of it). */
+  formationMs: number;
   version: string;
 }>;
 
@@ -74,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     offerReplyDays: e.OFFER_REPLY_DAYS,
+    // Tests form many small cohorts: a short budget keeps them fast; the engine is anytime.
+    formationMs: Math.round((e.FORMATION_SECONDS ?? (e.NODE_ENV === 'test' ? 0.15 : 2)) * 1000),
     version,
   });
 }

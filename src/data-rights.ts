@@ -5,7 +5,7 @@ import { mentoringDataRights } from './modules/mentoring/index.ts';
 import { programmeDataRights } from './modules/programme/index.ts';
 import { recruitmentDataRights } from './modules/recruitment/index.ts';
 import { accountsDataRights } from './platform/accounts/accounts.data-rights.ts';
-import { auditDataRights, outboxDataRights } from './platform/audit.data-rights.ts';
+import { auditDataRights, engineJobsDataRights, outboxDataRights } from './platform/audit.data-rights.ts';
 import type { DataRightsContributor } from './platform/data-rights.ts';
 
 /**
@@ -23,6 +23,7 @@ export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   mentoringDataRights,
   membersDataRights,
   accountsDataRights,
+  engineJobsDataRights,
   outboxDataRights,
   auditDataRights,
 ];
@@ -47,6 +48,11 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'role_assignments.role': 'a role code',
   'role_assignments.region_code': 'a region code',
   'scheduled_tasks.name': 'a task name',
+  'engine_jobs.kind': 'a code naming the calculation',
+  'engine_jobs.region_code': 'a region code',
+  'engine_jobs.subject_key': 'a code naming the cohort or matching scope',
+  'engine_jobs.status': 'the calculation’s state',
+  'engine_jobs.progress': 'time spent and the best score so far, about no one',
   'scheduled_tasks.last_error': 'a task error, about no one',
   'schema_migrations.name': 'a migration name',
   'schema_migrations.timestamp': 'when a migration ran',

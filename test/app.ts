@@ -166,3 +166,17 @@ export function refusedForm(res: { statusCode: number; body: string }, status: n
   );
   return errorSummary(res.body);
 }
+
+/**
+ * Follows a page that refreshes itself (a `Refresh` header, as the progress page of a long
+ * calculation sends) until it answers without one, as a browser would; returns that answer.
+ */
+export async function followRefresh(agent: Agent, url: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await agent.get(url);
+    if (!res.headers.refresh) return res;
+    if (Date.now() > until) throw new Error(`${url} was still refreshing after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

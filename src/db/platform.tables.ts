@@ -162,6 +162,23 @@ export interface ScheduledTasksTable {
   last_error: string | null;
 }
 
+export interface EngineJobsTable {
+  id: Generated<number>;
+  kind: string;
+  region_code: string | null;
+  subject_key: string;
+  subject_id: number | null;
+  status: Generated<'running' | 'succeeded' | 'failed' | 'cancelled'>;
+  progress: ColumnType<unknown, string | null | undefined, string | null>;
+  started_by: number | null;
+  started_at: Generated<Date>;
+  heartbeat_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+  cancel_requested_at: NullableTimestamp;
+  result_id: number | null;
+  error: string | null;
+}
+
 export interface PlatformTables {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -179,4 +196,5 @@ export interface PlatformTables {
   network_partners: NetworkPartnersTable;
   intakes: IntakesTable;
   scheduled_tasks: ScheduledTasksTable;
+  engine_jobs: EngineJobsTable;
 }

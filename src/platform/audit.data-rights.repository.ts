@@ -87,3 +87,19 @@ export async function scrubOutbox(x: Executor, emails: string[], pattern: string
     await sql`delete from outbox where subject ~* ${pattern} or body_text ~* ${pattern}
       or last_error ~* ${pattern}`.execute(x);
 }
+
+/** The long calculations a person started (set formation, matching runs). */
+export async function listEngineJobsStartedBy(x: Executor, userId: number) {
+  return x
+    .selectFrom('engine_jobs')
+    .select(['kind', 'status', 'started_at', 'finished_at'])
+    .where('started_by', '=', userId)
+    .orderBy('id')
+    .execute();
+}
+
+/** Forgets who started each job, and any job message that names the person. */
+export async function scrubEngineJobs(x: Executor, userId: number, pattern: string | null) {
+  await x.updateTable('engine_jobs').set({ started_by: null }).where('started_by', '=', userId).execute();
+  if (pattern) await sql`update engine_jobs set error = null where error ~* ${pattern}`.execute(x);
+}

@@ -55,3 +55,31 @@ export const outboxDataRights: DataRightsContributor = {
     await repo.scrubOutbox(trx, subject.emails, patternFor(subject));
   },
 };
+
+/**
+ * Long calculations (set formation, matching runs): who started one, and a failure message that can
+ * name a facilitator whose capacity changed meanwhile.
+ */
+export const engineJobsDataRights: DataRightsContributor = {
+  module: 'calculations',
+  title: 'Calculations you started',
+  personalColumns: { engine_jobs: ['error'] },
+  async exportFor(db, subject) {
+    const rows = await repo.listEngineJobsStartedBy(db, subject.userId);
+    return [
+      {
+        key: 'jobs',
+        title: 'Set formations and matching runs you started',
+        records: rows.map((r) => ({
+          kind: r.kind,
+          status: r.status,
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+        })),
+      },
+    ];
+  },
+  async erase(trx, subject) {
+    await repo.scrubEngineJobs(trx, subject.userId, patternFor(subject));
+  },
+};

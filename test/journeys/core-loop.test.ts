@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../app.ts';
+import { Agent, buildTestApp, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
 import { addCohort, addMember, emailedLink, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
@@ -137,7 +137,8 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
       keepTogether: '',
       seed: '1',
     });
-    const formationPath = location(formed);
+    // The engine runs in worker threads: the progress page refreshes until the draft is ready.
+    const formationPath = location(await followRefresh(lead, location(formed)));
     expect(visibleText((await lead.get(formationPath)).body)).toContain('Asha Okafor');
     location(await lead.post(`${formationPath}/publish`));
 

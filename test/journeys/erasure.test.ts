@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../app.ts';
+import { Agent, buildTestApp, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
 import { addCohort, addMember, emailedLinks, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
@@ -200,7 +200,7 @@ describe('erasure leaves no trace of the person', () => {
       }),
     );
     await lead.get(`/learning-sets/regions/${REGION}/form`);
-    const formation = location(
+    const formationJob = location(
       await lead.post(`/learning-sets/regions/${REGION}/form`, {
         intakeId: String(application.intake_id),
         minSize: '6',
@@ -218,6 +218,7 @@ describe('erasure leaves no trace of the person', () => {
         seed: '1',
       }),
     );
+    const formation = location(await followRefresh(lead, formationJob));
     await lead.get(formation);
     location(await lead.post(`${formation}/publish`));
     const setPath = /href="(\/learning-sets\/sets\/\d+)"/.exec(

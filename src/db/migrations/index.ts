@@ -19,10 +19,11 @@ import * as m0806 from './2026-11-27-0806-directory-count-index.ts';
 import * as m0807 from './2026-11-27-0807-review-list-order-index.ts';
 import * as m0808 from './2026-11-27-0808-offer-expiry.ts';
 import * as m20261207_0200 from './2026-12-07-0200-development-profile-snapshots.ts';
-import * as m20261207_0300 from './2026-12-07-0300-gp-practices.ts';
 import * as m0601 from './2026-11-27-0601-mentoring-plan-goals.ts';
 import * as m1207_0100 from './2026-12-07-0100-one-live-application.ts';
 import * as m1207_0101 from './2026-12-07-0101-member-registration-index.ts';
+import * as m1207_0300 from './2026-12-07-0300-engine-jobs.ts';
+import * as m1207_0301 from './2026-12-07-0301-gp-practices.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -53,5 +54,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0100-one-live-application': m1207_0100,
   '2026-12-07-0101-member-registration-index': m1207_0101,
   '2026-12-07-0200-development-profile-snapshots': m20261207_0200,
-  '2026-12-07-0300-gp-practices': m20261207_0300,
+  '2026-12-07-0300-engine-jobs': m1207_0300,
+  '2026-12-07-0301-gp-practices': m1207_0301,
 };

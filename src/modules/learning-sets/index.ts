@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
+import type { EngineJobs } from '../../platform/engine-jobs.ts';
+import type { WorkerPool } from '../../platform/workers.ts';
 import { learningSetsApi } from './learning-sets.api.ts';
 import { learningSetsPages } from './learning-sets.pages.ts';
 import { createLearningSetsService } from './learning-sets.service.ts';
@@ -21,13 +23,14 @@ export {
  */
 export async function learningSetsModule(
   app: FastifyInstance,
-  opts: { db: DB; config: Config; solveTimeMs?: number },
+  opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs; solveTimeMs?: number },
 ) {
   const sets = createLearningSetsService({
     db: opts.db,
+    pool: opts.pool,
+    jobs: opts.jobs,
     baseUrl: opts.config.baseUrl,
-    // Tests form many small cohorts: a short budget keeps them fast; the engine is anytime.
-    solveTimeMs: opts.solveTimeMs ?? (opts.config.env === 'test' ? 150 : 2000),
+    solveTimeMs: opts.solveTimeMs ?? opts.config.formationMs,
   });
   await learningSetsPages(app, { sets, baseUrl: opts.config.baseUrl });
   await learningSetsApi(app, { sets });

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiErrorSchema, idParam } from '../../platform/schemas.ts';
+import { apiErrorSchema, idParam, regionCodeField } from '../../platform/schemas.ts';
 import { SET_ROLES } from './learning-sets.pages.ts';
 import {
   actionOut,
   actionSchema,
   attendanceOut,
+  formationSchema,
   attendanceSchema,
   healthOut,
   memberOut,
@@ -66,10 +67,101 @@ const presentAction = (a: ActionRow) => ({
   reviewNote: a.review_note,
 });
 
+const formationJobOut = z.object({
+  id: z.number(),
+  url: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  regionCode: z.string(),
+  intakeId: z.number().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  progress: z.object({
+    percent: z.number(),
+    elapsedMs: z.number(),
+    budgetMs: z.number(),
+    bestObjective: z.number().nullable(),
+    searches: z.number(),
+  }),
+  formationId: z.number().nullable(),
+  formationUrl: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+type FormationJob = Awaited<ReturnType<LearningSetsService['getFormationJob']>>;
+const jobUrl = (id: number) => `/api/v1/learning-sets/formation-jobs/${id}`;
+const presentFormationJob = (j: FormationJob) => ({
+  id: j.id,
+  url: jobUrl(j.id),
+  status: j.status,
+  regionCode: j.regionCode,
+  intakeId: j.intakeId,
+  startedAt: j.startedAt.toISOString(),
+  finishedAt: j.finishedAt?.toISOString() ?? null,
+  cancelRequested: j.cancelRequested,
+  progress: j.progress,
+  formationId: j.formationId,
+  formationUrl: j.formationId ? `/learning-sets/formations/${j.formationId}` : null,
+  error: j.error,
+});
+
 /** JSON API for sets, sessions, attendance and actions, under /api/v1; same rules as the pages. */
 export async function learningSetsApi(base: FastifyInstance, opts: { sets: LearningSetsService }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { sets } = opts;
+
+  app.post(
+    '/api/v1/learning-sets/regions/:code/formations',
+    {
+      config: { access: ['regional-lead'] },
+      schema: {
+        tags: ['learning-sets'],
+        summary:
+          'Start forming a cohort’s sets (the engine runs in the background): 202 with the job to follow; the draft appears when it succeeds',
+        params: z.object({ code: regionCodeField }),
+        body: formationSchema,
+        response: { 202: formationJobOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const id = await sets.startFormation(request.actor!, request.params.code, request.body);
+      const job = await sets.getFormationJob(request.actor!, id);
+      return reply.status(202).header('location', jobUrl(id)).send(presentFormationJob(job));
+    },
+  );
+
+  app.get(
+    '/api/v1/learning-sets/formation-jobs/:id',
+    {
+      config: { access: ['regional-lead'] },
+      schema: {
+        tags: ['learning-sets'],
+        summary: 'A set formation job: its status, progress, and the draft formation once it has succeeded',
+        params: idParam,
+        response: { 200: formationJobOut, ...errors },
+      },
+    },
+    async (request) => presentFormationJob(await sets.getFormationJob(request.actor!, request.params.id)),
+  );
+
+  app.post(
+    '/api/v1/learning-sets/formation-jobs/:id/cancel',
+    {
+      config: { access: ['regional-lead'] },
+      schema: {
+        tags: ['learning-sets'],
+        summary: 'Cancel a running set formation job (nothing is saved); 409 once it has finished',
+        params: idParam,
+        response: { 202: formationJobOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await sets.cancelFormationJob(request.actor!, request.params.id);
+      return reply
+        .status(202)
+        .send(presentFormationJob(await sets.getFormationJob(request.actor!, request.params.id)));
+    },
+  );
 
   app.get(
     '/api/v1/learning-sets',

@@ -5,6 +5,7 @@ import {
   Agent,
   buildTestApp,
   createUser,
+  followRefresh,
   signedInAgent,
   type TestContext,
   visibleText,
@@ -153,11 +154,14 @@ describe('forming, publishing and running sets', () => {
   });
 
   it('forms sets with scores, moves and swaps by hand, and publishes with emails', async () => {
-    const res = await lead.post('/learning-sets/regions/Q35/form', {
+    const started = await lead.post('/learning-sets/regions/Q35/form', {
       ...FORM,
       intakeId: String(intakeId),
       keepApart: `${members[2]!.name}; ${members[3]!.name}`,
     });
+    expect(started.statusCode).toBe(303);
+    expect(started.headers.location).toMatch(/^\/learning-sets\/formation-jobs\/\d+$/);
+    const res = await followRefresh(lead, started.headers.location as string);
     expect(res.statusCode).toBe(303);
     const url = res.headers.location as string;
     const page = await lead.get(url);

@@ -1,5 +1,7 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import { createEngineJobs, type EngineJob, type EngineJobs } from '../../platform/engine-jobs.ts';
+import { cores, createWorkerPool, type WorkerPool } from '../../platform/workers.ts';
 import { cachedFor, REFERENCE_TTL_MS } from '../../platform/cache.ts';
 import { formatLongDate, londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -18,8 +20,8 @@ import {
   listSameValuePairs,
   type PersonAttributes,
   type PersonPair,
-  solveMdgp,
 } from './engine/index.ts';
+import { type FormationProgress, MAX_PARALLEL_SEARCHES, solveInWorkers } from './learning-sets.solve.ts';
 import * as repo from './learning-sets.repository.ts';
 import {
   ACTION_STATUS_LABELS,
@@ -37,7 +39,15 @@ export type LearningSetsServiceOptions = {
   baseUrl: string;
   /** Engine time budget per formation; the issue asks for about 2 s. */
   solveTimeMs: number;
+  /** Worker threads the engine runs in, off the request thread (the app passes its own). */
+  pool?: WorkerPool;
+  /** Formations started from the pages and the API run as jobs the lead watches. */
+  jobs?: EngineJobs;
+  /** Independent searches per formation, each on its own thread; the best is kept. */
+  searches?: number;
 };
+
+export const FORMATION_JOB = 'learning-sets.formation';
 
 const fail = (field: string, message: string): never => {
   throw new ValidationError([{ field, message }]);
@@ -190,6 +200,14 @@ const londonTimeOfDay = (at: Date) => londonClock.format(at);
 
 export function createLearningSetsService(opts: LearningSetsServiceOptions) {
   const { db } = opts;
+  // Idle pool threads do not keep a process alive, so a service made on its own (the CLI, the
+  // demo seed, tests) may own a pool without closing it.
+  const pool = opts.pool ?? createWorkerPool();
+  const jobs = opts.jobs ?? createEngineJobs({ db });
+  const searches = Math.max(
+    1,
+    Math.min(opts.searches ?? Math.min(cores(), pool.threads), MAX_PARALLEL_SEARCHES),
+  );
   const regionsList = cachedFor(REFERENCE_TTL_MS, () => repo.listRegions(db));
 
   // ---- Access --------------------------------------------------------------------------------
@@ -365,6 +383,17 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     input: FormationInput,
     seams: { afterSolve?: () => Promise<void> } = {},
   ) {
+    const plan = await planFormation(actor, regionCode, input);
+    const result = await solveFormation(plan, {});
+    await seams.afterSolve?.();
+    return writeFormation(actor, plan, result);
+  }
+
+  /**
+   * Checks the request and reads the cohort (no transaction): every rule that cannot be met is a
+   * ValidationError on the field at fault, before any engine time is spent.
+   */
+  async function planFormation(actor: Actor, regionCode: string, input: FormationInput) {
     requireLead(actor, regionCode);
     const intake = await repo.findIntake(db, input.intakeId);
     if (!intake || intake.region_code !== regionCode)
@@ -454,15 +483,53 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       keepTogether: groups.map((g) => g.map((id) => index.get(id)!)),
       avoidTogether: input.separateOrganisations ? listSameValuePairs(attrs, 'organisation') : [],
     };
-    let result;
+    return {
+      regionCode,
+      input,
+      intake,
+      cohort,
+      people,
+      settings,
+      problem,
+      facilitators,
+      keepApart,
+      keepTogether,
+      lower,
+      upper,
+      m,
+      n,
+    };
+  }
+  type FormationPlan = Awaited<ReturnType<typeof planFormation>>;
+
+  /** The engine in worker threads: `searches` seeds at once, the best kept. */
+  async function solveFormation(
+    plan: FormationPlan,
+    run: { signal?: AbortSignal; onProgress?: (p: FormationProgress) => void },
+  ) {
     try {
-      result = solveMdgp(problem, { seed: input.seed, timeLimitMs: opts.solveTimeMs });
+      return await solveInWorkers(pool, plan.problem, {
+        seed: plan.input.seed,
+        timeLimitMs: opts.solveTimeMs,
+        searches,
+        ...run,
+      });
     } catch (err) {
       if (err instanceof InfeasibleError || err instanceof LearningSetsError)
         return fail('keepApart', `The sets cannot be formed with these rules: ${err.message}`);
       throw err;
     }
+  }
 
+  async function writeFormation(
+    actor: Actor,
+    plan: FormationPlan,
+    result: Awaited<ReturnType<typeof solveFormation>>,
+  ) {
+    const { regionCode, input, intake, cohort, people, settings, facilitators, keepApart, keepTogether } =
+      plan;
+    const { lower, upper, m, n } = plan;
+    const { minSize, maxSize } = input;
     // Facilitators: spread the sets over those with spare capacity, lead facilitator first.
     const pool = facilitators.map((f) => ({ ...f }));
     const assigned: number[] = [];
@@ -475,7 +542,6 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
       assigned.push(f.userId);
     }
 
-    await seams.afterSolve?.();
     return db.transaction().execute(async (trx) => {
       await repo.lockIntake(trx, intake.id);
       await repo.lockFacilitators(trx, regionCode);
@@ -539,9 +605,112 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
           keepTogether: keepTogether.length,
           objective: result.objective,
           seed: input.seed,
+          searches: result.searches,
+          bestSeed: result.seed,
         },
       });
       return formationId;
+    });
+  }
+
+  const subjectKey = (intakeId: number) => `learning-sets.intake:${intakeId}`;
+
+  /**
+   * Starts forming sets as a job (the pages and the API): the request is checked and the cohort
+   * read now, so a broken rule is refused at once; the engine then runs in worker threads while the
+   * lead watches the job's page, and the draft is written with the same locked re-check as
+   * formSets. One job per cohort at a time: a second is refused naming the first.
+   */
+  async function startFormation(actor: Actor, regionCode: string, input: FormationInput) {
+    const plan = await planFormation(actor, regionCode, input);
+    const refuseWhileRunning = async () => {
+      const running = await jobs.findRunning(subjectKey(plan.intake.id));
+      if (running)
+        throw new ConflictError(
+          `Sets for ${plan.intake.name} are being formed by ${running.startedByName ?? 'someone'}, who started at ${londonTimeOfDay(running.startedAt)} on ${formatLongDate(running.startedAt)}: follow the progress at /learning-sets/formation-jobs/${running.id}`,
+        );
+    };
+    await refuseWhileRunning();
+    const started = jobs.start(
+      {
+        kind: FORMATION_JOB,
+        regionCode,
+        subjectKey: subjectKey(plan.intake.id),
+        subjectId: plan.intake.id,
+        startedBy: actor.userId,
+      },
+      async ({ signal, progress }) => {
+        progress({ elapsedMs: 0, budgetMs: opts.solveTimeMs, bestObjective: null, searches });
+        const result = await solveFormation(plan, {
+          signal,
+          onProgress: (p) => progress({ ...p, searches }),
+        });
+        signal.throwIfAborted();
+        const id = await writeFormation(actor, plan, result);
+        progress({
+          elapsedMs: opts.solveTimeMs,
+          budgetMs: opts.solveTimeMs,
+          bestObjective: result.objective,
+          searches,
+        });
+        return id;
+      },
+    );
+    // Two leads starting at the same moment: the database lets one job run; name it to the other.
+    return started.catch(async (err) => {
+      if (err instanceof ConflictError) await refuseWhileRunning();
+      throw err;
+    });
+  }
+
+  /** A formation job, for the region's lead and the national team only (anyone else: 404). */
+  async function getFormationJob(actor: Actor, id: number) {
+    const job = await jobs.find(id);
+    if (
+      !job ||
+      job.kind !== FORMATION_JOB ||
+      (!isNational(actor) && !hasRole(actor, 'regional-lead', job.regionCode ?? ''))
+    )
+      throw new NotFoundError('There is no such set formation');
+    const intake = job.subjectId === null ? undefined : await repo.findIntake(db, job.subjectId);
+    return { ...describeFormationJob(job), intakeName: intake?.name ?? null };
+  }
+
+  function describeFormationJob(job: EngineJob) {
+    const p = (job.progress ?? {}) as Partial<FormationProgress & { searches: number }>;
+    const budgetMs = p.budgetMs ?? opts.solveTimeMs;
+    const elapsedMs = Math.min(p.elapsedMs ?? 0, budgetMs);
+    return {
+      id: job.id,
+      status: job.status,
+      regionCode: job.regionCode!,
+      intakeId: job.subjectId,
+      startedBy: job.startedByName,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      cancelRequested: job.cancelRequested,
+      formationId: job.status === 'succeeded' ? job.resultId : null,
+      error: job.error,
+      progress: {
+        percent: job.status === 'succeeded' ? 100 : Math.round((100 * elapsedMs) / Math.max(1, budgetMs)),
+        elapsedMs,
+        budgetMs,
+        bestObjective: p.bestObjective ?? null,
+        searches: p.searches ?? searches,
+      },
+    };
+  }
+
+  async function cancelFormationJob(actor: Actor, id: number) {
+    const job = await getFormationJob(actor, id);
+    if (job.status !== 'running') throw new ConflictError('This formation has already finished');
+    await jobs.requestCancel(id);
+    await recordAudit(db, actor, {
+      action: 'learning-sets.formation.cancel',
+      entityType: 'engine-job',
+      entityId: id,
+      summary: `Cancelled forming sets (job ${id}) in ${job.regionCode}`,
+      details: { intakeId: job.intakeId },
     });
   }
 
@@ -1201,6 +1370,9 @@ export function createLearningSetsService(opts: LearningSetsServiceOptions) {
     saveFacilitator,
     cohortOptions,
     formSets,
+    startFormation,
+    getFormationJob,
+    cancelFormationJob,
     describeFormation,
     listFormations,
     moveMember,

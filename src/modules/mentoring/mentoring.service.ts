@@ -7,7 +7,9 @@ import { enqueueEmail, enqueueEmails } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { listOpenPlanGoals } from '../development/index.ts';
 import { findMentoringFacts, type MentoringFacts } from '../members/index.ts';
-import { MatchingInputError, solveMatching } from './engine/index.ts';
+import { createWorkerPool, type WorkerPool, workerModule } from '../../platform/workers.ts';
+import type { MatchingProblem } from './engine/index.ts';
+import type { MatchingOutcome } from './mentoring.worker.ts';
 import * as repo from './mentoring.repository.ts';
 import type { OfferInput, RequestInput } from './mentoring.schemas.ts';
 import { scorePair } from './mentoring.scoring.ts';
@@ -47,7 +49,19 @@ const formatTimeOfDay = (at: Date) => clock.format(at);
 
 export type Health = 'on-track' | 'needs-check-in' | 'review-due';
 
-export function createMentoringService(deps: { db: DB; baseUrl: string; reminderWeeks?: number }) {
+const matchingEntry = workerModule(import.meta.url, './mentoring.worker');
+/** Far above a national run (about 1 s); a solve still going after this has gone wrong. */
+const MATCHING_TIME_LIMIT_MS = 120_000;
+
+export function createMentoringService(deps: {
+  db: DB;
+  baseUrl: string;
+  reminderWeeks?: number;
+  /** Worker threads the matching engine runs in, off the request thread (the app passes its own). */
+  pool?: WorkerPool;
+}) {
+  // Idle pool threads do not keep a process alive: a service made on its own may own a pool.
+  const pool = deps.pool ?? createWorkerPool();
   const { db } = deps;
   const reminderWeeks = deps.reminderWeeks ?? DEFAULT_REMINDER_WEEKS;
   const link = (path: string) => `${deps.baseUrl.replace(/\/$/, '')}${path}`;
@@ -307,25 +321,29 @@ export function createMentoringService(deps: { db: DB; baseUrl: string; reminder
    * through `db`, returns what writeRun saves. The pins and exclusions it used come back with it,
    * so the write can tell whether they changed meanwhile.
    */
-  async function planRun(regionCode: string | null, adjustments: Adjustment[]) {
+  async function planRun(regionCode: string | null, adjustments: Adjustment[], signal?: AbortSignal) {
     const p = await buildProblem(db, adjustments, regionCode);
     const allowed = new Set(p.scores.map(([r, m]) => `${r}:${m}`));
     const pins = adjustments
       .filter((a) => a.kind === 'pin' && allowed.has(`${a.request_id}:${a.mentor_user_id}`))
       .map((a) => [a.request_id, a.mentor_user_id] as const);
-    let result;
-    try {
-      result = solveMatching({
+    // An exact solve: seconds at national scale, so in a worker thread, with a hard limit.
+    const outcome = await pool.run<MatchingProblem, MatchingOutcome>(
+      matchingEntry,
+      {
         mentees: p.mentees.map((r) => r.id),
         mentors: p.mentors.map((m) => ({ id: m.user_id, capacity: m.free })),
         scores: p.scores,
         pinned: pins,
-      });
-    } catch (err) {
-      if (err instanceof MatchingInputError)
-        fail('mentorUserId', `These pins cannot all hold: ${err.message}. Unpin a pair and run again.`);
-      throw err;
-    }
+      },
+      { timeoutMs: MATCHING_TIME_LIMIT_MS, signal },
+    );
+    if (!outcome.ok)
+      return fail(
+        'mentorUserId',
+        `These pins cannot all hold: ${outcome.inputError}. Unpin a pair and run again.`,
+      );
+    const result = outcome.result;
     const freeMentors = p.mentors.filter((m) => m.free > 0).length;
     const unmatched: UnmatchedEntry[] = result.unmatchedMentees.map((id) => ({
       requestId: Number(id),
