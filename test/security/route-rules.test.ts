@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
 import type { AccountsService } from '../../src/platform/accounts/accounts.service.ts';
 import { registerHttpBasics } from '../../src/platform/http.ts';
@@ -9,6 +10,9 @@ import { buildTestApp, createUser } from '../app.ts';
 
 async function appWith(register: (app: ReturnType<typeof Fastify>) => void) {
   const app = Fastify({ logger: false });
+  // As the app does: the shared layer gives every route Zod schemas for its parameters.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   await registerHttpBasics(app, {
     cookieSecret: 'x'.repeat(48),
     secureCookies: false,

@@ -113,7 +113,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.post(
     '/api/v1/learning-sets/regions/:code/formations',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['learning-sets'],
         summary:
@@ -133,7 +133,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.get(
     '/api/v1/learning-sets/formation-jobs/:id',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['learning-sets'],
         summary: 'A set formation job: its status, progress, and the draft formation once it has succeeded',
@@ -147,7 +147,7 @@ export async function learningSetsApi(base: FastifyInstance, opts: { sets: Learn
   app.post(
     '/api/v1/learning-sets/formation-jobs/:id/cancel',
     {
-      config: { access: ['regional-lead'] },
+      config: { access: ['regional-lead'], scope: 'region' },
       schema: {
         tags: ['learning-sets'],
         summary: 'Cancel a running set formation job (nothing is saved); 409 once it has finished',

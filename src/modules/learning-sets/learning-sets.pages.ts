@@ -195,43 +195,47 @@ export async function learningSetsPages(
   // The engine runs in worker threads; this page shows its progress and, once it has finished,
   // sends the lead on to the draft. It refreshes itself with a Refresh header (no JavaScript
   // needed), which the lead can turn off (WCAG 2.2.1) and check by hand instead.
-  app.get('/learning-sets/formation-jobs/:id', { config: { access: LEAD_ROLES } }, async (request, reply) => {
-    const { id } = parsePathParams(idParam, request.params);
-    // Anything but refresh=off keeps the automatic check: a bad value is no reason for an error.
-    const refresh = (request.query as { refresh?: unknown } | undefined)?.refresh;
-    const job = await sets.getFormationJob(request.actor!, id);
-    if (job.status === 'succeeded' && job.formationId) {
-      reply.flash(
-        'The sets are formed as a draft. Check them, move or swap members if needed, then publish.',
-      );
-      return reply.redirect(`/learning-sets/formations/${job.formationId}`, 303);
-    }
-    const autoRefresh = job.status === 'running' && refresh !== 'off';
-    if (autoRefresh) reply.header('refresh', String(JOB_REFRESH_SECONDS));
-    return reply.page(`${V}/formation-job.njk`, {
-      pageTitle:
-        job.status === 'running'
-          ? 'Forming sets'
-          : job.status === 'cancelled'
-            ? 'Forming sets was cancelled'
-            : 'The sets could not be formed',
-      backHref: `/learning-sets/regions/${job.regionCode}`,
-      job,
-      intakeName: job.intakeName,
-      autoRefresh,
-      refreshSeconds: JOB_REFRESH_SECONDS,
-      budgetSeconds: Math.max(1, Math.ceil(job.progress.budgetMs / 1000)),
-      // Early in a search the best grouping may still break a preference, which scores below 0.
-      bestScore:
-        job.progress.bestObjective !== null && job.progress.bestObjective > 0
-          ? job.progress.bestObjective.toFixed(1)
-          : null,
-    });
-  });
+  app.get(
+    '/learning-sets/formation-jobs/:id',
+    { config: { access: LEAD_ROLES, scope: 'region' } },
+    async (request, reply) => {
+      const { id } = parsePathParams(idParam, request.params);
+      // Anything but refresh=off keeps the automatic check: a bad value is no reason for an error.
+      const refresh = (request.query as { refresh?: unknown } | undefined)?.refresh;
+      const job = await sets.getFormationJob(request.actor!, id);
+      if (job.status === 'succeeded' && job.formationId) {
+        reply.flash(
+          'The sets are formed as a draft. Check them, move or swap members if needed, then publish.',
+        );
+        return reply.redirect(`/learning-sets/formations/${job.formationId}`, 303);
+      }
+      const autoRefresh = job.status === 'running' && refresh !== 'off';
+      if (autoRefresh) reply.header('refresh', String(JOB_REFRESH_SECONDS));
+      return reply.page(`${V}/formation-job.njk`, {
+        pageTitle:
+          job.status === 'running'
+            ? 'Forming sets'
+            : job.status === 'cancelled'
+              ? 'Forming sets was cancelled'
+              : 'The sets could not be formed',
+        backHref: `/learning-sets/regions/${job.regionCode}`,
+        job,
+        intakeName: job.intakeName,
+        autoRefresh,
+        refreshSeconds: JOB_REFRESH_SECONDS,
+        budgetSeconds: Math.max(1, Math.ceil(job.progress.budgetMs / 1000)),
+        // Early in a search the best grouping may still break a preference, which scores below 0.
+        bestScore:
+          job.progress.bestObjective !== null && job.progress.bestObjective > 0
+            ? job.progress.bestObjective.toFixed(1)
+            : null,
+      });
+    },
+  );
 
   app.post(
     '/learning-sets/formation-jobs/:id/cancel',
-    { config: { access: LEAD_ROLES } },
+    { config: { access: LEAD_ROLES, scope: 'region' } },
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       await sets.cancelFormationJob(request.actor!, id);
