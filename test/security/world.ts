@@ -1,6 +1,6 @@
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
-import { Agent, createUser, type TestContext, visibleText } from '../app.ts';
+import { Agent, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
 import { addMember, location, signedIn, trustsOf } from '../journeys/support.ts';
 
 /**
@@ -65,6 +65,7 @@ export type World = {
     project: number;
     conflict: number;
     formation: number;
+    formationJob: number;
     set: number;
     session: number;
     action: number;
@@ -262,7 +263,8 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     }),
   );
   await leadB.agent.get(`/learning-sets/regions/${REGION_B}/form`);
-  const formationPath = location(
+  // Forming sets is a job: its page refreshes until the draft is written, then leads to it.
+  const jobPath = location(
     await leadB.agent.post(`/learning-sets/regions/${REGION_B}/form`, {
       intakeId: String(intakeB),
       minSize: '4',
@@ -279,6 +281,8 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       seed: '1',
     }),
   );
+  const formationJob = Number(jobPath.split('/').pop());
+  const formationPath = location(await followRefresh(leadB.agent, jobPath));
   const formation = Number(formationPath.split('/').pop());
   location(await leadB.agent.post(`${formationPath}/publish`));
   const set = linkId(
@@ -538,6 +542,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       project: project.id,
       conflict: conflict.id,
       formation,
+      formationJob,
       set,
       session,
       action: action.id,

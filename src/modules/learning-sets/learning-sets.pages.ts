@@ -6,6 +6,7 @@ import {
   paginationFor,
   parseForm,
   parsePathParams,
+  parseQuery,
   withFormErrors,
 } from '../../platform/forms.ts';
 import type { Actor, Role } from '../../platform/permissions.ts';
@@ -38,6 +39,9 @@ const REGION_PAGE_SIZE = 25;
 
 const regionParams = z.object({ code: regionCodeField });
 const JOB_REFRESH_SECONDS = 1;
+
+/** The progress page of a job: `?refresh=off` stops it refreshing itself. */
+const refreshQuery = z.object({ refresh: z.string().max(10).optional() });
 
 export async function learningSetsPages(
   app: FastifyInstance,
@@ -201,7 +205,7 @@ export async function learningSetsPages(
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
       // Anything but refresh=off keeps the automatic check: a bad value is no reason for an error.
-      const refresh = (request.query as { refresh?: unknown } | undefined)?.refresh;
+      const { refresh } = parseQuery(refreshQuery, request.query);
       const job = await sets.getFormationJob(request.actor!, id);
       if (job.status === 'succeeded' && job.formationId) {
         reply.flash(
