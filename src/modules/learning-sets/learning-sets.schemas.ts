@@ -45,7 +45,8 @@ export const formationSchema = z
     intakeId: z.coerce
       .number({ error: 'Choose a cohort' })
       .int('Choose a cohort')
-      .positive('Choose a cohort'),
+      .positive('Choose a cohort')
+      .max(2_147_483_647, 'Choose a cohort'),
     minSize: z.coerce
       .number({ error: 'Enter the smallest set size' })
       .int('Enter the smallest set size as a whole number')
