@@ -66,6 +66,7 @@ export type World = {
     conflict: number;
     formation: number;
     formationJob: number;
+    intake: number;
     set: number;
     session: number;
     action: number;
@@ -543,6 +544,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       conflict: conflict.id,
       formation,
       formationJob,
+      intake: intakeB,
       set,
       session,
       action: action.id,

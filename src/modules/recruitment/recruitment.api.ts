@@ -5,6 +5,8 @@ import { parseForm } from '../../platform/forms.ts';
 import { idParam } from '../../platform/schemas.ts';
 import { anonymousActor } from './recruitment.apply.pages.ts';
 import {
+  intakeInput,
+  intakeOut,
   applicationDetailOut,
   applicationSubmission,
   applicationSummaryOut,
@@ -123,6 +125,58 @@ export async function recruitmentApi(base: FastifyInstance, opts: { recruitment:
       },
     },
     async (request) => ({ employers: await recruitment.searchEmployers(request.query.q) }),
+  );
+
+  app.get(
+    '/api/v1/regions/:code/intakes',
+    {
+      config: { access: ['regional-lead'], scope: 'region' },
+      schema: {
+        tags: ['recruitment'],
+        summary: "A region's intakes: their dates, open or closed, and how many applications each holds",
+        params: regionParam,
+        response: { 200: z.object({ intakes: z.array(intakeOut) }), 403: errorOut, 404: errorOut },
+      },
+    },
+    async (request) => ({ intakes: await recruitment.listIntakes(request.actor!, request.params.code) }),
+  );
+
+  app.post(
+    '/api/v1/regions/:code/intakes',
+    {
+      config: { access: ['regional-lead'], scope: 'region' },
+      schema: {
+        tags: ['recruitment'],
+        summary:
+          'Add an intake to a region (its name, the dates it takes applications, open or closed); two open intakes of a region cannot overlap',
+        params: regionParam,
+        body: intakeInput,
+        response: { 201: intakeOut, 400: errorOut, 403: errorOut, 404: errorOut },
+      },
+    },
+    async (request, reply) => {
+      const id = await recruitment.addIntake(request.actor!, request.params.code, request.body);
+      reply.status(201);
+      return recruitment.getIntake(request.actor!, id);
+    },
+  );
+
+  app.put(
+    '/api/v1/intakes/:id',
+    {
+      config: { access: ['regional-lead'], scope: 'region' },
+      schema: {
+        tags: ['recruitment'],
+        summary: "Change an intake's name, dates or status",
+        params: idParam,
+        body: intakeInput,
+        response: { 200: intakeOut, 400: errorOut, 403: errorOut, 404: errorOut },
+      },
+    },
+    async (request) => {
+      await recruitment.updateIntake(request.actor!, request.params.id, request.body);
+      return recruitment.getIntake(request.actor!, request.params.id);
+    },
   );
 
   app.get(

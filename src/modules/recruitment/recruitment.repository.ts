@@ -783,3 +783,78 @@ export async function findLapsedOffers(x: Executor, today: string) {
     .orderBy('id')
     .execute();
 }
+
+// ---------------------------------------------------------------- intakes (recruitment writes them)
+
+/** A region's intakes, newest first, with how many applications each holds. */
+export async function listRegionIntakes(x: Executor, regionCode: string) {
+  return x
+    .selectFrom('intakes as i')
+    .select((eb) => [
+      'i.id',
+      'i.region_code',
+      'i.name',
+      'i.opens_on',
+      'i.closes_on',
+      'i.status',
+      eb
+        .selectFrom('applications as a')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('a.intake_id', '=', 'i.id')
+        .as('applications'),
+    ])
+    .where('i.region_code', '=', regionCode)
+    .orderBy('i.opens_on', 'desc')
+    .orderBy('i.id', 'desc')
+    .execute();
+}
+
+export async function findIntake(x: Executor, id: number) {
+  return x.selectFrom('intakes').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findIntakeByName(x: Executor, regionCode: string, name: string) {
+  return x
+    .selectFrom('intakes')
+    .select(['id'])
+    .where('region_code', '=', regionCode)
+    .where(sql<boolean>`lower(name) = lower(${name})`)
+    .executeTakeFirst();
+}
+
+/**
+ * An open intake of the region whose dates overlap [opensOn, closesOn] (a missing closing date runs
+ * on for ever), other than `exceptId`: applications must have one intake to go to on any day.
+ */
+export async function findOverlappingOpenIntake(
+  x: Executor,
+  regionCode: string,
+  opensOn: string,
+  closesOn: string | null,
+  exceptId: number | null,
+) {
+  let q = x
+    .selectFrom('intakes')
+    .select(['id', 'name', 'opens_on', 'closes_on'])
+    .where('region_code', '=', regionCode)
+    .where('status', '=', 'open')
+    .where((eb) => eb.or([eb('closes_on', 'is', null), eb('closes_on', '>=', opensOn)]));
+  if (closesOn !== null) q = q.where('opens_on', '<=', closesOn);
+  if (exceptId !== null) q = q.where('id', '<>', exceptId);
+  return q.orderBy('opens_on').executeTakeFirst();
+}
+
+export async function insertIntake(
+  x: Executor,
+  values: { region_code: string; name: string; opens_on: string; closes_on: string | null; status: string },
+) {
+  return x.insertInto('intakes').values(values).returning('id').executeTakeFirstOrThrow();
+}
+
+export async function updateIntake(
+  x: Executor,
+  id: number,
+  values: { name: string; opens_on: string; closes_on: string | null; status: string },
+) {
+  await x.updateTable('intakes').set(values).where('id', '=', id).execute();
+}

@@ -7,6 +7,7 @@ import { PROFESSIONS } from '../../platform/registration.ts';
 import {
   bulkDecisionInput,
   decisionInput,
+  intakeInput,
   LIMITS,
   listQuery,
   quotaDecisionInput,
@@ -141,6 +142,86 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
       return reply.redirect(`/recruitment/regions/${code}`, 303);
     },
   );
+
+  // ---- intakes: when a region takes applications ----
+  async function intakesPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    extra: { values?: unknown; errors?: FieldError[] } = {},
+  ) {
+    const [summary, intakes] = await Promise.all([
+      recruitment.regionSummary(request.actor!, code),
+      recruitment.listIntakes(request.actor!, code),
+    ]);
+    return reply.page(`${V}/intakes.njk`, {
+      pageTitle: 'Intakes',
+      backHref: `/recruitment/regions/${code}`,
+      gridClass: 'nhsuk-grid-column-full',
+      region: summary.region,
+      intakes,
+      values: extra.values ?? {},
+      errors: extra.errors,
+    });
+  }
+
+  app.get('/recruitment/regions/:code/intakes', { config: { ...leads, scope: 'region' } }, (request, reply) =>
+    intakesPage(request, reply, codeOf(request)),
+  );
+
+  app.post(
+    '/recruitment/regions/:code/intakes',
+    { config: { ...leads, scope: 'region' } },
+    async (request, reply) => {
+      const code = codeOf(request);
+      return withFormErrors(
+        reply,
+        (errors) => intakesPage(request, reply, code, { values: request.body, errors }),
+        async () => {
+          const input = parseForm(intakeInput, request.body);
+          await recruitment.addIntake(request.actor!, code, input);
+          reply.flash(`Intake ${input.name} added`);
+          return reply.redirect(`/recruitment/regions/${code}/intakes`, 303);
+        },
+      );
+    },
+  );
+
+  async function intakePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    extra: { values?: unknown; errors?: FieldError[] } = {},
+  ) {
+    const intake = await recruitment.getIntake(request.actor!, id);
+    const summary = await recruitment.regionSummary(request.actor!, intake.regionCode);
+    return reply.page(`${V}/intake.njk`, {
+      pageTitle: `Intake ${intake.name}`,
+      backHref: `/recruitment/regions/${intake.regionCode}/intakes`,
+      intake: { ...intake, regionName: summary.region.name },
+      values: extra.values ?? intake,
+      errors: extra.errors,
+    });
+  }
+
+  app.get('/recruitment/intakes/:id', { config: { ...leads, scope: 'region' } }, (request, reply) =>
+    intakePage(request, reply, pathId(request.params)),
+  );
+
+  app.post('/recruitment/intakes/:id', { config: { ...leads, scope: 'region' } }, async (request, reply) => {
+    const id = pathId(request.params);
+    return withFormErrors(
+      reply,
+      (errors) => intakePage(request, reply, id, { values: request.body, errors }),
+      async () => {
+        const input = parseForm(intakeInput, request.body);
+        await recruitment.updateIntake(request.actor!, id, input);
+        const intake = await recruitment.getIntake(request.actor!, id);
+        reply.flash(`Intake ${input.name} saved`);
+        return reply.redirect(`/recruitment/regions/${intake.regionCode}/intakes`, 303);
+      },
+    );
+  });
 
   async function quotaRequestPage(
     request: FastifyRequest,

@@ -237,3 +237,40 @@ export const applicationDetailOut = applicationSummaryOut.extend({
   intakeId: z.number().int(),
   userId: z.number().int().nullable(),
 });
+
+const emptyToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
+
+/** An intake as its region's lead sets it: a name, the dates it takes applications, open or closed. */
+export const intakeInput = z
+  .object({
+    name: z
+      .string({ error: 'Enter the intake’s name, like 2027/28' })
+      .trim()
+      .min(1, 'Enter the intake’s name, like 2027/28')
+      .max(80, 'The name must be 80 characters or fewer'),
+    opensOn: z.iso.date({ error: 'Enter the date it opens as a real date, like 2027-09-01' }),
+    closesOn: z.preprocess(
+      emptyToNull,
+      z.iso.date({ error: 'Enter the closing date as a real date, like 2027-12-31' }).nullable(),
+    ),
+    status: z.enum(['open', 'closed'], { error: 'Choose open or closed' }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.closesOn !== null && v.closesOn < v.opensOn)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['closesOn'],
+        message: 'The closing date must be on or after the date it opens',
+      });
+  });
+export type IntakeInput = z.output<typeof intakeInput>;
+
+export const intakeOut = z.object({
+  id: z.number(),
+  regionCode: z.string(),
+  name: z.string(),
+  opensOn: z.string(),
+  closesOn: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  applications: z.number(),
+});

@@ -2,6 +2,7 @@ import type { DB } from '../../db/database.ts';
 import { createApplications, type RecruitmentConfig } from './recruitment.applications.ts';
 import { createDecisions } from './recruitment.decisions.ts';
 import { createEndorsement } from './recruitment.endorsement.ts';
+import { createIntakes } from './recruitment.intakes.ts';
 import { createPlaces } from './recruitment.places.ts';
 import { createQuotaFunctions } from './recruitment.quota.ts';
 
@@ -21,7 +22,7 @@ export { ENDORSEMENT } from './recruitment.endorsement.ts';
 
 /**
  * Recruitment, composed from its sections: applications (recruitment.applications.ts), sponsor
- * endorsement (recruitment.endorsement.ts), decisions (recruitment.decisions.ts), the places and
+ * endorsement (recruitment.endorsement.ts), the intakes and their dates (recruitment.intakes.ts), decisions (recruitment.decisions.ts), the places and
  * their waitlist (recruitment.places.ts), the quota (recruitment.quota.ts); the letters it sends
  * are built in recruitment.emails.ts and the SQL lives in recruitment.repository.ts.
  */
@@ -32,7 +33,8 @@ export function createRecruitmentService(deps: { db: DB; config: RecruitmentConf
   const endorsement = createEndorsement(deps);
   const decisions = createDecisions({ db, places });
   const quota = createQuotaFunctions({ db, fillFreePlaces: places.fillFreePlaces });
-  return { ...applications, ...endorsement, ...decisions, ...quota };
+  const intakes = createIntakes({ db });
+  return { ...applications, ...endorsement, ...decisions, ...quota, ...intakes };
 }
 
 export type RecruitmentService = ReturnType<typeof createRecruitmentService>;
