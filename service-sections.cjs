@@ -24,4 +24,18 @@ module.exports = {
     'organisations',
     'erasure-requests',
   ],
+  'learning-sets': [
+    'shared',
+    'access',
+    'facilitators',
+    'formation-plan',
+    'formation',
+    'formation-jobs',
+    'drafts',
+    'draft-edits',
+    'sets',
+    'sessions',
+    'returns',
+    'calendar-feeds',
+  ],
 };
