@@ -66,6 +66,7 @@ export type World = {
     conflict: number;
     formation: number;
     formationJob: number;
+    matchingJob: number;
     set: number;
     session: number;
     action: number;
@@ -344,7 +345,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   await memberB.agent.get('/mentoring/conflicts');
   location(await memberB.agent.post('/mentoring/conflicts', { email: erin.email, kind: 'conflict' }));
   await leadB.agent.get('/mentoring/admin');
-  const runPath = location(await leadB.agent.post('/mentoring/runs', { regionCode: REGION_B }));
+  // A matching run is a job too: its page leads to the run once it is computed.
+  const matchingJobPath = location(await leadB.agent.post('/mentoring/runs', { regionCode: REGION_B }));
+  const matchingJob = Number(matchingJobPath.split('/').pop());
+  const runPath = location(await followRefresh(leadB.agent, matchingJobPath));
   location(await leadB.agent.post(`${runPath}/approve`));
   const run = Number(runPath.split('/').pop());
   const pair = linkId(
@@ -543,6 +547,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       conflict: conflict.id,
       formation,
       formationJob,
+      matchingJob,
       set,
       session,
       action: action.id,
