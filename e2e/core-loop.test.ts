@@ -256,6 +256,8 @@ describe.skipIf(!chromiumPath)('the core loop in a real browser', () => {
     await page.goto(`${server.url}/mentoring/admin`);
     await page.getByLabel('Who to match').selectOption(REGION);
     await page.getByRole('button', { name: 'Compute a matching run' }).click();
+    // Through the matching job's progress page, which refreshes itself until the run is written.
+    await page.waitForURL(/\/mentoring\/runs\/\d+$/, { timeout: 60_000 });
     expect(await page.locator('main').textContent()).toContain('Kemi Adeyemi');
     await page.getByRole('button', { name: 'Approve and tell everyone' }).click();
 

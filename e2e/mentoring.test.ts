@@ -111,7 +111,8 @@ describe.skipIf(!chromiumPath)('mentoring in a real browser', () => {
     await expectNoAxeViolations(page);
     await page.getByLabel('Who to match').selectOption('Q34');
     await page.getByRole('button', { name: 'Compute a matching run' }).click();
-    await page.waitForURL(/\/mentoring\/runs\/\d+$/);
+    // Matching runs as a job: its progress page refreshes itself until the run is written.
+    await page.waitForURL(/\/mentoring\/runs\/\d+$/, { timeout: 60_000 });
     expect(await page.locator('main').textContent()).toContain('Goals the mentor offers (1): 10');
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Approve and tell everyone' }).click();

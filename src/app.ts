@@ -180,7 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await pool.close();
   });
   await learningSetsModule(app, { db, config, pool, jobs });
-  await mentoringModule(app, { db, config, pool });
+  await mentoringModule(app, { db, config, pool, jobs });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

@@ -180,3 +180,18 @@ export async function followRefresh(agent: Agent, url: string, timeoutMs = 120_0
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Posts a form that starts a job (a matching run) and, when it leads to the job's progress page,
+ * follows that page as a browser would; returns the page's last answer (a 303 to the result once
+ * the job has succeeded), or the post's own answer when it was refused.
+ */
+export async function postAndFollowJob(
+  agent: Agent,
+  url: string,
+  form: Record<string, string | string[]> = {},
+) {
+  const started = await agent.post(url, form);
+  if (started.statusCode !== 303) return started;
+  return followRefresh(agent, started.headers.location as string);
+}

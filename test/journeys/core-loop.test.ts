@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
+import {
+  Agent,
+  buildTestApp,
+  createUser,
+  followRefresh,
+  postAndFollowJob,
+  type TestContext,
+  visibleText,
+} from '../app.ts';
 import { addCohort, addMember, emailedLink, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
@@ -199,7 +207,8 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
     );
 
     await lead.get('/mentoring/admin');
-    const run = await lead.post('/mentoring/runs', { regionCode: REGION });
+    // Matching runs as a job: its progress page leads to the run once it is computed.
+    const run = await postAndFollowJob(lead, '/mentoring/runs', { regionCode: REGION });
     const runPath = location(run);
     const runPage = visibleText((await lead.get(runPath)).body);
     expect(runPage).toContain('Asha Okafor');

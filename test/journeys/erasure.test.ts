@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
+import {
+  Agent,
+  buildTestApp,
+  createUser,
+  followRefresh,
+  postAndFollowJob,
+  type TestContext,
+  visibleText,
+} from '../app.ts';
 import { addCohort, addMember, emailedLinks, location, organisationIdOf, signedIn } from './support.ts';
 
 /**
@@ -317,7 +325,7 @@ describe('erasure leaves no trace of the person', () => {
       }),
     );
     await lead.get('/mentoring/admin');
-    const run = location(await lead.post('/mentoring/runs', { regionCode: REGION }));
+    const run = location(await postAndFollowJob(lead, '/mentoring/runs', { regionCode: REGION }));
     await lead.get(run);
     location(await lead.post(`${run}/approve`));
     const pair = /href="(\/mentoring\/pairs\/\d+)"/.exec((await member.get('/mentoring')).body)![1]!;

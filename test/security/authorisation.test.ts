@@ -74,6 +74,8 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/learning-sets/formations/', param: 'id', value: (w) => w.ids.formation },
   { prefix: '/learning-sets/formation-jobs/', param: 'id', value: (w) => w.ids.formationJob },
   { prefix: '/api/v1/learning-sets/formation-jobs/', param: 'id', value: (w) => w.ids.formationJob },
+  { prefix: '/mentoring/matching-jobs/', param: 'id', value: (w) => w.ids.matchingJob },
+  { prefix: '/api/v1/mentoring/matching-jobs/', param: 'id', value: (w) => w.ids.matchingJob },
   { prefix: '/api/v1/learning-sets/regions/', param: 'code', value: () => REGION_B },
   { prefix: '/learning-sets/sets/', param: 'id', value: (w) => w.ids.set },
   { prefix: '/learning-sets/sessions/', param: 'id', value: (w) => w.ids.session },
@@ -261,6 +263,8 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
     kind: 'pin',
   }),
   'POST /mentoring/runs/:id/rerun': () => ({}),
+  'POST /mentoring/matching-jobs/:id/cancel': () => ({}),
+  'POST /api/v1/mentoring/matching-jobs/:id/cancel': () => ({}),
   'POST /mentoring/runs/:id/approve': () => ({}),
   'POST /mentoring/runs/:id/discard': () => ({}),
   'POST /api/v1/mentoring/runs/:id/adjustments': (w) => ({

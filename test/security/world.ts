@@ -67,6 +67,7 @@ export type World = {
     formation: number;
     formationJob: number;
     intake: number;
+    matchingJob: number;
     set: number;
     session: number;
     action: number;
@@ -345,7 +346,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   await memberB.agent.get('/mentoring/conflicts');
   location(await memberB.agent.post('/mentoring/conflicts', { email: erin.email, kind: 'conflict' }));
   await leadB.agent.get('/mentoring/admin');
-  const runPath = location(await leadB.agent.post('/mentoring/runs', { regionCode: REGION_B }));
+  // A matching run is a job too: its page leads to the run once it is computed.
+  const matchingJobPath = location(await leadB.agent.post('/mentoring/runs', { regionCode: REGION_B }));
+  const matchingJob = Number(matchingJobPath.split('/').pop());
+  const runPath = location(await followRefresh(leadB.agent, matchingJobPath));
   location(await leadB.agent.post(`${runPath}/approve`));
   const run = Number(runPath.split('/').pop());
   const pair = linkId(
@@ -545,6 +549,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       formation,
       formationJob,
       intake: intakeB,
+      matchingJob,
       set,
       session,
       action: action.id,

@@ -6,10 +6,10 @@ import {
   paginationFor,
   parseForm,
   parsePathParams,
-  parseQuery,
   withFormErrors,
 } from '../../platform/forms.ts';
 import type { Actor, Role } from '../../platform/permissions.ts';
+import { refreshWhileRunning } from '../../platform/job-pages.ts';
 import { idParam, regionCodeField } from '../../platform/schemas.ts';
 import { renderCalendar } from './learning-sets.calendar.ts';
 import {
@@ -38,10 +38,6 @@ const LEAD_ROLES: Role[] = ['regional-lead'];
 const REGION_PAGE_SIZE = 25;
 
 const regionParams = z.object({ code: regionCodeField });
-const JOB_REFRESH_SECONDS = 1;
-
-/** The progress page of a job: `?refresh=off` stops it refreshing itself. */
-const refreshQuery = z.object({ refresh: z.string().max(10).optional() });
 
 export async function learningSetsPages(
   app: FastifyInstance,
@@ -204,8 +200,6 @@ export async function learningSetsPages(
     { config: { access: LEAD_ROLES, scope: 'region' } },
     async (request, reply) => {
       const { id } = parsePathParams(idParam, request.params);
-      // Anything but refresh=off keeps the automatic check: a bad value is no reason for an error.
-      const { refresh } = parseQuery(refreshQuery, request.query);
       const job = await sets.getFormationJob(request.actor!, id);
       if (job.status === 'succeeded' && job.formationId) {
         reply.flash(
@@ -213,8 +207,7 @@ export async function learningSetsPages(
         );
         return reply.redirect(`/learning-sets/formations/${job.formationId}`, 303);
       }
-      const autoRefresh = job.status === 'running' && refresh !== 'off';
-      if (autoRefresh) reply.header('refresh', String(JOB_REFRESH_SECONDS));
+      const refresh = refreshWhileRunning(request, reply, job.status === 'running');
       return reply.page(`${V}/formation-job.njk`, {
         pageTitle:
           job.status === 'running'
@@ -225,8 +218,7 @@ export async function learningSetsPages(
         backHref: `/learning-sets/regions/${job.regionCode}`,
         job,
         intakeName: job.intakeName,
-        autoRefresh,
-        refreshSeconds: JOB_REFRESH_SECONDS,
+        ...refresh,
         budgetSeconds: Math.max(1, Math.ceil(job.progress.budgetMs / 1000)),
         // Early in a search the best grouping may still break a preference, which scores below 0.
         bestScore:

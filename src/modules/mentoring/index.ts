@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { DB, Executor } from '../../db/database.ts';
+import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { mentoringApi } from './mentoring.api.ts';
 import { mentoringPages } from './mentoring.pages.ts';
@@ -24,12 +25,13 @@ export function isMentorOf(x: Executor, mentorUserId: number, memberUserId: numb
 /** Mentoring: offers, requests, matching runs, relationships, meetings and pair health. */
 export async function mentoringModule(
   app: FastifyInstance,
-  opts: { db: DB; config: Config; pool?: WorkerPool },
+  opts: { db: DB; config: Config; pool?: WorkerPool; jobs?: EngineJobs },
 ) {
   const mentoring = createMentoringService({
     db: opts.db,
     baseUrl: opts.config.baseUrl,
     pool: opts.pool,
+    jobs: opts.jobs,
   });
   // Reminds pairs with no meeting logged for the set number of weeks (at most once per window).
   app.scheduledTasks.push({

@@ -20,13 +20,48 @@ import {
   runInput,
   runOut,
 } from './mentoring.schemas.ts';
-import type { MentoringService } from './mentoring.service.ts';
+import { MATCHING_STAGES, type MentoringService } from './mentoring.service.ts';
 
 const tags = ['mentoring'];
 const errors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
 const participants = { access: ['member', 'mentor'] as const };
 const admins = { access: ['regional-lead'] as const };
 const ok = z.object({ ok: z.literal(true) });
+
+const matchingJobOut = z.object({
+  id: z.number(),
+  url: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+  regionCode: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  cancelRequested: z.boolean(),
+  progress: z.object({
+    stage: z.enum(MATCHING_STAGES),
+    step: z.number(),
+    steps: z.number(),
+    mentees: z.number().nullable(),
+    mentors: z.number().nullable(),
+  }),
+  runId: z.number().nullable(),
+  runUrl: z.string().nullable(),
+  error: z.string().nullable(),
+});
+type MatchingJob = Awaited<ReturnType<MentoringService['getMatchingJob']>>;
+const jobUrl = (id: number) => `/api/v1/mentoring/matching-jobs/${id}`;
+const presentMatchingJob = (j: MatchingJob) => ({
+  id: j.id,
+  url: jobUrl(j.id),
+  status: j.status,
+  regionCode: j.regionCode,
+  startedAt: j.startedAt.toISOString(),
+  finishedAt: j.finishedAt?.toISOString() ?? null,
+  cancelRequested: j.cancelRequested,
+  progress: j.progress,
+  runId: j.runId,
+  runUrl: j.runId ? `/api/v1/mentoring/runs/${j.runId}` : null,
+  error: j.error,
+});
 
 export async function mentoringApi(base: FastifyInstance, opts: { mentoring: MentoringService }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -190,13 +225,47 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
       schema: {
         tags,
         summary:
-          'Compute a matching run (draft): most mentees matched, then the highest total score, within capacities and exclusions. regionCode null: the whole network (national team only)',
+          'Start a matching run (the engine runs in the background): 202 with the job to follow; the draft run appears when it succeeds. The run matches the most mentees, then the highest total score, within capacities and exclusions. regionCode null: the whole network (national team only)',
         body: runInput,
-        response: runResponse,
+        response: { 202: matchingJobOut, ...errors },
       },
     },
-    async (request) =>
-      presentRun(request.actor!, await mentoring.createRun(request.actor!, request.body.regionCode)),
+    async (request, reply) => {
+      const id = await mentoring.startRun(request.actor!, request.body.regionCode);
+      const job = await mentoring.getMatchingJob(request.actor!, id);
+      return reply.status(202).header('location', jobUrl(id)).send(presentMatchingJob(job));
+    },
+  );
+  app.get(
+    '/api/v1/mentoring/matching-jobs/:id',
+    {
+      config: { ...admins, scope: 'region' },
+      schema: {
+        tags,
+        summary: 'A matching job: its status, progress, and the draft run once it has succeeded',
+        params: idParam,
+        response: { 200: matchingJobOut, ...errors },
+      },
+    },
+    async (request) => presentMatchingJob(await mentoring.getMatchingJob(request.actor!, request.params.id)),
+  );
+  app.post(
+    '/api/v1/mentoring/matching-jobs/:id/cancel',
+    {
+      config: { ...admins, scope: 'region' },
+      schema: {
+        tags,
+        summary: 'Cancel a running matching job (no run is saved); 409 once it has finished',
+        params: idParam,
+        response: { 202: matchingJobOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await mentoring.cancelMatchingJob(request.actor!, request.params.id);
+      return reply
+        .status(202)
+        .send(presentMatchingJob(await mentoring.getMatchingJob(request.actor!, request.params.id)));
+    },
   );
   app.get(
     '/api/v1/mentoring/runs/:id',

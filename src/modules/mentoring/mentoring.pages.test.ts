@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../../../test/app.ts';
+import {
+  Agent,
+  buildTestApp,
+  createUser,
+  postAndFollowJob,
+  type TestContext,
+  visibleText,
+} from '../../../test/app.ts';
 import type { RoleGrant } from '../../platform/permissions.ts';
 import { createMemberProfile } from '../members/index.ts';
 import { createMentoringService } from './mentoring.service.ts';
@@ -200,7 +207,7 @@ describe('matching runs, relationships and privacy', () => {
     expect((await otherLead.agent.post('/mentoring/runs', { regionCode: '' })).statusCode).toBe(403);
 
     await lead.agent.get('/mentoring/admin');
-    const created = await lead.agent.post('/mentoring/runs', { regionCode: region });
+    const created = await postAndFollowJob(lead.agent, '/mentoring/runs', { regionCode: region });
     expect(created.statusCode).toBe(303);
     const runUrl = created.headers.location as string;
     const runId = Number(runUrl.split('/').pop());
@@ -317,7 +324,7 @@ describe('matching runs, relationships and privacy', () => {
       format: 'either',
     });
     await national.agent.get('/mentoring/admin');
-    const created = await national.agent.post('/mentoring/runs', { regionCode: region });
+    const created = await postAndFollowJob(national.agent, '/mentoring/runs', { regionCode: region });
     await national.agent.post(`${created.headers.location}/approve`);
     const rel = await ctx.db
       .selectFrom('mentoring_relationships')
@@ -327,7 +334,7 @@ describe('matching runs, relationships and privacy', () => {
     await mentor.agent.get(`/mentoring/pairs/${rel.id}`);
     expect((await mentor.agent.post(`/mentoring/pairs/${rel.id}/decline`)).statusCode).toBe(303);
     expect(visibleText((await mentee.agent.get('/mentoring')).body)).toContain('back in the pool');
-    const again = await national.agent.post('/mentoring/runs', { regionCode: region });
+    const again = await postAndFollowJob(national.agent, '/mentoring/runs', { regionCode: region });
     const page = visibleText((await national.agent.get(again.headers.location as string)).body);
     expect(page).toContain('0 of 1 waiting mentees matched');
     expect(page).toContain('ruled out');
@@ -350,7 +357,7 @@ describe('matching runs, relationships and privacy', () => {
       await e.agent.post('/mentoring/request', { goals: 'Digital', goalAreas: 'digital', format: 'online' });
     }
     await national.agent.get('/mentoring/admin');
-    const created = await national.agent.post('/mentoring/runs', { regionCode: region });
+    const created = await postAndFollowJob(national.agent, '/mentoring/runs', { regionCode: region });
     await national.agent.post(`${created.headers.location}/approve`);
     const later = new Date(Date.now() + 8 * 7 * 86_400_000);
     // One pair to a transaction, so that the pairs of this file cross batches.
@@ -410,7 +417,7 @@ describe('capacity', () => {
       await m.agent.post('/mentoring/request', { goals: 'Policy', goalAreas: 'policy', format: 'either' });
     }
     await national.agent.get('/mentoring/admin');
-    const created = await national.agent.post('/mentoring/runs', { regionCode: region });
+    const created = await postAndFollowJob(national.agent, '/mentoring/runs', { regionCode: region });
     const approved = await national.agent.post(`${created.headers.location}/approve`);
     expect(approved.statusCode).toBe(303);
     const pairs = await ctx.db

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { pageNumber, paginationFor, parseForm, pathId, withFormErrors } from '../../platform/forms.ts';
 import type { Scope } from '../../platform/http-types.ts';
+import { refreshWhileRunning } from '../../platform/job-pages.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import {
   adjustmentInput,
@@ -49,6 +50,13 @@ const professionItems = (chosen: string[]) =>
   PROFESSIONS.map((p) => ({ value: p.key, text: p.label, checked: chosen.includes(p.key) }));
 const formatItems = (chosen: string | undefined) =>
   FORMATS.map((f) => ({ value: f, text: FORMAT_LABELS[f], checked: f === chosen }));
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "12 mentees, 5 mentors" while the engine solves. */
+const solvingCounts = (p: { stage: string; mentees: number | null; mentors: number | null }) =>
+  p.stage === 'solving' && p.mentees !== null && p.mentors !== null
+    ? `${plural(p.mentees, 'mentee')}, ${plural(p.mentors, 'mentor')}`
+    : null;
 
 export async function mentoringPages(app: FastifyInstance, opts: { mentoring: MentoringService }) {
   const { mentoring } = opts;
@@ -368,19 +376,56 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   }
   app.get('/mentoring/admin', { config: admins }, (request, reply) => adminPage(request, reply));
   app.post('/mentoring/runs', { config: admins }, async (request, reply) =>
-    // A draft run for the scope may already exist (perhaps started a moment ago by someone else):
-    // the conflict is shown on the form.
+    // A draft run for the scope may already exist, or a run be computing (perhaps started a moment
+    // ago by someone else): the conflict is shown on the form.
     withFormErrors(
       reply,
       (errors) => adminPage(request, reply, { errors }),
       async () => {
         const input = parseForm(runInput, request.body);
-        const id = await mentoring.createRun(request.actor!, input.regionCode);
-        reply.flash('Matching run computed: review the proposed pairs');
-        return reply.redirect(`/mentoring/runs/${id}`, 303);
+        const jobId = await mentoring.startRun(request.actor!, input.regionCode);
+        return reply.redirect(`/mentoring/matching-jobs/${jobId}`, 303);
       },
       { messageField: 'regionCode' },
     ),
+  );
+
+  // The engine runs in a worker thread; this page shows how far it has got and, once the run is
+  // written, sends the lead on to it. It refreshes itself (src/platform/job-pages.ts).
+  app.get(
+    '/mentoring/matching-jobs/:id',
+    { config: { ...admins, scope: 'region' } },
+    async (request, reply) => {
+      const job = await mentoring.getMatchingJob(request.actor!, pathId(request.params));
+      if (job.status === 'succeeded' && job.runId) {
+        reply.flash('Matching run computed: review the proposed pairs');
+        return reply.redirect(`/mentoring/runs/${job.runId}`, 303);
+      }
+      const refresh = refreshWhileRunning(request, reply, job.status === 'running');
+      return reply.page(`${V}/matching-job.njk`, {
+        pageTitle:
+          job.status === 'running'
+            ? 'Matching mentors'
+            : job.status === 'cancelled'
+              ? 'Matching mentors was cancelled'
+              : 'Mentors could not be matched',
+        backHref: '/mentoring/admin',
+        job,
+        scope: job.regionCode ? `Region ${job.regionCode}` : 'The whole network',
+        counts: solvingCounts(job.progress),
+        ...refresh,
+      });
+    },
+  );
+  app.post(
+    '/mentoring/matching-jobs/:id/cancel',
+    { config: { ...admins, scope: 'region' } },
+    async (request, reply) => {
+      const id = pathId(request.params);
+      await mentoring.cancelMatchingJob(request.actor!, id);
+      reply.flash('Matching is being cancelled: no run will be saved.');
+      return reply.redirect(`/mentoring/matching-jobs/${id}`, 303);
+    },
   );
 
   async function runPage(request: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) {

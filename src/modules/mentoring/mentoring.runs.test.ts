@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, buildTestApp, createUser, type TestContext, visibleText } from '../../../test/app.ts';
+import {
+  Agent,
+  buildTestApp,
+  createUser,
+  followRefresh,
+  type TestContext,
+  visibleText,
+} from '../../../test/app.ts';
 import { ConflictError } from '../../platform/errors.ts';
 import type { Actor, RoleGrant } from '../../platform/permissions.ts';
 import { createMemberProfile } from '../members/index.ts';
@@ -107,7 +114,7 @@ describe('concurrent runs for one scope', () => {
     await expect(mentoring.createRun(lead, 'Q30')).resolves.toBeTypeOf('number');
   });
 
-  it('through the pages: one 303 to the run, one 409 page saying a draft exists', async () => {
+  it('through the pages: one 303 to the run’s job, one 409 page naming who started it', async () => {
     await scope('Q31', [1], 1);
     const agents = [];
     for (let i = 0; i < 2; i++) {
@@ -121,7 +128,14 @@ describe('concurrent runs for one scope', () => {
     expect(responses.map((r) => r.statusCode).sort()).toEqual([303, 409]);
     const refused = visibleText(responses.find((r) => r.statusCode === 409)!.body);
     expect(refused).toContain('There is a problem');
-    expect(refused).toMatch(/A matching run for region Q31 was started by .* and is still a draft/);
+    // The second sees the first still computing, or (if it has finished) the draft it wrote.
+    expect(refused).toMatch(
+      /A matching run for region Q31 was started by .* and is still (being computed|a draft)/,
+    );
+    const started = responses.find((r) => r.statusCode === 303)!;
+    expect(started.headers.location).toMatch(/^\/mentoring\/matching-jobs\/\d+$/);
+    const done = await followRefresh(agents[responses.indexOf(started)]!, started.headers.location as string);
+    expect(done.headers.location).toMatch(/^\/mentoring\/runs\/\d+$/);
     expect(await runsOf('Q31')).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import { enqueueEmail, enqueueEmails } from '../../platform/outbox.ts';
 import { type Actor, hasRole, isNational, regionsWhere, requireRole } from '../../platform/permissions.ts';
 import { listOpenPlanGoals } from '../development/index.ts';
 import { findMentoringFacts, type MentoringFacts } from '../members/index.ts';
+import { createEngineJobs, type EngineJob, type EngineJobs } from '../../platform/engine-jobs.ts';
 import { createWorkerPool, type WorkerPool, workerModule } from '../../platform/workers.ts';
 import type { MatchingProblem } from './engine/index.ts';
 import type { MatchingOutcome } from './mentoring.worker.ts';
@@ -52,6 +53,12 @@ export type Health = 'on-track' | 'needs-check-in' | 'review-due';
 const matchingEntry = workerModule(import.meta.url, './mentoring.worker');
 /** Far above a national run (about 1 s); a solve still going after this has gone wrong. */
 const MATCHING_TIME_LIMIT_MS = 120_000;
+export const MATCHING_JOB = 'mentoring.matching';
+
+/** The steps of a matching job, in order, as its progress page names them. */
+export const MATCHING_STAGES = ['scoring', 'solving', 'saving'] as const;
+export type MatchingStage = (typeof MATCHING_STAGES)[number];
+type MatchingProgress = { stage: MatchingStage; mentees?: number; mentors?: number };
 
 export function createMentoringService(deps: {
   db: DB;
@@ -59,10 +66,13 @@ export function createMentoringService(deps: {
   reminderWeeks?: number;
   /** Worker threads the matching engine runs in, off the request thread (the app passes its own). */
   pool?: WorkerPool;
+  /** Matching runs started from the pages and the API run as jobs the lead watches. */
+  jobs?: EngineJobs;
 }) {
   // Idle pool threads do not keep a process alive: a service made on its own may own a pool.
   const pool = deps.pool ?? createWorkerPool();
   const { db } = deps;
+  const jobs = deps.jobs ?? createEngineJobs({ db });
   const reminderWeeks = deps.reminderWeeks ?? DEFAULT_REMINDER_WEEKS;
   const link = (path: string) => `${deps.baseUrl.replace(/\/$/, '')}${path}`;
 
@@ -321,8 +331,16 @@ export function createMentoringService(deps: {
    * through `db`, returns what writeRun saves. The pins and exclusions it used come back with it,
    * so the write can tell whether they changed meanwhile.
    */
-  async function planRun(regionCode: string | null, adjustments: Adjustment[], signal?: AbortSignal) {
+  async function planRun(
+    regionCode: string | null,
+    adjustments: Adjustment[],
+    run: { signal?: AbortSignal; onProgress?: (p: MatchingProgress) => void } = {},
+  ) {
+    const { signal } = run;
+    run.onProgress?.({ stage: 'scoring' });
     const p = await buildProblem(db, adjustments, regionCode);
+    signal?.throwIfAborted();
+    run.onProgress?.({ stage: 'solving', mentees: p.mentees.length, mentors: p.mentors.length });
     const allowed = new Set(p.scores.map(([r, m]) => `${r}:${m}`));
     const pins = adjustments
       .filter((a) => a.kind === 'pin' && allowed.has(`${a.request_id}:${a.mentor_user_id}`))
@@ -521,6 +539,12 @@ export function createMentoringService(deps: {
     await requireNoDraftRun(db, regionCode);
     const plan = await planRun(regionCode, []);
     await seams.afterSolve?.();
+    return writeNewRun(actor, plan);
+  }
+
+  /** Writes a new draft run from a plan: the scope's lock, no second draft, every pair re-checked. */
+  function writeNewRun(actor: Actor, plan: RunPlan) {
+    const { regionCode } = plan;
     return db.transaction().execute(async (trx) => {
       await repo.lockRunScope(trx, regionCode);
       await requireNoDraftRun(trx, regionCode);
@@ -534,6 +558,102 @@ export function createMentoringService(deps: {
         details: r,
       });
       return id;
+    });
+  }
+
+  const jobSubject = (regionCode: string | null) => `mentoring.scope:${regionCode ?? 'all'}`;
+
+  /** Refused (409) while a matching job runs for the scope, naming who started it. */
+  async function refuseWhileMatching(regionCode: string | null) {
+    const running = await jobs.findRunning(jobSubject(regionCode));
+    if (running)
+      throw new ConflictError(
+        `A matching run for ${scopeName(regionCode)} was started by ${running.startedByName ?? 'someone'} at ${formatTimeOfDay(running.startedAt)} on ${formatLongDate(running.startedAt)} and is still being computed: follow its progress at /mentoring/matching-jobs/${running.id}`,
+      );
+  }
+
+  /**
+   * Starts a matching run as a job (the pages and the API): the scope is checked now, so a run the
+   * actor may not start or a draft already open is refused at once; the engine then runs in a worker
+   * thread while the lead watches the job's page, and the run is written with the same locked
+   * re-check as createRun. One job per scope at a time: a second is refused naming the first.
+   */
+  async function startRun(actor: Actor, regionCode: string | null) {
+    requireRunScope(actor, regionCode);
+    await requireNoDraftRun(db, regionCode);
+    await refuseWhileMatching(regionCode);
+    const started = jobs.start(
+      {
+        kind: MATCHING_JOB,
+        regionCode,
+        subjectKey: jobSubject(regionCode),
+        startedBy: actor.userId,
+      },
+      async ({ signal, progress }) => {
+        const plan = await planRun(regionCode, [], { signal, onProgress: progress });
+        signal.throwIfAborted();
+        progress({ stage: 'saving', mentees: plan.mentees });
+        return writeNewRun(actor, plan);
+      },
+    );
+    // Two people starting at the same moment: the database lets one job run; name it to the other.
+    return started.catch(async (err) => {
+      if (err instanceof ConflictError) {
+        await refuseWhileMatching(regionCode);
+        await requireNoDraftRun(db, regionCode); // the other job has already finished
+      }
+      throw err;
+    });
+  }
+
+  /**
+   * A matching job, for those who may run matching in its scope (a regional lead of the region, the
+   * national team); anyone else is told there is no such job (404).
+   */
+  async function getMatchingJob(actor: Actor, id: number) {
+    const job = await jobs.find(id);
+    if (!job || job.kind !== MATCHING_JOB || !mayRunMatching(actor, job.regionCode))
+      throw new NotFoundError('There is no such matching run');
+    return describeMatchingJob(job);
+  }
+
+  function mayRunMatching(actor: Actor, regionCode: string | null) {
+    return isNational(actor) || (regionCode !== null && hasRole(actor, 'regional-lead', regionCode));
+  }
+
+  function describeMatchingJob(job: EngineJob) {
+    const p = (job.progress ?? {}) as Partial<MatchingProgress>;
+    const stage: MatchingStage = p.stage ?? 'scoring';
+    const step = job.status === 'succeeded' ? MATCHING_STAGES.length : MATCHING_STAGES.indexOf(stage) + 1;
+    return {
+      id: job.id,
+      status: job.status,
+      regionCode: job.regionCode,
+      startedBy: job.startedByName,
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      cancelRequested: job.cancelRequested,
+      runId: job.status === 'succeeded' ? job.resultId : null,
+      error: job.error,
+      progress: {
+        stage,
+        step,
+        steps: MATCHING_STAGES.length,
+        mentees: p.mentees ?? null,
+        mentors: p.mentors ?? null,
+      },
+    };
+  }
+
+  async function cancelMatchingJob(actor: Actor, id: number) {
+    const job = await getMatchingJob(actor, id);
+    if (job.status !== 'running') throw new ConflictError('This matching run has already finished');
+    await jobs.requestCancel(id);
+    await recordAudit(db, actor, {
+      action: 'mentoring.run.cancel',
+      entityType: 'engine-job',
+      entityId: id,
+      summary: `Cancelled a matching run (job ${id}) for ${job.regionCode ?? 'the whole network'}`,
     });
   }
 
@@ -1152,6 +1272,9 @@ export function createMentoringService(deps: {
     declareConflict,
     removeConflict,
     createRun,
+    startRun,
+    getMatchingJob,
+    cancelMatchingJob,
     rerun,
     adjustRun,
     getRun,
