@@ -253,23 +253,16 @@ async function backupPglite(
       progress(`Writing the data directory out (${totalRows(counts).toLocaleString('en-GB')} rows)`);
       await pglite.exec('checkpoint');
       const dump = Buffer.from(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
-      const manifest: BackupManifest = {
-        format: BACKUP_FORMAT,
-        formatVersion: 1,
-        mode: 'pglite',
-        createdAt: new Date().toISOString(),
-        appVersion,
-        postgresVersion: version,
-        migrations: applied,
-        latestMigration: applied.at(-1) ?? null,
-        tables: counts,
-        payload: {
+      const manifest = manifestFor(
+        'pglite',
+        { appVersion, version, applied, counts },
+        {
           name: PGLITE_PAYLOAD,
           bytes: dump.length,
           sha256: createHash('sha256').update(dump).digest('hex'),
           tool: 'PGlite dumpDataDir (gzip)',
         },
-      };
+      );
       progress(`Writing ${formatBytes(dump.length)}`);
       await writeTar(out, [
         { name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) },
@@ -282,6 +275,26 @@ async function backupPglite(
   } finally {
     lock.release();
   }
+}
+
+/** The manifest both modes write beside their data: what the restore checks before it loads. */
+function manifestFor(
+  mode: BackupManifest['mode'],
+  source: { appVersion: string; version: string; applied: string[]; counts: BackupManifest['tables'] },
+  payload: BackupManifest['payload'],
+): BackupManifest {
+  return {
+    format: BACKUP_FORMAT,
+    formatVersion: 1,
+    mode,
+    createdAt: new Date().toISOString(),
+    appVersion: source.appVersion,
+    postgresVersion: source.version,
+    migrations: source.applied,
+    latestMigration: source.applied.at(-1) ?? null,
+    tables: source.counts,
+    payload,
+  };
 }
 
 async function backupPostgres(
@@ -320,23 +333,16 @@ async function backupPostgres(
     );
     await client.query('commit');
     const bytes = (await stat(dumpFile)).size;
-    const manifest: BackupManifest = {
-      format: BACKUP_FORMAT,
-      formatVersion: 1,
-      mode: 'postgres',
-      createdAt: new Date().toISOString(),
-      appVersion,
-      postgresVersion: version,
-      migrations: applied,
-      latestMigration: applied.at(-1) ?? null,
-      tables: counts,
-      payload: {
+    const manifest = manifestFor(
+      'postgres',
+      { appVersion, version, applied, counts },
+      {
         name: POSTGRES_PAYLOAD,
         bytes,
         sha256: await sha256OfFile(dumpFile),
         tool: `pg_dump --format=custom (${pgDump})`,
       },
-    };
+    );
     progress(`Writing ${formatBytes(bytes)}`);
     await writeTar(out, [
       { name: MANIFEST, data: Buffer.from(JSON.stringify(manifest, null, 2)) },

@@ -92,6 +92,23 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
 const TODAY = new Date().toISOString().slice(0, 10);
 
+/** A valid formation request: the page's form and the API take the same fields. */
+const FORMATION_BODY = {
+  intakeId: '1',
+  minSize: '4',
+  maxSize: '8',
+  setCount: '1',
+  sizing: 'vary',
+  weightProfession: '1',
+  weightOrganisation: '1',
+  weightSystem: '1',
+  weightSpecialty: '1',
+  weightSeniority: '1',
+  keepApart: '',
+  keepTogether: '',
+  seed: '1',
+};
+
 /**
  * A valid body for each write that someone may pass the role check of but not the scope of, so the
  * refusal comes from the scope check and not from validation. A write missing here fails the suite.
@@ -170,36 +187,8 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
     maxSets: '1',
     isLead: '',
   }),
-  'POST /learning-sets/regions/:code/form': () => ({
-    intakeId: '1',
-    minSize: '4',
-    maxSize: '8',
-    setCount: '1',
-    sizing: 'vary',
-    weightProfession: '1',
-    weightOrganisation: '1',
-    weightSystem: '1',
-    weightSpecialty: '1',
-    weightSeniority: '1',
-    keepApart: '',
-    keepTogether: '',
-    seed: '1',
-  }),
-  'POST /api/v1/learning-sets/regions/:code/formations': () => ({
-    intakeId: '1',
-    minSize: '4',
-    maxSize: '8',
-    setCount: '1',
-    sizing: 'vary',
-    weightProfession: '1',
-    weightOrganisation: '1',
-    weightSystem: '1',
-    weightSpecialty: '1',
-    weightSeniority: '1',
-    keepApart: '',
-    keepTogether: '',
-    seed: '1',
-  }),
+  'POST /learning-sets/regions/:code/form': () => FORMATION_BODY,
+  'POST /api/v1/learning-sets/regions/:code/formations': () => FORMATION_BODY,
   'POST /learning-sets/formation-jobs/:id/cancel': () => ({}),
   'POST /api/v1/learning-sets/formation-jobs/:id/cancel': () => ({}),
   'POST /learning-sets/formations/:id/move': (w) => ({

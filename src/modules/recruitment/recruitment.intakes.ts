@@ -111,7 +111,8 @@ export function createIntakes(deps: { db: DB }) {
     });
   }
 
-  async function updateIntake(actor: Actor, id: number, input: IntakeInput): Promise<void> {
+  /** Changes an intake; returns its region, which the caller shows next. */
+  async function updateIntake(actor: Actor, id: number, input: IntakeInput): Promise<{ regionCode: string }> {
     const current = await getIntake(actor, id);
     await db.transaction().execute(async (trx) => {
       const region = await repo.lockRegion(trx, current.regionCode);
@@ -130,6 +131,7 @@ export function createIntakes(deps: { db: DB }) {
         summary: `Changed the intake ${current.name} of ${region.name} to ${input.name} (${describeDates(input)})`,
       });
     });
+    return { regionCode: current.regionCode };
   }
 
   return { listIntakes, getIntake, addIntake, updateIntake };

@@ -215,10 +215,9 @@ export async function reviewPages(app: FastifyInstance, opts: { recruitment: Rec
       (errors) => intakePage(request, reply, id, { values: request.body, errors }),
       async () => {
         const input = parseForm(intakeInput, request.body);
-        await recruitment.updateIntake(request.actor!, id, input);
-        const intake = await recruitment.getIntake(request.actor!, id);
+        const { regionCode } = await recruitment.updateIntake(request.actor!, id, input);
         reply.flash(`Intake ${input.name} saved`);
-        return reply.redirect(`/recruitment/regions/${intake.regionCode}/intakes`, 303);
+        return reply.redirect(`/recruitment/regions/${regionCode}/intakes`, 303);
       },
     );
   });
