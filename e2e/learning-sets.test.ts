@@ -126,9 +126,13 @@ describe.skipIf(!chromiumPath)('action learning sets in a real browser', () => {
     const jobUrl = page.url();
     expect(await page.textContent('main')).toContain('Forming sets…');
     await page.goto(`${jobUrl}?refresh=off`); // still, for axe
-    expect(await page.textContent('main')).toContain('Check progress again');
-    await expectNoAxeViolations(page);
-    await page.goto(jobUrl);
+    // On a fast machine the engine may already have finished: the job page then sends the
+    // browser on to the formation, which is checked below either way.
+    if (new URL(page.url()).pathname.startsWith('/learning-sets/formation-jobs/')) {
+      expect(await page.textContent('main')).toContain('Check progress again');
+      await expectNoAxeViolations(page);
+      await page.goto(jobUrl);
+    }
     await page.waitForURL(/\/learning-sets\/formations\/\d+$/, { timeout: 60_000 });
     expect(await page.textContent('main')).toContain('What makes it diverse');
     await expectNoAxeViolations(page);
