@@ -38,4 +38,7 @@ module.exports = {
     'returns',
     'calendar-feeds',
   ],
+  // One line a part, so parts built side by side merge cleanly: calls and responses; questions,
+  // safety and staff; analysis; outcomes, ledger and exports.
+  policy: ['access'],
 };

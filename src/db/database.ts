@@ -3,6 +3,7 @@ import type { DevelopmentTables } from '../modules/development/development.table
 import type { LearningSetsTables } from '../modules/learning-sets/learning-sets.table.ts';
 import type { MembersTables } from '../modules/members/members.table.ts';
 import type { MentoringTables } from '../modules/mentoring/mentoring.table.ts';
+import type { PolicyTables } from '../modules/policy/policy.table.ts';
 import type { ProgrammeTables } from '../modules/programme/programme.table.ts';
 import type { RecruitmentTables } from '../modules/recruitment/recruitment.table.ts';
 import type { PlatformTables } from './platform.tables.ts';
@@ -17,7 +18,8 @@ export type Database = PlatformTables &
   MembersTables &
   DevelopmentTables &
   LearningSetsTables &
-  MentoringTables;
+  MentoringTables &
+  PolicyTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */
