@@ -18,7 +18,15 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
  * - `region`: a region's staff (its regional leads and facilitators) and the national team; roles
  *   that are not tied to a region (partner) keep their network-wide reach;
  * - `directory`: everyone `access` admits, each section as the member's privacy allows;
- * - `network`: everyone `access` admits (frameworks, organisations, national administration).
+ * - `network`: everyone `access` admits (frameworks, organisations, national administration);
+ * - `audience`: a call for input and what hangs off it, for the members it is aimed at and the
+ *   policy team (policy makers and national); members outside its audience get 404;
+ * - `call-owner`: what only the call's owner (a policy maker) and the national team may do or see
+ *   (state changes, analysis, outcomes, confidential responses);
+ * - `response`: a response to a call, for its author, the call's owner and the national team;
+ * - `question`: a question put to policy makers, for its asker and the policy team (a question to
+ *   the network is also open to every member; a private one is not);
+ * - `safety`: a patient-safety concern, for the safety leads and the national team.
  */
 export const SCOPES = [
   'none',
@@ -30,6 +38,11 @@ export const SCOPES = [
   'region',
   'directory',
   'network',
+  'audience',
+  'call-owner',
+  'response',
+  'question',
+  'safety',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -338,6 +338,16 @@ function inScope(p: Persona, route: DeclaredRoute): boolean {
       return p.key === 'member-b' || p.key === 'facilitator-b';
     case 'set':
       return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
+    // The world's call is aimed at region B and owned by Pip (the policy maker, also the safety
+    // lead); Bo's response to it is confidential and Bo's question to policy makers is private.
+    case 'audience':
+      return national || ['member-b', 'policy-maker'].includes(p.key);
+    case 'call-owner':
+    case 'safety':
+      return national || p.key === 'policy-maker';
+    case 'response':
+    case 'question':
+      return national || ['member-b', 'policy-maker'].includes(p.key);
     case 'region':
       return p.roles.some(
         (g) =>
