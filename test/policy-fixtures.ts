@@ -1,5 +1,10 @@
 import type { DB } from '../src/db/database.ts';
-import type { CallKind, CallStatus, QuestionKind } from '../src/modules/policy/policy.table.ts';
+
+// The schema's own words (src/modules/policy/policy.table.ts), written out: tests reach a module
+// only through its index.ts.
+type CallKind = 'consultation' | 'evidence' | 'pulse';
+type CallStatus = 'draft' | 'scheduled' | 'open' | 'closed' | 'concluded';
+type QuestionKind = 'text' | 'single' | 'multiple' | 'scale' | 'ranking';
 
 /**
  * Calls and responses written straight to the tables, for the tests of the parts of the policy
