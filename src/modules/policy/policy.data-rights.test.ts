@@ -160,15 +160,13 @@ describe('policy data rights', () => {
       status: 'draft',
       answers: { [otherQuestions[0]!]: 'Draft-zq unfinished' },
     });
-    await ctx.db
-      .transaction()
-      .execute((trx) =>
-        safety.raiseSafetyConcern(trx, {
-          responseId,
-          userId: subject.userId,
-          summary: 'Concern-zq in a response',
-        }),
-      );
+    await ctx.db.transaction().execute((trx) =>
+      safety.raiseSafetyConcern(trx, {
+        responseId,
+        userId: subject.userId,
+        summary: 'Concern-zq in a response',
+      }),
+    );
 
     // Download.
     const described = await describeSubject(ctx.db, [policyDataRights], subject.userId);

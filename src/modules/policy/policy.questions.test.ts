@@ -345,4 +345,24 @@ describe('questions to policy makers', () => {
     const mine = await asker.agent.api('GET', '/api/v1/policy/questions?tab=mine');
     expect(mine.json().questions.map((q: { id: number }) => q.id)).toContain(res.json().id);
   });
+  it('documents every operation of questions, safety and staff in the OpenAPI description', async () => {
+    const docs = await ctx.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(docs.statusCode).toBe(200);
+    const paths = Object.keys(docs.json().paths);
+    for (const p of [
+      '/api/v1/policy/questions',
+      '/api/v1/policy/questions/{id}',
+      '/api/v1/policy/questions/{id}/support',
+      '/api/v1/policy/questions/{id}/answer',
+      '/api/v1/policy/questions/{id}/withdraw',
+      '/api/v1/policy/questions/{id}/to-call',
+      '/api/v1/policy/safety',
+      '/api/v1/policy/safety/{id}',
+      '/api/v1/policy/safety/{id}/acknowledge',
+      '/api/v1/policy/staff',
+      '/api/v1/policy/staff/me',
+      '/api/v1/policy/staff/{id}',
+    ])
+      expect(paths, p).toContain(p);
+  });
 });
