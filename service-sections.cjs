@@ -40,5 +40,11 @@ module.exports = {
   ],
   // One line a part, so parts built side by side merge cleanly: calls and responses; questions,
   // safety and staff; analysis; outcomes, ledger and exports.
-  policy: ['access'],
+  policy: [
+    'access',
+    // questions, the patient-safety fast lane and policy staff
+    'staff',
+    'questions',
+    'safety',
+  ],
 };

@@ -2,6 +2,7 @@ import { developmentDataRights } from './modules/development/index.ts';
 import { learningSetsDataRights } from './modules/learning-sets/index.ts';
 import { membersDataRights } from './modules/members/index.ts';
 import { mentoringDataRights } from './modules/mentoring/index.ts';
+import { policyDataRights } from './modules/policy/index.ts';
 import { programmeDataRights } from './modules/programme/index.ts';
 import { recruitmentDataRights } from './modules/recruitment/index.ts';
 import { accountsDataRights } from './platform/accounts/accounts.data-rights.ts';
@@ -21,6 +22,7 @@ export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   developmentDataRights,
   learningSetsDataRights,
   mentoringDataRights,
+  policyDataRights,
   membersDataRights,
   accountsDataRights,
   engineJobsDataRights,
@@ -179,4 +181,52 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'mentoring_run_adjustments.kind': 'a code',
   'mentoring_runs.region_code': 'a region code',
   'mentoring_runs.status': 'a state',
+  // Policy
+  'policy_calls.kind': 'a code',
+  'policy_calls.title': 'a call for input, written by the policy team in their office',
+  'policy_calls.summary':
+    'a call for input, written by the policy team (a call drafted from a question keeps that question, kept de-identified)',
+  'policy_calls.background': 'a call for input, written by the policy team',
+  'policy_calls.status': 'a state',
+  'policy_calls.response_due_reason': 'why a call’s response date moved, by the policy team',
+  'policy_calls.audience_regions': 'region codes a call is aimed at',
+  'policy_calls.audience_professions': 'profession codes a call is aimed at',
+  'policy_calls.published_response': 'the policy team’s published response to a call',
+  'policy_call_status_changes.from_status': 'a state',
+  'policy_call_status_changes.to_status': 'a state',
+  'policy_call_status_changes.note': 'a note on a call’s change of state, by the policy team',
+  'policy_call_documents.title': 'a background document of a call',
+  'policy_call_documents.url': 'a background document of a call',
+  'policy_call_questions.kind': 'a code',
+  'policy_call_questions.prompt': 'a question of a call, by the policy team',
+  'policy_call_questions.help': 'a question of a call, by the policy team',
+  'policy_call_questions.options': 'the choices a question of a call offers',
+  'policy_call_questions.scale_min_label': 'a scale’s label',
+  'policy_call_questions.scale_max_label': 'a scale’s label',
+  'policy_call_notices.kind': 'a code',
+  'policy_nudges.dimension': 'a code (profession, region...)',
+  'policy_nudges.value': 'a group’s code, no person',
+  'policy_nudges.message': 'a message to a group, by the policy team',
+  'policy_responses.status': 'a state',
+  'policy_responses.region_code': 'a region code (kept for counts)',
+  'policy_responses.profession': 'a profession code (kept for counts)',
+  'policy_responses.setting': 'an employer kind (kept for counts)',
+  'policy_themes.name': 'an analysis theme, by the policy team',
+  'policy_themes.description': 'an analysis theme, by the policy team',
+  'policy_theme_assignments.sentiment': 'a code (agree, disagree, mixed)',
+  'policy_theme_assignments.source': 'a code (person or suggestion)',
+  'policy_assignment_history.action': 'a code naming what was done',
+  'policy_theme_suggestions.label': 'a suggested theme, computed over many responses',
+  'policy_theme_suggestions.keyphrases': 'key phrases computed over many responses',
+  'policy_theme_suggestions.status': 'a state',
+  'policy_outcomes.decision': 'a code',
+  'policy_outcomes.summary': 'what the policy team decided',
+  'policy_outcomes.reason': 'why the policy team decided it',
+  'policy_outcomes.owner_role': 'a named role (an office), owning an outcome',
+  'policy_milestones.title': 'a follow-up milestone of an outcome',
+  'policy_milestones.status': 'a state',
+  'policy_milestones.note': 'progress on a milestone, by the policy team',
+  'policy_questions.visibility': 'a code (network or private)',
+  'policy_questions.status': 'a state',
+  'policy_questions.answered_role': 'the named role (an office) that answered',
 };

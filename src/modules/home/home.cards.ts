@@ -118,6 +118,16 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         heading: 'Member directory',
         description: 'Find clinicians by expertise, interest, profession and region.',
       },
+      {
+        href: '/policy/questions',
+        heading: 'Questions from members',
+        description: 'Answer members’ questions under your named role, oldest waiting first.',
+      },
+      {
+        href: '/policy/safety',
+        heading: 'Patient-safety concerns',
+        description: 'For named safety leads: concerns to acknowledge, overdue ones first.',
+      },
     ],
   },
   partner: {
@@ -169,6 +179,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         description: 'Self-assessment, 360-degree feedback and your development plan.',
       },
       { href: '/mentoring', heading: 'Mentoring', description: 'Ask for a mentor, or see your mentoring.' },
+      {
+        href: '/policy/questions',
+        heading: 'Questions to policy makers',
+        description: 'Ask national policy makers a question, or support one the network has asked.',
+      },
     ],
   },
   applicant: {
