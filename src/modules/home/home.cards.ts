@@ -38,6 +38,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         description: 'Find members; import members from CSV.',
       },
       {
+        href: '/policy',
+        heading: 'Calls for input',
+        description: 'Every call for clinical input, its responses and who has responded.',
+      },
+      {
         href: '/admin/users',
         heading: 'Accounts and roles',
         description: 'Create accounts, grant roles, disable accounts.',
@@ -114,6 +119,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
     lede: 'Direct access to the clinicians of the network.',
     cards: [
       {
+        href: '/policy',
+        heading: 'Calls for input',
+        description: 'Draft and run calls for clinical input, read the responses and see who has responded.',
+      },
+      {
         href: '/directory',
         heading: 'Member directory',
         description: 'Find clinicians by expertise, interest, profession and region.',
@@ -169,6 +179,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         description: 'Self-assessment, 360-degree feedback and your development plan.',
       },
       { href: '/mentoring', heading: 'Mentoring', description: 'Ask for a mentor, or see your mentoring.' },
+      {
+        href: '/policy',
+        heading: 'Calls for your input',
+        description: 'National policy makers asking for your clinical view, and the calls you have answered.',
+      },
     ],
   },
   applicant: {
