@@ -380,4 +380,27 @@ describe('calls for input: drafting, states and their refusals', () => {
     expect(list.json().calls.map((c: { title: string }) => c.title)).toContain('Quick pulse on rotas');
     expect((await londoner.api('POST', '/api/v1/policy/calls', {})).statusCode).toBe(403);
   });
+
+  it('changes a draft’s details and audience on its edit page; refuses once it has opened', async () => {
+    const id = await draftCall({ title: 'Rotas' });
+    const form = await pat.get(`/policy/calls/${id}/edit`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="Rotas"');
+    const saved = await pat.post(`/policy/calls/${id}/edit`, {
+      ...callForm({ title: 'Rotas and leave' }),
+      audienceRegions: ['Q31', 'Q36'],
+      audienceProfessions: ['midwife', 'nurse'],
+      isPublic: 'yes',
+    });
+    const page = await ok(pat, saved);
+    expect(page).toContain('Call saved');
+    expect(page).toContain('Members in London, North West, who are midwives or nurses');
+    expect(await callRow(id)).toMatchObject({ title: 'Rotas and leave', is_public: true });
+    await ctx.db.updateTable('policy_calls').set({ status: 'open' }).where('id', '=', id).execute();
+    const late = await pat.post(`/policy/calls/${id}/edit`, callForm({ title: 'Too late' }));
+    expect(refusedForm(late, 409, 'Change Rotas and leave')[0]!.text).toContain(
+      'can be changed only while it is a draft or scheduled',
+    );
+    expect((await callRow(id)).title).toBe('Rotas and leave');
+  });
 });

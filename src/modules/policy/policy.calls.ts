@@ -32,6 +32,10 @@ const TRANSITIONS: Record<CallStatus, CallStatus[]> = {
 /** A call's structure (questions, audience, dates) changes only before it opens. */
 const EDITABLE: CallStatus[] = ['draft', 'scheduled'];
 
+const PLURAL_PROFESSIONS: Record<string, string> = Object.fromEntries(
+  PROFESSIONS.map((p) => [p.key, p.key === 'midwife' ? 'midwives' : `${p.label.toLowerCase()}s`]),
+);
+
 export function addDays(ymd: string, days: number): string {
   const d = new Date(`${ymd}T12:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -139,11 +143,7 @@ export function createCalls(deps: { db: DB; access: PolicyAccess }) {
           .join(', ')}`,
       );
     if (c.audience_professions.length)
-      parts.push(
-        `who are ${c.audience_professions
-          .map((p) => PROFESSIONS.find((x) => x.key === p)?.label.toLowerCase() ?? p)
-          .join(' or ')}s`.replace(/ss$/, 's'),
-      );
+      parts.push(`who are ${c.audience_professions.map((p) => PLURAL_PROFESSIONS[p] ?? p).join(' or ')}`);
     if (c.audience_specialty_ids.length)
       parts.push(
         `in ${(await repo.findSpecialties(x, c.audience_specialty_ids))
