@@ -289,6 +289,19 @@ describe('responses to a call', () => {
     expect((await people.ben!.agent.get(`/policy/calls/${callId}/responses`)).statusCode).toBe(403);
   });
 
+  it('the policy team reaches the response form but does not respond', async () => {
+    const page = await pat.get(`/policy/calls/${callId}/respond`);
+    expect(page.statusCode).toBe(200);
+    expect(visibleText(page.body)).toContain('Only members this call is aimed at respond to it');
+    const api = await natalie.api('GET', `/api/v1/policy/calls/${callId}/my-response`);
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({ canRespond: false, response: null });
+    expect(
+      (await pat.api('PUT', `/api/v1/policy/calls/${callId}/my-response`, { intent: 'draft' })).statusCode,
+    ).toBe(403);
+    expect((await people.ada!.agent.get(`/policy/calls/${callId}/participation`)).statusCode).toBe(403);
+  });
+
   it('a member outside the audience gets 404 and cannot respond', async () => {
     const { agent, id } = people.lou!;
     expect((await agent.get(`/policy/calls/${callId}/respond`)).statusCode).toBe(404);
