@@ -111,7 +111,7 @@ describe('participation before close', () => {
     expect(text).toContain('Nurse 6 50% 8 75%');
     expect(text).toContain('Pharmacist fewer than 5');
     expect(text).toContain('Doctor hidden');
-    expect(text).not.toContain('nurse 0');
+    expect(text).toContain('12 responses sent, from an audience of 16 members');
   });
 
   it('nudges the members of a group who have not responded, once recorded and audited', async () => {
@@ -151,5 +151,35 @@ describe('participation before close', () => {
     });
     expect(api.statusCode, api.body).toBe(201);
     expect(api.json().recipients).toBe(4);
+  });
+
+  it('hides a total under 5, which would give away a group that is the whole', async () => {
+    const owner = await ctx.db
+      .selectFrom('policy_calls')
+      .select('owner_user_id')
+      .where('id', '=', callId)
+      .executeTakeFirstOrThrow();
+    const small = await seedCall(ctx.db, {
+      ownerUserId: owner.owner_user_id!,
+      status: 'open',
+      closesOn: londonDateAfter(5),
+      audienceRegions: ['Q36'],
+    });
+    const lou = await ctx.db
+      .selectFrom('member_profiles')
+      .select('user_id')
+      .where('region_code', '=', 'Q36')
+      .executeTakeFirstOrThrow();
+    await seedResponse(ctx.db, {
+      callId: small.callId,
+      userId: lou.user_id,
+      answers: {},
+      regionCode: 'Q36',
+      profession: 'pharmacist',
+    });
+    const body = (await pat.api('GET', `/api/v1/policy/calls/${small.callId}/participation`)).json();
+    expect(body).toMatchObject({ totalResponses: null, totalAudience: null });
+    const text = visibleText((await pat.get(`/policy/calls/${small.callId}/participation`)).body);
+    expect(text).toContain('Fewer than 5 responses sent, from an audience of fewer than 5 members');
   });
 });

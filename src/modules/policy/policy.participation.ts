@@ -140,8 +140,9 @@ export function createParticipation(deps: { db: DB; access: PolicyAccess; baseUr
       call: presentCallSummary(call),
       callId,
       canNudge: manage && call.status === 'open',
-      totalResponses,
-      totalAudience,
+      // A total is a count like any other: under 5 it would give away a group that is the whole.
+      totalResponses: totalResponses < SUPPRESS_BELOW ? null : totalResponses,
+      totalAudience: totalAudience < SUPPRESS_BELOW ? null : totalAudience,
       dimensions,
       nudges: nudges.map((n) => ({
         dimension: n.dimension,

@@ -400,8 +400,8 @@ export const participationCellOut = z.object({
 });
 export const participationOut = z.object({
   callId: z.number(),
-  totalResponses: z.number(),
-  totalAudience: z.number(),
+  totalResponses: z.number().nullable().describe('Null when fewer than 5'),
+  totalAudience: z.number().nullable().describe('Null when fewer than 5'),
   dimensions: z.array(
     z.object({
       dimension: z.enum(GROUP_DIMENSIONS),
