@@ -167,7 +167,7 @@ export function createCalls(deps: { db: DB; access: PolicyAccess }) {
       repo.listStatusChanges(db, callId),
       repo.findResponseStatusOf(db, callId, actor.userId),
       repo.findUserName(db, call.owner_user_id),
-      describeAudienceSafe(call),
+      describeAudience(db, call),
     ]);
     return {
       ...presentCallSummary(call, mine?.status ?? null),
@@ -209,10 +209,6 @@ export function createCalls(deps: { db: DB; access: PolicyAccess }) {
       editable: manage && EDITABLE.includes(call.status),
       nextStates: manage ? TRANSITIONS[call.status] : [],
     };
-  }
-
-  function describeAudienceSafe(call: PolicyCallRow) {
-    return describeAudience(db, call);
   }
 
   /** Every call for the policy team, newest first, paginated; members use their own page. */
