@@ -42,6 +42,11 @@ module.exports = {
   // safety and staff; analysis; outcomes, ledger and exports.
   policy: [
     'access',
+    // calls and responses
+    'calls',
+    'responses',
+    'participation',
+    'notices',
     // questions, the patient-safety fast lane and policy staff
     'staff',
     'questions',

@@ -25,6 +25,7 @@ import * as m1207_0101 from './2026-12-07-0101-member-registration-index.ts';
 import * as m1207_0300 from './2026-12-07-0300-engine-jobs.ts';
 import * as m1207_0301 from './2026-12-07-0301-gp-practices.ts';
 import * as m1207_0700 from './2026-12-07-0700-policy.ts';
+import * as m1207_0710 from './2026-12-07-0710-policy-response-safety-summary.ts';
 import * as m1207_0720 from './2026-12-07-0720-policy-questions-indexes.ts';
 
 /**
@@ -59,5 +60,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0300-engine-jobs': m1207_0300,
   '2026-12-07-0301-gp-practices': m1207_0301,
   '2026-12-07-0700-policy': m1207_0700,
+  '2026-12-07-0710-policy-response-safety-summary': m1207_0710,
   '2026-12-07-0720-policy-questions-indexes': m1207_0720,
 };

@@ -38,6 +38,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         description: 'Find members; import members from CSV.',
       },
       {
+        href: '/policy',
+        heading: 'Calls for input',
+        description: 'Every call for clinical input, its responses and who has responded.',
+      },
+      {
         href: '/admin/users',
         heading: 'Accounts and roles',
         description: 'Create accounts, grant roles, disable accounts.',
@@ -114,6 +119,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
     lede: 'Direct access to the clinicians of the network.',
     cards: [
       {
+        href: '/policy',
+        heading: 'Calls for input',
+        description: 'Draft and run calls for clinical input, read the responses and see who has responded.',
+      },
+      {
         href: '/directory',
         heading: 'Member directory',
         description: 'Find clinicians by expertise, interest, profession and region.',
@@ -183,6 +193,11 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
         href: '/policy/questions',
         heading: 'Questions to policy makers',
         description: 'Ask national policy makers a question, or support one the network has asked.',
+      },
+      {
+        href: '/policy',
+        heading: 'Calls for your input',
+        description: 'National policy makers asking for your clinical view, and the calls you have answered.',
       },
     ],
   },

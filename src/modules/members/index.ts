@@ -18,7 +18,15 @@ export {
 } from './members.cohort-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
 export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
-export { findPolicyFacts, type PolicyFacts } from './members.policy-queries.ts';
+export {
+  countPolicyAudienceBy,
+  findPolicyFacts,
+  listPolicyAudienceBatch,
+  listPolicyReferenceLists,
+  type PolicyAudience,
+  type PolicyFacts,
+  type PolicyGroup,
+} from './members.policy-queries.ts';
 export { createMemberProfile, type CreateMemberProfileInput } from './members.service.ts';
 export { membersDataRights } from './members.data-rights.ts';
 

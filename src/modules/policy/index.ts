@@ -14,7 +14,16 @@ import { staffApi } from './policy.staff.api.ts';
 import { staffPages } from './policy.staff.pages.ts';
 import { createStaff } from './policy.staff.ts';
 
+import { callsApi } from './policy.calls.api.ts';
+import { callPages } from './policy.calls.pages.ts';
+import { createCalls } from './policy.calls.ts';
+import { createNotices } from './policy.notices.ts';
+import { createParticipation } from './policy.participation.ts';
+import { responsePages } from './policy.responses.pages.ts';
+import { createResponses, type OnSafetyConcern } from './policy.responses.ts';
+
 export { policyDataRights } from './policy.data-rights.ts';
+export type { OnSafetyConcern } from './policy.responses.ts';
 export type { SafetyConcernInput } from './policy.safety.ts';
 
 /**
@@ -26,18 +35,32 @@ export async function policyModule(
   app: FastifyInstance,
   opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs },
 ) {
-  const access = createPolicyAccess({ db: opts.db });
-  void access;
-  // Each part of the channel registers its pages and API here.
-  // Questions, the patient-safety fast lane and policy staff. `safety.raiseSafetyConcern(trx, {...})`
-  // is what a flagged response calls inside its own transaction.
-  const safety: PolicySafety = createSafety({ db: opts.db, baseUrl: opts.config.baseUrl });
-  const staff = createStaff({ db: opts.db });
-  const questions = createQuestions({ db: opts.db, baseUrl: opts.config.baseUrl, safety });
+  const { db } = opts;
+  const baseUrl = opts.config.baseUrl;
+  const access = createPolicyAccess({ db });
+  // Questions, the patient-safety fast lane and policy staff.
+  const safety: PolicySafety = createSafety({ db, baseUrl });
+  const staff = createStaff({ db });
+  const questions = createQuestions({ db, baseUrl, safety });
   await staffPages(app, { staff });
   await staffApi(app, { staff });
   await questionsPages(app, { questions });
   await questionsApi(app, { questions });
   await safetyPages(app, { safety });
   await safetyApi(app, { safety });
+
+  // Calls and responses. A response sent flagged as a patient-safety concern is handed, inside its
+  // transaction, to the safety fast lane: the named safety leads hear of it at once.
+  const onSafetyConcern: OnSafetyConcern = async (trx, concern) => {
+    await safety.raiseSafetyConcern(trx, concern);
+  };
+  const calls = createCalls({ db, access });
+  const responses = createResponses({ db, access, onSafetyConcern });
+  const participation = createParticipation({ db, access, baseUrl });
+  const notices = createNotices({ db, baseUrl });
+  // Opens and closes calls on their dates and tells their audiences (once each, across processes).
+  app.scheduledTasks.push({ name: 'policy.call-clock', everyMinutes: 5, run: () => notices.runCallClock() });
+  await callPages(app, { calls });
+  await responsePages(app, { responses, participation });
+  await callsApi(app, { calls, responses, participation });
 }

@@ -115,6 +115,8 @@ export interface PolicyResponsesTable {
   on_behalf_of_organisation_id: number | null;
   confidential: Generated<boolean>;
   safety_concern: Generated<boolean>;
+  /** The member's short summary of the patient-safety concern (kept with a draft until sent). */
+  safety_summary: string | null;
   /** The member's groups at submission (region, profession, specialty, employer kind). */
   region_code: string | null;
   profession: string | null;
