@@ -4,6 +4,12 @@ import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createPolicyAccess } from './policy.access.ts';
+import { createPolicyAnalysis } from './policy.analysis.ts';
+import { policyAnalysisApi } from './policy.analysis.api.ts';
+import { policyAnalysisPages } from './policy.analysis.pages.ts';
+import { createPolicySuggestions } from './policy.suggestions.ts';
+
+export { themesForResponse } from './policy.analysis.repository.ts';
 
 /**
  * The policy channel, both ways: calls for clinical input and members' responses, the policy
@@ -15,6 +21,16 @@ export async function policyModule(
   opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs },
 ) {
   const access = createPolicyAccess({ db: opts.db });
-  void access;
   // Each part of the channel registers its pages and API here.
+  // Analysis: themes, assignments, live counts and suggested themes (engine in a worker thread).
+  const analysis = createPolicyAnalysis({ db: opts.db, access });
+  const suggestions = createPolicySuggestions({
+    db: opts.db,
+    access,
+    analysis,
+    pool: opts.pool,
+    jobs: opts.jobs,
+  });
+  await policyAnalysisPages(app, { analysis, suggestions });
+  await policyAnalysisApi(app, { analysis, suggestions });
 }
