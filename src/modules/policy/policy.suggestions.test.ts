@@ -11,7 +11,29 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import { seedCall, seedResponse } from '../../../test/policy-fixtures.ts';
+import { createEngineJobs } from '../../platform/engine-jobs.ts';
+import type { Actor } from '../../platform/permissions.ts';
+import { createWorkerPool, type RunOptions, type WorkerPool } from '../../platform/workers.ts';
 import { FRONT_DOOR_ANSWERS } from './engine/test-support/front-door-answers.ts';
+import { createPolicyAccess } from './policy.access.ts';
+import { createPolicyAnalysis } from './policy.analysis.ts';
+import { createPolicySuggestions } from './policy.suggestions.ts';
+
+// To look at a job while it runs, one test starts it through services whose pool holds the engine
+// until cancelled; the app's pages read and cancel that job through the database, as another
+// process's would be.
+const realPool = createWorkerPool({ maxThreads: 1 });
+const heldPool: WorkerPool = {
+  threads: 1,
+  async run<P, R, Progress>(entry: URL, payload: P, options: RunOptions<Progress> = {}): Promise<R> {
+    options.onProgress?.({ stage: 'clustering', tried: 1, of: 7 } as Progress);
+    await new Promise<void>((_, reject) =>
+      options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true }),
+    );
+    return realPool.run<P, R, Progress>(entry, payload, options);
+  },
+  close: () => realPool.close(),
+};
 
 let ctx: TestContext;
 let owner: { agent: Agent; user: { id: number } };
@@ -26,6 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await ctx?.close();
+  await realPool.close();
 });
 
 const REGIONS = ['Q34', 'Q35', 'Q36'];
@@ -256,5 +279,57 @@ describe('suggested themes', () => {
     const counts = await owner.agent.api('GET', `/api/v1/policy/calls/${callId}/theme-counts`);
     expect(counts.json()[0].themes).toHaveLength(1);
     expect(counts.json()[0].themes[0].responses).toBe(10);
+  });
+
+  it('shows a running job’s progress, refuses a second run of the question, and cancels with the pending suggestions kept', async () => {
+    const { callId, questionId } = await seedAnsweredCall();
+    const ownerRow = await ctx.db
+      .selectFrom('users')
+      .select(['id', 'name', 'email'])
+      .where('id', '=', owner.user.id)
+      .executeTakeFirstOrThrow();
+    const actor: Actor = {
+      userId: ownerRow.id,
+      name: ownerRow.name,
+      email: ownerRow.email,
+      roles: [{ role: 'policy-maker', regionCode: null }],
+      ip: null,
+      requestId: null,
+    };
+    const jobs = createEngineJobs({ db: ctx.db, heartbeatMs: 50 });
+    const access = createPolicyAccess({ db: ctx.db });
+    const analysis = createPolicyAnalysis({ db: ctx.db, access });
+    const held = createPolicySuggestions({ db: ctx.db, access, analysis, pool: heldPool, jobs });
+    const jobId = await held.startSuggestions(actor, callId, questionId);
+    const jobUrl = `/policy/suggestion-jobs/${jobId}`;
+    await new Promise((r) => setTimeout(r, 200)); // a heartbeat or two: the progress is written
+
+    const page = await owner.agent.get(jobUrl);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers.refresh).toBe('1');
+    const text = visibleText(page.body);
+    expect(text).toContain('Suggesting themes…');
+    expect(text).toContain('Step 2 of 4');
+    expect(text).toContain('30 answers, 1 of 7 groupings tried');
+    expect(text).toContain('Stop checking automatically');
+    const still = await owner.agent.get(`${jobUrl}?refresh=off`);
+    expect(still.headers.refresh).toBeUndefined();
+
+    const qUrl = `/policy/calls/${callId}/analysis/questions/${questionId}`;
+    await owner.agent.get(qUrl);
+    const second = await owner.agent.post(`${qUrl}/suggestions`);
+    expect(
+      refusedForm(second, 409, 'Analysis of question 1: Urgent care at the front door')[0]!.text,
+    ).toContain('Themes for this question are already being suggested');
+
+    await owner.agent.get(jobUrl);
+    const cancelled = await owner.agent.post(`${jobUrl}/cancel`);
+    expect(cancelled.statusCode).toBe(303);
+    await jobs.settled(jobId);
+    const after = await owner.agent.get(jobUrl);
+    expect(after.headers.refresh).toBeUndefined();
+    expect(visibleText(after.body)).toContain('Suggesting themes was cancelled');
+    expect(await suggestionsOf(questionId)).toEqual([]);
+    expect((await owner.agent.post(`${jobUrl}/cancel`)).statusCode).toBe(409);
   });
 });
