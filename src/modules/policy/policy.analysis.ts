@@ -18,6 +18,8 @@ export const ANSWERS_PAGE_SIZE = 20;
 export const ASSIGNMENTS_PAGE_SIZE = 25;
 /** The newest history rows a theme's page shows. */
 export const HISTORY_SHOWN = 100;
+/** Pending suggestions the call's analysis page names (a run makes at most eight a question). */
+const PENDING_SHOWN = 50;
 /** A call is analysed once it has opened (responses exist); before that there is nothing to analyse. */
 const ANALYSED_STATES = ['open', 'closed', 'concluded'];
 
@@ -117,9 +119,10 @@ export function createPolicyAnalysis(deps: { db: DB; access: PolicyAccess }) {
     const { call, manage } = await readCall(actor, callId);
     const questions = await repo.listQuestions(db, callId);
     const ids = questions.map((q) => q.id);
-    const [themes, suggestionCounts, answers] = await Promise.all([
+    const [themes, suggestionCounts, pending, answers] = await Promise.all([
       summariesOf(db, ids),
       repo.countSuggestions(db, ids),
+      repo.listSuggestions(db, ids, 'pending', PENDING_SHOWN),
       Promise.all(ids.map((id) => repo.countAnswers(db, id))),
     ]);
     const suggestions = (questionId: number, status: string) =>
@@ -136,6 +139,14 @@ export function createPolicyAnalysis(deps: { db: DB; access: PolicyAccess }) {
         themes: themes.filter((t) => t.questionId === q.id && t.mergedIntoId === null),
         mergedThemes: themes.filter((t) => t.questionId === q.id && t.mergedIntoId !== null).length,
         pendingSuggestions: suggestions(q.id, 'pending'),
+        pending: pending
+          .filter((p) => p.question_id === q.id)
+          .map((p) => ({
+            id: p.id,
+            label: p.label,
+            keyphrases: p.keyphrases,
+            responses: p.response_ids.length,
+          })),
         rejectedSuggestions: suggestions(q.id, 'rejected'),
       })),
     };
