@@ -115,7 +115,9 @@ describe('suggested themes', () => {
     const overview = visibleText((await owner.agent.get(`/policy/calls/${callId}/analysis`)).body);
     expect(overview).toContain('3 suggested themes waiting for a decision');
     expect(overview).toContain('No themes yet');
-    expect(overview).toContain(`Suggested ${staffing.label}: ${staffing.keyphrases.join(', ')} (10 responses, not counted until accepted)`);
+    expect(overview).toContain(
+      `Suggested ${staffing.label}: ${staffing.keyphrases.join(', ')} (10 responses, not counted until accepted)`,
+    );
 
     // Accept into a new theme: the person's assignments, source suggestion, in the history.
     const accepted = await owner.agent.post(`/policy/suggestions/${staffing.id}/accept`, {
