@@ -6,7 +6,7 @@ import type { PolicyAnalysis } from './policy.analysis.ts';
 import {
   acceptInput,
   assignToThemeInput,
-  assignmentUpdate,
+  assignmentPatch,
   mergeInput,
   newThemeInput,
   SENTIMENTS,
@@ -330,7 +330,7 @@ export async function policyAnalysisApi(
         tags,
         summary: 'Change an assignment’s excerpt, sentiment or evidence-rich flag',
         params: idParam,
-        body: assignmentUpdate,
+        body: assignmentPatch,
         response: { 200: idOut, ...errors },
       },
     },

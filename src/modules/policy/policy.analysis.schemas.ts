@@ -90,6 +90,20 @@ export const assignToThemeInput = z.strictObject({
 export const assignmentUpdate = z.strictObject(assignmentFields);
 export type AssignmentUpdate = z.output<typeof assignmentUpdate>;
 
+/** The API's change of an assignment: only the fields sent change (null clears excerpt or sentiment). */
+export const assignmentPatch = z.strictObject({
+  excerpt: z
+    .string()
+    .trim()
+    .max(ANALYSIS_LIMITS.excerpt, `The excerpt must be ${ANALYSIS_LIMITS.excerpt} characters or fewer`)
+    .nullable()
+    .optional()
+    .transform((v) => (v === '' ? null : v)),
+  sentiment: z.enum(SENTIMENTS, { error: 'Choose agree, disagree or mixed (or null)' }).nullable().optional(),
+  evidenceRich: z.boolean().optional(),
+});
+export type AssignmentPatch = z.output<typeof assignmentPatch>;
+
 /** Accepting a suggestion: into a new theme (named as suggested unless told) or an existing one. */
 export const acceptInput = z.strictObject({
   themeId: z.preprocess((v) => (v === '' || v === 'new' ? undefined : v), id('Choose a theme').optional()),

@@ -549,6 +549,16 @@ describe('analysing a call into themes', () => {
       sentiment: 'mixed',
     });
     expect(patched.statusCode).toBe(200);
+    // A PATCH changes only what it sends.
+    const kept = (await owner.agent.api('GET', `/api/v1/policy/themes/${themeId}`)).json().assignments[0];
+    expect(kept).toMatchObject({ sentiment: 'mixed', excerpt: 'handover delays', evidenceRich: true });
+    expect(
+      (
+        await owner.agent.api('PATCH', `/api/v1/policy/assignments/${assign.json().id}`, {
+          sentiment: 'angry',
+        })
+      ).statusCode,
+    ).toBe(400);
     const list = await owner.agent.api('GET', `/api/v1/policy/calls/${callId}/themes`);
     expect(list.json()).toMatchObject([{ id: themeId, responses: 1 }]);
     // Hostile text stays inert on the page.

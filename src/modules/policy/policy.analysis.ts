@@ -6,6 +6,7 @@ import { type PolicyAccess, requirePolicyTeam } from './policy.access.ts';
 import * as repo from './policy.analysis.repository.ts';
 import type {
   AssignInput,
+  AssignmentPatch,
   AssignmentUpdate,
   MergeInput,
   SplitInput,
@@ -570,9 +571,19 @@ export function createPolicyAnalysis(deps: { db: DB; access: PolicyAccess }) {
     return { assignment: { ...locked, theme_name: found.theme_name }, call };
   }
 
-  async function updateAssignment(actor: Actor, assignmentId: number, input: AssignmentUpdate) {
+  /** Changes an assignment; a field the input leaves out (the API's PATCH) keeps its value. */
+  async function updateAssignment(
+    actor: Actor,
+    assignmentId: number,
+    patch: AssignmentUpdate | AssignmentPatch,
+  ) {
     return db.transaction().execute(async (trx) => {
       const { assignment, call } = await assignmentToChange(trx, actor, assignmentId);
+      const input = {
+        excerpt: patch.excerpt === undefined ? assignment.excerpt : patch.excerpt,
+        sentiment: patch.sentiment === undefined ? assignment.sentiment : patch.sentiment,
+        evidenceRich: patch.evidenceRich === undefined ? assignment.evidence_rich : patch.evidenceRich,
+      };
       await checkExcerpt(trx, assignment.response_id, assignment.question_id, call.id, input.excerpt);
       const before = {
         excerpt: assignment.excerpt,
