@@ -51,5 +51,8 @@ module.exports = {
     'staff',
     'questions',
     'safety',
+    // analysis: themes, assignments and suggested themes
+    'analysis',
+    'suggestions',
   ],
 };

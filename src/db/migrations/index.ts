@@ -27,6 +27,7 @@ import * as m1207_0301 from './2026-12-07-0301-gp-practices.ts';
 import * as m1207_0700 from './2026-12-07-0700-policy.ts';
 import * as m1207_0710 from './2026-12-07-0710-policy-response-safety-summary.ts';
 import * as m1207_0720 from './2026-12-07-0720-policy-questions-indexes.ts';
+import * as m1207_0730 from './2026-12-07-0730-policy-analysis.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0700-policy': m1207_0700,
   '2026-12-07-0710-policy-response-safety-summary': m1207_0710,
   '2026-12-07-0720-policy-questions-indexes': m1207_0720,
+  '2026-12-07-0730-policy-analysis': m1207_0730,
 };

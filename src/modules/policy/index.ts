@@ -4,6 +4,9 @@ import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createPolicyAccess } from './policy.access.ts';
+import { policyAnalysisApi } from './policy.analysis.api.ts';
+import { policyAnalysisPages } from './policy.analysis.pages.ts';
+import { createPolicyAnalysis } from './policy.analysis.ts';
 import { questionsApi } from './policy.questions.api.ts';
 import { questionsPages } from './policy.questions.pages.ts';
 import { createQuestions } from './policy.questions.ts';
@@ -13,6 +16,7 @@ import { createSafety, type PolicySafety } from './policy.safety.ts';
 import { staffApi } from './policy.staff.api.ts';
 import { staffPages } from './policy.staff.pages.ts';
 import { createStaff } from './policy.staff.ts';
+import { createPolicySuggestions } from './policy.suggestions.ts';
 
 import { callsApi } from './policy.calls.api.ts';
 import { callPages } from './policy.calls.pages.ts';
@@ -22,6 +26,7 @@ import { createParticipation } from './policy.participation.ts';
 import { responsePages } from './policy.responses.pages.ts';
 import { createResponses, type OnSafetyConcern } from './policy.responses.ts';
 
+export { themesForResponse } from './policy.analysis.repository.ts';
 export { policyDataRights } from './policy.data-rights.ts';
 export type { OnSafetyConcern } from './policy.responses.ts';
 export type { SafetyConcernInput } from './policy.safety.ts';
@@ -63,4 +68,10 @@ export async function policyModule(
   await callPages(app, { calls });
   await responsePages(app, { responses, participation });
   await callsApi(app, { calls, responses, participation });
+
+  // Analysis: themes, assignments, live counts and suggested themes (engine in a worker thread).
+  const analysis = createPolicyAnalysis({ db, access });
+  const suggestions = createPolicySuggestions({ db, access, analysis, pool: opts.pool, jobs: opts.jobs });
+  await policyAnalysisPages(app, { analysis, suggestions });
+  await policyAnalysisApi(app, { analysis, suggestions });
 }

@@ -167,6 +167,8 @@ export interface PolicyThemeAssignmentsTable {
 export interface PolicyAssignmentHistoryTable {
   id: Generated<number>;
   assignment_id: number;
+  /** The theme the row concerns (a move writes a row for each side); added by migration 0730. */
+  theme_id: number | null;
   action: string;
   details: Json<Record<string, unknown>>;
   changed_by: number | null;

@@ -1,0 +1,36 @@
+/** Thirty answers to "What would make the biggest difference at the front door?": three clear topics. */
+export const FRONT_DOOR_ANSWERS = [
+  // Staffing and rotas
+  'We do not have enough nurses on the night shift and the rota gaps are filled by agency staff.',
+  'Staffing levels are the problem: rota gaps every weekend mean agency staff who do not know the department.',
+  'More permanent nurses. The rota gaps at night leave the department unsafe and agency staff cost a fortune.',
+  'Fill the rota gaps with permanent staff rather than agency staff; retention of experienced nurses matters.',
+  'Our staffing levels on nights are dangerous, with rota gaps covered by agency nurses.',
+  'Recruit and retain nurses: the agency staff bill would pay for permanent posts and end the rota gaps.',
+  'Safe staffing levels for nurses, and an end to rota gaps filled at the last minute by agency staff.',
+  'Rota gaps and poor staffing levels drive experienced nurses away; agency staff cannot replace them.',
+  'The biggest difference would be staffing levels that match demand, with fewer rota gaps and less agency staff.',
+  'Nurses leave because of rota gaps and staffing levels; we rely on agency staff every single night.',
+  // Ambulance handover and waits
+  'Ambulance handover delays keep crews waiting outside for hours instead of answering calls.',
+  'Patients wait in the back of ambulances because handover delays are routine; corridor care has become normal.',
+  'Ambulance handover should happen within fifteen minutes; the handover delays put patients in the community at risk.',
+  'Corridor care and ambulance handover delays are the result of no beds upstairs for admitted patients.',
+  'Crews stuck in ambulance handover queues cannot reach the next patient; handover delays cost lives.',
+  'Stop corridor care: ambulance handover delays and long waits for beds mean patients wait on trolleys.',
+  'A handover area staffed for ambulance crews would cut handover delays and release ambulances quickly.',
+  'The waits for ambulance handover are the worst I have seen; corridor care is now daily.',
+  'Handover delays mean ambulances queue outside while corridor care fills every space inside.',
+  'Fix ambulance handover delays by moving admitted patients to wards; corridor care must end.',
+  // Digital records and IT systems
+  'The electronic patient record does not talk to the GP record, so our IT systems hide medication histories.',
+  'Shared patient records would save hours: our IT systems cannot show the GP record or discharge letters.',
+  'Our IT systems crash and the electronic patient record takes minutes to open on old computers.',
+  'Give us one patient record across hospital and GP practices instead of three IT systems.',
+  'Shared patient records with the GP record and medication lists would prevent errors at the front door.',
+  'Slow computers and IT systems that do not connect to the GP record waste clinical time every shift.',
+  'Access to the GP record through shared patient records would avoid repeating tests and histories.',
+  'The electronic patient record needs single sign-on; logging into IT systems ten times a shift is absurd.',
+  'Interoperable IT systems and a patient record that shows the GP record and medication.',
+  'We need shared patient records and reliable computers: the IT systems fail us every day.',
+];
