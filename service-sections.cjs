@@ -40,5 +40,5 @@ module.exports = {
   ],
   // One line a part, so parts built side by side merge cleanly: calls and responses; questions,
   // safety and staff; analysis; outcomes, ledger and exports.
-  policy: ['access'],
+  policy: ['access', 'outcomes', 'contributions', 'ledger', 'exports', 'dashboard'],
 };

@@ -1,5 +1,5 @@
 import type { DB } from '../src/db/database.ts';
-import type { CallKind, CallStatus, QuestionKind } from '../src/modules/policy/policy.table.ts';
+import type { CallKind, CallStatus, QuestionKind } from '../src/modules/policy/index.ts';
 
 /**
  * Calls and responses written straight to the tables, for the tests of the parts of the policy
