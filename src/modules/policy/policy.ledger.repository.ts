@@ -45,7 +45,8 @@ export function countLedger(x: Executor, reach: LedgerReach) {
 
 /**
  * A page of the ledger: overdue calls first (no published response, past the response-due date;
- * the longest overdue first), then by response-due date, soonest first.
+ * the longest overdue first), then those still awaiting their response by due date, soonest first,
+ * then those whose response is published, the latest first.
  */
 export function listLedger(x: Executor, reach: LedgerReach, today: string, page: number, pageSize: number) {
   return x
@@ -75,10 +76,11 @@ export function listLedger(x: Executor, reach: LedgerReach, today: string, page:
         .as('responses'),
     ])
     .orderBy(
-      sql`(policy_calls.published_at is null and policy_calls.response_due_on < ${today}::date)`,
-      'desc',
+      sql`case when policy_calls.published_at is not null then 2
+        when policy_calls.response_due_on < ${today}::date then 0 else 1 end`,
     )
-    .orderBy('policy_calls.response_due_on', 'asc')
+    .orderBy(sql`case when policy_calls.published_at is null then policy_calls.response_due_on end`, 'asc')
+    .orderBy('policy_calls.published_at', 'desc')
     .orderBy('policy_calls.id', 'asc')
     .limit(pageSize)
     .offset((page - 1) * pageSize)
