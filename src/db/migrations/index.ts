@@ -25,6 +25,7 @@ import * as m1207_0101 from './2026-12-07-0101-member-registration-index.ts';
 import * as m1207_0300 from './2026-12-07-0300-engine-jobs.ts';
 import * as m1207_0301 from './2026-12-07-0301-gp-practices.ts';
 import * as m1207_0700 from './2026-12-07-0700-policy.ts';
+import * as m1207_0740 from './2026-12-07-0740-policy-outcome-indexes.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0300-engine-jobs': m1207_0300,
   '2026-12-07-0301-gp-practices': m1207_0301,
   '2026-12-07-0700-policy': m1207_0700,
+  '2026-12-07-0740-policy-outcome-indexes': m1207_0740,
 };

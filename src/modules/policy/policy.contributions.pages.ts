@@ -44,13 +44,13 @@ export async function contributionsPages(app: FastifyInstance, opts: { contribut
 
   app.get(
     '/policy/contributions/:id/challenge',
-    { config: { access: ['member'], scope: 'response' } },
+    { config: { access: ['member'], scope: 'own' } },
     (request, reply) => challengePage(request, reply, pathId(request.params)),
   );
 
   app.post(
     '/policy/contributions/:id/challenge',
-    { config: { access: ['member'], scope: 'response' } },
+    { config: { access: ['member'], scope: 'own' } },
     async (request, reply) => {
       const id = pathId(request.params);
       return withFormErrors(

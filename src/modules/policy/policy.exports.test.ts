@@ -180,7 +180,10 @@ describe('exports of a call', () => {
     const preview = await owner.get(`/policy/calls/${callId}/document`);
     expect(preview.statusCode).toBe(200);
     expect(visibleText(preview.body)).toContain('Preview');
-    expect((await member.get(`/policy/calls/${callId}/document`)).statusCode).toBe(404);
+    const waiting = await member.get(`/policy/calls/${callId}/document`);
+    expect(waiting.statusCode).toBe(200);
+    expect(visibleText(waiting.body)).toContain('The response document appears here once the call concludes');
+    expect(visibleText(waiting.body)).not.toContain('Pharmacist-led reviews');
 
     await owner.post(`/policy/calls/${callId}/published-response`, {
       publishedResponse: 'Thank you to the 4 clinicians who wrote to us.',

@@ -1,7 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { NotFoundError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
 import type { PolicyAccess } from './policy.access.ts';
@@ -178,11 +177,12 @@ export function createExports(deps: { db: DB; access: PolicyAccess }) {
     };
   }
 
-  /** The printable response document: only once the call has concluded (its owner may preview it once closed). */
+  /** The printable response document: once the call has concluded (its owner may preview it once closed). */
   async function responseDocument(actor: Actor, callId: number) {
     const { call, manage } = await access.loadCallFor(actor, callId);
+    // Until the call concludes, its audience is told when the document comes; its owner previews it once closed.
     if (!(call.status === 'concluded' || (manage && call.status === 'closed')))
-      throw new NotFoundError('The response document is published when the call concludes');
+      return { ready: false as const, call: { id: call.id, title: call.title, status: call.status } };
     const [themes, outcomes, quotes, questions, { n }] = await Promise.all([
       outcomesRepo.listLiveThemes(db, callId),
       loadOutcomeViews(db, [callId]),
@@ -191,6 +191,7 @@ export function createExports(deps: { db: DB; access: PolicyAccess }) {
       repo.countExportableResponses(db, callId),
     ]);
     return {
+      ready: true as const,
       call: {
         id: call.id,
         title: call.title,

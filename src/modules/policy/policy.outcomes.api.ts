@@ -284,7 +284,7 @@ export async function outcomesApi(
   api.post(
     '/api/v1/policy/contributions/:id/challenge',
     {
-      config: { access: ['member'], scope: 'response' },
+      config: { access: ['member'], scope: 'own' },
       schema: {
         tags,
         summary:
