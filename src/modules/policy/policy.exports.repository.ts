@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { liveThemes } from './policy.outcomes.repository.ts';
 
 // The SQL of a call's exports: its non-confidential responses with their answers, and the quotes
 // of its response document. A confidential response never leaves here.
@@ -52,30 +53,26 @@ export function listAnswers(x: Executor, responseIds: number[]) {
 
 /**
  * Quotes for the response document: excerpts (or the start of the answer) counted under each live
- * theme, from non-confidential submitted responses only, evidence-rich ones first, a few a theme.
+ * theme (or a theme merged into it), from non-confidential submitted responses only, evidence-rich
+ * ones first, a few a theme.
  */
 export function listQuotes(x: Executor, callId: number, perTheme: number) {
-  return x
+  return liveThemes(x, callId)
     .selectFrom((eb) =>
       eb
         .selectFrom('policy_theme_assignments as a')
-        .innerJoin('policy_themes as t', 't.id', 'a.theme_id')
+        .innerJoin('live as l', 'l.theme_id', 'a.theme_id')
         .innerJoin('policy_responses as r', 'r.id', 'a.response_id')
         .leftJoin('policy_answers as an', (j) =>
           j.onRef('an.response_id', '=', 'a.response_id').onRef('an.question_id', '=', 'a.question_id'),
         )
-        .where('t.call_id', '=', callId)
-        .where('t.merged_into_id', 'is', null)
         .where('a.removed_at', 'is', null)
         .where('r.status', '=', 'submitted')
         .where('r.confidential', '=', false)
         .select([
-          'a.theme_id',
+          'l.live_id as theme_id',
           sql<string>`coalesce(nullif(trim(a.excerpt), ''), left(an.text_value, 400))`.as('quote'),
-          'a.evidence_rich',
-          sql<number>`row_number() over (partition by a.theme_id order by a.evidence_rich desc, a.id)`.as(
-            'n',
-          ),
+          sql<number>`row_number() over (partition by l.live_id order by a.evidence_rich desc, a.id)`.as('n'),
         ])
         .as('q'),
     )

@@ -67,7 +67,7 @@ beforeAll(async () => {
     confidential: true,
     answers: { [q1]: 'A confidential account of harm at my trust', [q2]: 5 },
   });
-  await seedResponse(ctx.db, {
+  const r3 = await seedResponse(ctx.db, {
     callId,
     userId: behalf.id,
     onBehalfOfOrganisationId: trusts[0]!,
@@ -93,6 +93,14 @@ beforeAll(async () => {
     responseId: r2,
     questionId: q1,
     excerpt: 'A confidential account',
+  });
+  // Counted under a theme since merged into this one: its quote and count follow.
+  const merged = await seedTheme(ctx.db, { callId, questionId: q1, name: 'Reviews', mergedIntoId: theme });
+  await assignToTheme(ctx.db, {
+    themeId: merged,
+    responseId: r3,
+    questionId: q1,
+    excerpt: 'Reviews by the practice team',
   });
   await owner.post(`/policy/calls/${callId}/outcomes`, {
     target: `theme-${theme}`,
@@ -195,7 +203,8 @@ describe('exports of a call', () => {
     const text = visibleText(res.body);
     expect(text).toContain('Our response: Medicines optimisation');
     expect(text).toContain('Thank you to the 4 clinicians who wrote to us.');
-    expect(text).toContain('Structured medication reviews 2');
+    expect(text).toContain('Structured medication reviews 3');
+    expect(text).toContain('Reviews by the practice team');
     expect(text).toContain('Pharmacist-led reviews');
     expect(text).toContain('=Reviews for every care home resident');
     expect(text).not.toContain('confidential account');

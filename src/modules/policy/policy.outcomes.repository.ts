@@ -10,7 +10,7 @@ import type { PolicyMilestonesTable, PolicyOutcomesTable } from './policy.table.
  * Every theme of the call with the live theme it now counts under: a merged theme follows
  * merged_into_id (possibly several steps) to the theme that took it in.
  */
-function liveThemes(x: Executor, callId: number) {
+export function liveThemes(x: Executor, callId: number) {
   return x.withRecursive('live(theme_id, live_id)', (db) =>
     db
       .selectFrom('policy_themes')

@@ -29,6 +29,12 @@ export const LIMITS = {
   answer: 4000,
 } as const;
 
+/** A real calendar date (no 31 February) in a year the database and a person would mean: 2000 to 2100. */
+const dateIn = (message: string) =>
+  z.iso
+    .date({ error: message })
+    .refine((v) => v >= '2000-01-01' && v <= '2100-12-31', 'Enter a date between the years 2000 and 2100');
+
 const emptyToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : (v ?? null));
 
 const decisionFields = {
@@ -53,7 +59,7 @@ const decisionFields = {
     .min(1, 'Enter the role that owns it, like Deputy Director, Urgent Care')
     .max(LIMITS.ownerRole, `The owner must be ${LIMITS.ownerRole} characters or fewer`)
     .describe('A named role (not a person), like Deputy Director, Urgent Care'),
-  decidedOn: z.iso.date({ error: 'Enter the date it was decided as a real date, like 2027-03-01' }),
+  decidedOn: dateIn('Enter the date it was decided as a real date, like 2027-03-01'),
 };
 
 function reasonRequired(v: { decision: string; reason: string | null }, ctx: z.RefinementCtx) {
@@ -83,10 +89,7 @@ export const milestoneInput = z.strictObject({
     .trim()
     .min(1, 'Enter the milestone')
     .max(LIMITS.milestoneTitle, `The milestone must be ${LIMITS.milestoneTitle} characters or fewer`),
-  dueOn: z.preprocess(
-    emptyToNull,
-    z.iso.date({ error: 'Enter the due date as a real date, like 2027-06-30' }).nullable(),
-  ),
+  dueOn: z.preprocess(emptyToNull, dateIn('Enter the due date as a real date, like 2027-06-30').nullable()),
   status: z.enum(MILESTONE_STATUSES, { error: 'Choose planned, in progress, done or dropped' }),
   progress: z.coerce
     .number({ error: 'Enter the progress as a whole number from 0 to 100' })

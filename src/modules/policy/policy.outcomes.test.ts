@@ -192,6 +192,13 @@ describe('outcomes of a call', () => {
         refusedForm(await owner.post(url, { ...milestone, progress }), 400, 'Outcome: Triage at the door'),
       ).toEqual([{ href: '#progress', text: 'Enter the progress as a whole number from 0 to 100' }]);
     expect(
+      refusedForm(
+        await owner.post(url, { ...milestone, dueOn: '0000-01-01' }),
+        400,
+        'Outcome: Triage at the door',
+      ),
+    ).toEqual([{ href: '#dueOn', text: 'Enter a date between the years 2000 and 2100' }]);
+    expect(
       (
         await owner.api('POST', `/api/v1/policy/calls/${call.callId}/outcomes/${outcome.id}/milestones`, {
           ...milestone,
