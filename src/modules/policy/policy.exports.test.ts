@@ -217,6 +217,24 @@ describe('exports of a call', () => {
     expect(questionId).toBeGreaterThan(0);
   });
 
+  it('documents the API operations in OpenAPI', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    for (const p of [
+      '/api/v1/policy/ledger',
+      '/api/v1/policy/calls/{id}/responses',
+      '/api/v1/policy/calls/{id}/outcomes',
+      '/api/v1/policy/calls/{id}/outcomes/{outcomeId}/milestones',
+      '/api/v1/policy/calls/{id}/milestones/{milestoneId}',
+      '/api/v1/policy/calls/{id}/published-response',
+      '/api/v1/policy/contributions',
+      '/api/v1/policy/contributions/{id}/challenge',
+      '/api/v1/policy/calls/{id}/challenges/{challengeId}/answer',
+    ])
+      expect(paths).toContain(p);
+  });
+
   it('the national dashboard shows the policy channel: calls by state, responses by region, response times, overdue', async () => {
     const res = await national.get('/programme');
     expect(res.statusCode).toBe(200);
