@@ -63,6 +63,7 @@ export function listLedger(x: Executor, reach: LedgerReach, today: string, page:
       'policy_calls.response_due_on',
       'policy_calls.published_at',
       'policy_calls.is_public',
+      'policy_calls.owner_user_id',
       sql<boolean>`(policy_calls.published_at is null and policy_calls.response_due_on < ${today}::date)`.as(
         'overdue',
       ),

@@ -142,6 +142,9 @@ describe('the ledger', () => {
     expect(text).toContain('due in 5 days');
     expect(text).toContain('More nurses on the front door.');
     expect(text).toContain('Owner: Chief Nurse');
+    expect(res.body).toContain('href="/policy/calls/');
+    expect(text).toContain('Record outcomes and the published response');
+    expect(visibleText((await member.get('/policy/ledger')).body)).not.toContain('Record outcomes');
   });
 
   it('shows a member the calls aimed at them and the public ones', async () => {

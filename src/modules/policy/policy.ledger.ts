@@ -2,7 +2,7 @@ import type { DB } from '../../db/database.ts';
 import { londonDate } from '../../platform/dates.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import { findPolicyFacts } from '../members/index.ts';
-import { isPolicyTeam } from './policy.access.ts';
+import { canManageCall, isPolicyTeam } from './policy.access.ts';
 import * as repo from './policy.ledger.repository.ts';
 import { loadOutcomeViews, type OutcomeView } from './policy.outcomes.ts';
 import { DECISION_LABELS, OUTCOME_DECISIONS } from './policy.outcomes.schemas.ts';
@@ -26,6 +26,8 @@ export type LedgerEntry = {
   responses: number;
   decisions: { decision: (typeof OUTCOME_DECISIONS)[number]; label: string; count: number }[];
   outcomes: OutcomeView[];
+  /** True when the viewer runs the call (its owner, the national team): the ledger links to its outcomes. */
+  manage: boolean;
 };
 
 /**
@@ -85,6 +87,7 @@ export function createLedger(deps: { db: DB }) {
           count: mine.filter((o) => o.decision === d).length,
         })),
         outcomes: mine,
+        manage: actor !== null && canManageCall(actor, r),
       };
     });
     return { entries, total: Number(n), page, pageSize: LEDGER_PAGE_SIZE, reach: reach.kind, today };
