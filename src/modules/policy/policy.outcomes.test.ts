@@ -220,6 +220,15 @@ describe('outcomes of a call', () => {
     });
     expect(change.statusCode).toBe(303);
     expect((await countEmails(ctx.db, KIND)) - before).toBe(4);
+    // Saved again unchanged: nobody is told, nothing is audited.
+    const same = await owner.post(`/policy/calls/${call.callId}/milestones/${m.id}`, {
+      ...milestone,
+      status: 'in-progress',
+      progress: '40',
+      note: 'Draft out for comment',
+    });
+    expect(same.statusCode).toBe(303);
+    expect((await countEmails(ctx.db, KIND)) - before).toBe(4);
     expect((await emailsTo(ctx.db, people[1]!.email, KIND)).at(-1)!.body_text).toContain(
       'The milestone “Streaming guidance issued” is now in progress, 40% done: Draft out for comment',
     );

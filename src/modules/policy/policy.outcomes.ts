@@ -255,6 +255,16 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
       const before = await repo.findOutcome(trx, callId, outcomeId);
       if (!before) throw new NotFoundError('There is no such outcome of this call');
       requireDeciding(call.status);
+      const reason = input.decision === 'not-adopted' ? input.reason : null;
+      // Saving the form unchanged changes nothing, so nobody is told of it.
+      if (
+        before.decision === input.decision &&
+        before.summary === input.summary &&
+        before.reason === reason &&
+        before.owner_role === input.ownerRole &&
+        before.decided_on === input.decidedOn
+      )
+        return;
       const about = (await loadOutcomeViews(trx, [callId])).find((o) => o.id === outcomeId)!.about;
       await repo.updateOutcome(trx, outcomeId, {
         decision: input.decision,
@@ -352,6 +362,14 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
       if (!call) throw new NotFoundError('There is no such call for input');
       const before = await repo.findMilestone(trx, callId, milestoneId);
       if (!before) throw new NotFoundError('There is no such milestone of this call');
+      if (
+        before.title === input.title &&
+        before.due_on === input.dueOn &&
+        before.status === input.status &&
+        before.progress === input.progress &&
+        before.note === input.note
+      )
+        return;
       const outcome = (await repo.findOutcome(trx, callId, before.outcome_id))!;
       const about = (await loadOutcomeViews(trx, [callId])).find((o) => o.id === outcome.id)!.about;
       await repo.updateMilestone(trx, milestoneId, {
