@@ -54,5 +54,11 @@ module.exports = {
     // analysis: themes, assignments and suggested themes
     'analysis',
     'suggestions',
+    // outcomes, the ledger, closing the loop, exports and the dashboard figures
+    'outcomes',
+    'contributions',
+    'ledger',
+    'exports',
+    'dashboard',
   ],
 };

@@ -12,7 +12,7 @@ import { homeModule } from './modules/home/index.ts';
 import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
-import { policyModule } from './modules/policy/index.ts';
+import { createPolicyDashboardFigures, policyModule } from './modules/policy/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { createRecruitmentService, recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
@@ -164,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     config,
     setRecruitmentTarget: recruitment.setPlaces,
     openIntakes,
+    policyChannel: createPolicyDashboardFigures({ db }),
   });
   await recruitmentModule(app, { db, config, recruitment });
   await membersModule(app, { db, config, dataRights: DATA_RIGHTS_CONTRIBUTORS });

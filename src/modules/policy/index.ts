@@ -7,6 +7,17 @@ import { createPolicyAccess } from './policy.access.ts';
 import { policyAnalysisApi } from './policy.analysis.api.ts';
 import { policyAnalysisPages } from './policy.analysis.pages.ts';
 import { createPolicyAnalysis } from './policy.analysis.ts';
+import { createContributions } from './policy.contributions.ts';
+import { contributionsPages } from './policy.contributions.pages.ts';
+import { createPolicyDashboard } from './policy.dashboard.ts';
+import { createExports } from './policy.exports.ts';
+import { exportsApi } from './policy.exports.api.ts';
+import { exportsPages } from './policy.exports.pages.ts';
+import { createLedger } from './policy.ledger.ts';
+import { ledgerPages } from './policy.ledger.pages.ts';
+import { createOutcomes } from './policy.outcomes.ts';
+import { outcomesApi } from './policy.outcomes.api.ts';
+import { outcomesPages } from './policy.outcomes.pages.ts';
 import { questionsApi } from './policy.questions.api.ts';
 import { questionsPages } from './policy.questions.pages.ts';
 import { createQuestions } from './policy.questions.ts';
@@ -27,9 +38,20 @@ import { responsePages } from './policy.responses.pages.ts';
 import { createResponses, type OnSafetyConcern } from './policy.responses.ts';
 
 export { themesForResponse } from './policy.analysis.repository.ts';
+export type { PolicyDashboard } from './policy.dashboard.ts';
+export type { CallKind, CallStatus, QuestionKind } from './policy.table.ts';
 export { policyDataRights } from './policy.data-rights.ts';
 export type { OnSafetyConcern } from './policy.responses.ts';
 export type { SafetyConcernInput } from './policy.safety.ts';
+
+/**
+ * The policy channel's figures for the national dashboard (calls by state, responses per region,
+ * response times, overdue calls and milestones), kept for a minute: the programme module shows
+ * them through the function app.ts passes it, so it never imports this module.
+ */
+export function createPolicyDashboardFigures(opts: { db: DB }) {
+  return createPolicyDashboard(opts).policyDashboard;
+}
 
 /**
  * The policy channel, both ways: calls for clinical input and members' responses, the policy
@@ -74,4 +96,16 @@ export async function policyModule(
   const suggestions = createPolicySuggestions({ db, access, analysis, pool: opts.pool, jobs: opts.jobs });
   await policyAnalysisPages(app, { analysis, suggestions });
   await policyAnalysisApi(app, { analysis, suggestions });
+
+  // Outcomes, the ledger, closing the loop for each contributor, and the exports.
+  const outcomes = createOutcomes({ db, access, baseUrl });
+  const contributions = createContributions({ db, access, baseUrl });
+  const ledger = createLedger({ db });
+  const exports = createExports({ db, access });
+  await outcomesPages(app, { outcomes });
+  await contributionsPages(app, { contributions });
+  await ledgerPages(app, { ledger });
+  await exportsPages(app, { exports });
+  await outcomesApi(app, { outcomes, contributions });
+  await exportsApi(app, { exports, ledger });
 }

@@ -4,9 +4,10 @@ import type { DB } from '../../db/database.ts';
 import { summariseSessionReturns } from '../learning-sets/index.ts';
 import type { OpenIntakes } from '../recruitment/index.ts';
 import { programmeApi } from './programme.api.ts';
-import { programmePages } from './programme.pages.ts';
+import { type PolicyChannelFigures, programmePages } from './programme.pages.ts';
 import { createProgrammeService, type SetRecruitmentTarget } from './programme.service.ts';
 
+export type { PolicyChannelFigures } from './programme.pages.ts';
 export type { ProgrammeService, RegionSummary, SetRecruitmentTarget } from './programme.service.ts';
 export { createProgrammeService };
 export { programmeDataRights } from './programme.data-rights.ts';
@@ -25,6 +26,8 @@ export async function programmeModule(
     setRecruitmentTarget: SetRecruitmentTarget;
     /** Recruitment's intakes taking applications, for the signed-out home page. */
     openIntakes: () => Promise<OpenIntakes>;
+    /** The policy channel's figures for the national dashboard (policy's, passed in by app.ts). */
+    policyChannel?: () => Promise<PolicyChannelFigures>;
   },
 ) {
   const programme = createProgrammeService({ db: opts.db, setRecruitmentTarget: opts.setRecruitmentTarget });
@@ -32,6 +35,7 @@ export async function programmeModule(
     programme,
     sessionReturns: (regionCode) => summariseSessionReturns(opts.db, regionCode),
     openIntakes: opts.openIntakes,
+    policyChannel: opts.policyChannel,
   });
   await programmeApi(app, { programme });
 }

@@ -23,6 +23,17 @@ import type { OpenIntakes } from '../recruitment/index.ts';
 import type { ProgrammeService } from './programme.service.ts';
 
 const V = 'modules/programme/views';
+
+/** The policy channel's figures on the national dashboard, as the policy module gives them. */
+export type PolicyChannelFigures = {
+  callsByStatus: { status: string; label: string; count: number }[];
+  responsesByRegion: { regionCode: string | null; count: number }[];
+  responses: number;
+  medianDaysToResponse: number | null;
+  publishedResponses: number;
+  overdueCalls: number;
+  overdueMilestones: number;
+};
 const viewers = { access: ['partner', 'regional-lead', 'facilitator'] as const };
 const national = { access: ['national'] as const };
 const leads = { access: ['regional-lead'] as const };
@@ -39,6 +50,7 @@ export async function programmePages(
     programme: ProgrammeService;
     sessionReturns: (regionCode: string | 'all') => Promise<SessionReturnsSummary>;
     openIntakes: () => Promise<OpenIntakes>;
+    policyChannel?: (() => Promise<PolicyChannelFigures>) | undefined;
   },
 ) {
   const { programme } = opts;
@@ -70,9 +82,10 @@ export async function programmePages(
   ) {
     const scope = programme.visibleRegions(request.actor!);
     // Action learning session returns (counts and themes, no names), for the regions in view.
-    const [d, returns] = await Promise.all([
+    const [d, returns, policy] = await Promise.all([
       programme.dashboard(request.actor!),
       opts.sessionReturns(scope === 'all' || scope.length !== 1 ? 'all' : scope[0]!),
+      scope === 'all' && opts.policyChannel ? opts.policyChannel() : null,
     ]);
     const learning = {
       ...returns,
@@ -85,6 +98,13 @@ export async function programmePages(
     };
     return reply.page(`${V}/dashboard.njk`, {
       learning,
+      policy: policy && {
+        ...policy,
+        responsesByRegion: policy.responsesByRegion.map((r) => ({
+          ...r,
+          name: d.regions.find((x) => x.code === r.regionCode)?.name ?? r.regionCode ?? 'Not recorded',
+        })),
+      },
       pageTitle:
         scope === 'all' ? 'National dashboard' : `Dashboard: ${d.regions.map((r) => r.name).join(', ')}`,
       gridClass: 'nhsuk-grid-column-full',
