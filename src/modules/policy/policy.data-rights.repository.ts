@@ -16,6 +16,7 @@ export async function listResponsesOf(x: Executor, userId: number) {
       'o.name as on_behalf_of',
       'r.confidential',
       'r.safety_concern',
+      'r.safety_summary',
       'r.region_code',
       'r.profession',
       'r.setting',
@@ -161,7 +162,7 @@ export async function eraseResponsesOf(x: Executor, userId: number) {
     .execute();
   await x
     .updateTable('policy_responses')
-    .set({ on_behalf_of_organisation_id: null, updated_at: new Date() })
+    .set({ on_behalf_of_organisation_id: null, safety_summary: null, updated_at: new Date() })
     .where('user_id', '=', userId)
     .execute();
 }

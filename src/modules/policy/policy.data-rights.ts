@@ -20,6 +20,7 @@ export const policyDataRights: DataRightsContributor = {
   title: 'Policy calls and questions',
   personalColumns: {
     policy_staff: ['role_title'],
+    policy_responses: ['safety_summary'],
     policy_answers: ['text_value', 'choice_values'],
     policy_theme_assignments: ['excerpt'],
     policy_assignment_history: ['details'],
@@ -66,6 +67,7 @@ export const policyDataRights: DataRightsContributor = {
           onBehalfOf: r.on_behalf_of,
           confidential: r.confidential,
           safetyConcern: r.safety_concern,
+          safetySummary: r.safety_summary,
           region: r.region_code,
           profession: r.profession,
           setting: r.setting,

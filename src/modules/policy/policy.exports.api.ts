@@ -71,7 +71,7 @@ export async function exportsApi(
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
-    '/api/v1/policy/calls/:id/responses',
+    '/api/v1/policy/calls/:id/responses/export',
     {
       config: { access: ['policy-maker'], scope: 'call-owner' },
       schema: {

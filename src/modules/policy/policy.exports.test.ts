@@ -149,7 +149,7 @@ describe('exports of a call', () => {
   });
 
   it('the responses API leaves confidential responses out and is the owner’s and national’s only', async () => {
-    const res = await owner.api('GET', `/api/v1/policy/calls/${callId}/responses`);
+    const res = await owner.api('GET', `/api/v1/policy/calls/${callId}/responses/export`);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.total).toBe(3);
@@ -160,10 +160,10 @@ describe('exports of a call', () => {
     ]);
     expect(body.responses[0].answers[1]).toMatchObject({ scale: 4 });
     expect(res.body).not.toContain('confidential account');
-    expect((await national.api('GET', `/api/v1/policy/calls/${callId}/responses`)).statusCode).toBe(200);
-    expect((await otherMaker.api('GET', `/api/v1/policy/calls/${callId}/responses`)).statusCode).toBe(403);
+    expect((await national.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(200);
+    expect((await otherMaker.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(403);
     expect((await otherMaker.get(`/policy/calls/${callId}/responses.csv`)).statusCode).toBe(403);
-    expect((await member.api('GET', `/api/v1/policy/calls/${callId}/responses`)).statusCode).toBe(403);
+    expect((await member.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(403);
     expect((await member.get(`/policy/calls/${callId}/responses.csv`)).statusCode).toBe(403);
     expect((await outsider.get(`/policy/calls/${callId}/responses.csv`)).statusCode).toBe(403);
   });
