@@ -82,6 +82,19 @@ export type World = {
     frameworkVersion: number;
     phaseKey: string;
     odsB: string;
+    policyCall: number;
+    policyQuestion: number;
+    policyResponse: number;
+    policyTheme: number;
+    policyAssignment: number;
+    policySuggestion: number;
+    suggestionJob: number;
+    policyOutcome: number;
+    policyMilestone: number;
+    policyChallenge: number;
+    policyQuestionToMakers: number;
+    safetyConcern: number;
+    policyMaker: number;
   };
   secrets: Secret[];
 };
@@ -210,7 +223,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   );
   const leadA = await person('lead-a', [{ role: 'regional-lead', regionCode: REGION_A }], 'Lana Lead');
   const leadB = await person('lead-b', [{ role: 'regional-lead', regionCode: REGION_B }], 'Luca Lead');
-  await person('policy-maker', [{ role: 'policy-maker', regionCode: null }], 'Pip Policy');
+  const pip = await person('policy-maker', [{ role: 'policy-maker', regionCode: null }], 'Pip Policy');
   await person('partner', [{ role: 'partner', regionCode: null }], 'Parveen Partner');
   const disabled = await person('disabled', [{ role: 'member', regionCode: REGION_B }], 'Dora Disabled', {
     regionCode: REGION_B,
@@ -500,6 +513,166 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     ctx.db.selectFrom('erasure_requests').select('id').where('user_id', '=', erin.id).executeTakeFirst(),
     'erasure request',
   );
+  // The policy channel. Pip (a policy maker, the named safety lead) runs a call aimed at region B:
+  // Bo answers it confidentially for their organisation, flagging a safety concern; region B's
+  // cohort answers too, so the analysis has themes and suggested themes; once closed, Pip records
+  // an outcome with a milestone and Bo says it misses their point. Bo also asks a private question.
+  await api(ctx, national.token, 'PUT', `/api/v1/policy/staff/${pip.user.id}`, {
+    roleTitle: 'Deputy Director, Urgent Care',
+    safetyLead: true,
+  });
+  const policyCall = Number(
+    (
+      await api(ctx, pip.token, 'POST', '/api/v1/policy/calls', {
+        kind: 'consultation',
+        title: 'Front door urgent care',
+        summary: 'How should urgent care work at the front door of emergency departments?',
+        opensOn: TODAY,
+        closesOn: FUTURE,
+        audienceRegions: [REGION_B],
+        audienceProfessions: [],
+        audienceSpecialtyIds: [],
+      })
+    ).id,
+  );
+  const withQuestions = await api(ctx, pip.token, 'PUT', `/api/v1/policy/calls/${policyCall}/questions`, {
+    questions: [{ kind: 'text', prompt: 'What would make the biggest difference?', maxLength: 2000 }],
+  });
+  const policyQuestion = Number((withQuestions.questions as { id: number }[])[0]!.id);
+  await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/status`, { to: 'scheduled' });
+  await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/status`, { to: 'open' });
+  await api(ctx, memberB.token, 'PUT', `/api/v1/policy/calls/${policyCall}/my-response`, {
+    intent: 'submit',
+    onBehalf: 'organisation',
+    confidential: true,
+    safetyConcern: true,
+    safetySummary: 'Corridor care overnight',
+    answers: {
+      [policyQuestion]: 'Staffing the triage desk overnight: Marmalade Kestrel ward waits are unsafe.',
+    },
+  });
+  const topics = [
+    'More triage nurses overnight would cut the waits at the front door.',
+    'Overnight triage staffing is the biggest gap: more nurses at triage.',
+    'Same day emergency care clinics would keep patients out of the corridor.',
+    'Open same day emergency care at weekends so patients avoid admission.',
+  ];
+  for (const [i, other] of others.entries()) {
+    const token = (await tokenFor(ctx, other, [{ role: 'member', regionCode: REGION_B }])).token;
+    await api(ctx, token, 'PUT', `/api/v1/policy/calls/${policyCall}/my-response`, {
+      intent: 'submit',
+      answers: { [policyQuestion]: topics[i % topics.length] },
+    });
+  }
+  await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/status`, { to: 'closed' });
+  const policyResponse = await one(
+    ctx.db
+      .selectFrom('policy_responses')
+      .select('id')
+      .where('call_id', '=', policyCall)
+      .where('user_id', '=', memberB.user.id)
+      .executeTakeFirst(),
+    'policy response',
+  );
+  const policyTheme = Number(
+    (
+      (
+        await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/themes`, {
+          questionId: policyQuestion,
+          name: 'Triage staffing',
+        })
+      ).theme as { id: number }
+    ).id,
+  );
+  const policyAssignment = Number(
+    (
+      await api(ctx, pip.token, 'POST', `/api/v1/policy/themes/${policyTheme}/assignments`, {
+        responseId: policyResponse.id,
+      })
+    ).id,
+  );
+  const suggestionJob = Number(
+    (
+      await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/suggestion-jobs`, {
+        questionId: policyQuestion,
+      })
+    ).id,
+  );
+  for (let i = 0; i < 600; i++) {
+    const job = await api(ctx, pip.token, 'GET', `/api/v1/policy/suggestion-jobs/${suggestionJob}`);
+    if (job.status !== 'running') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pending = (await api(
+    ctx,
+    pip.token,
+    'GET',
+    `/api/v1/policy/calls/${policyCall}/suggestions`,
+  )) as unknown as {
+    id: number;
+    status: string;
+  }[];
+  const policySuggestion = pending.find((x) => x.status === 'pending');
+  if (!policySuggestion) throw new Error(`world: no pending suggested theme (${JSON.stringify(pending)})`);
+  const policyOutcome = Number(
+    (
+      await api(ctx, pip.token, 'POST', `/api/v1/policy/calls/${policyCall}/outcomes`, {
+        target: `theme-${policyTheme}`,
+        decision: 'adopted',
+        summary: 'Triage staffing standards will be set nationally.',
+        reason: null,
+        ownerRole: 'Deputy Director, Urgent Care',
+        decidedOn: TODAY,
+      })
+    ).id,
+  );
+  const policyMilestone = Number(
+    (
+      await api(
+        ctx,
+        pip.token,
+        'POST',
+        `/api/v1/policy/calls/${policyCall}/outcomes/${policyOutcome}/milestones`,
+        {
+          title: 'Standards drafted',
+          dueOn: FUTURE,
+          status: 'planned',
+          progress: 0,
+          note: null,
+        },
+      )
+    ).id,
+  );
+  await api(ctx, memberB.token, 'POST', `/api/v1/policy/contributions/${policyResponse.id}/challenge`, {
+    body: 'Counted under staffing, but Quillwort Meadow is about beds.',
+  });
+  const policyChallenge = await one(
+    ctx.db
+      .selectFrom('policy_response_challenges')
+      .select('id')
+      .where('response_id', '=', policyResponse.id)
+      .executeTakeFirst(),
+    'challenge',
+  );
+  const policyQuestionToMakers = Number(
+    (
+      await api(ctx, memberB.token, 'POST', '/api/v1/policy/questions', {
+        title: 'When will Juniper Quayside funding be confirmed?',
+        body: 'Our trust needs to plan the Juniper Quayside pilot.',
+        visibility: 'private',
+        safetyConcern: false,
+      })
+    ).id,
+  );
+  const safetyConcern = await one(
+    ctx.db
+      .selectFrom('policy_safety_concerns')
+      .select('id')
+      .where('response_id', '=', policyResponse.id)
+      .executeTakeFirst(),
+    'safety concern',
+  );
+
   const outbox = await one(
     ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst(),
     'outbox row',
@@ -531,6 +704,19 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     { text: 'Velvet Orchard', what: "Bo's project (staff only)", seenBy: ['member-b', ...bStaff] },
     { text: 'Saffron Lighthouse', what: "Bo's biography (region B only)", seenBy: ['member-b', ...bStaff] },
     { text: 'FUND-COBALT-B', what: "region B's funding", seenBy: ['partner', ...bStaff] },
+    // Bo's confidential response is for the call's owner and national; Bo's challenge and private
+    // question to policy makers likewise.
+    {
+      text: 'Marmalade Kestrel',
+      what: "Bo's confidential response",
+      seenBy: ['member-b', 'policy-maker', 'national'],
+    },
+    { text: 'Quillwort Meadow', what: "Bo's challenge", seenBy: ['member-b', 'policy-maker', 'national'] },
+    {
+      text: 'Juniper Quayside',
+      what: "Bo's private question",
+      seenBy: ['member-b', 'policy-maker', 'national'],
+    },
   ];
 
   return {
@@ -564,6 +750,19 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       frameworkVersion: version.id,
       phaseKey,
       odsB,
+      policyCall,
+      policyQuestion,
+      policyResponse: policyResponse.id,
+      policyTheme,
+      policyAssignment,
+      policySuggestion: policySuggestion.id,
+      suggestionJob,
+      policyOutcome,
+      policyMilestone,
+      policyChallenge: policyChallenge.id,
+      policyQuestionToMakers,
+      safetyConcern: safetyConcern.id,
+      policyMaker: pip.user.id,
     },
     secrets,
   };
