@@ -160,8 +160,12 @@ describe('exports of a call', () => {
     ]);
     expect(body.responses[0].answers[1]).toMatchObject({ scale: 4 });
     expect(res.body).not.toContain('confidential account');
-    expect((await national.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(200);
-    expect((await otherMaker.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(403);
+    expect((await national.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(
+      200,
+    );
+    expect((await otherMaker.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(
+      403,
+    );
     expect((await otherMaker.get(`/policy/calls/${callId}/responses.csv`)).statusCode).toBe(403);
     expect((await member.api('GET', `/api/v1/policy/calls/${callId}/responses/export`)).statusCode).toBe(403);
     expect((await member.get(`/policy/calls/${callId}/responses.csv`)).statusCode).toBe(403);
