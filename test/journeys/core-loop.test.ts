@@ -14,8 +14,10 @@ import { addCohort, addMember, emailedLink, location, organisationIdOf, signedIn
  * The network's core loop, as the people in it go through it: a clinician applies on the public
  * pages, is endorsed, offered a place and accepts; sets a password; appears in the region's cohort;
  * the regional lead forms and publishes sets that include them; they see their set and its first
- * session, assess themselves, ask for a mentor, are matched and meet. The suite's spine: later
- * capabilities (policy, knowledge, events) carry it on.
+ * session, assess themselves, ask for a mentor, are matched and meet; a national policy maker asks
+ * the region for its view, the member answers, is counted under a theme and sees what was decided,
+ * and a question they put to policy makers is answered. The suite's spine: later capabilities
+ * (knowledge, events) carry it on.
  */
 
 const REGION = 'Q37'; // South East Coast
@@ -29,7 +31,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-describe('the core loop: apply, join, set, develop, mentor', () => {
+describe('the core loop: apply, join, set, develop, mentor, policy', () => {
   const email = `asha.okafor.${Date.now()}@nhs.test`;
   const sponsorEmail = `sponsor.${Date.now()}@nhs.test`;
   const password = 'a long journey passphrase';
@@ -230,5 +232,113 @@ describe('the core loop: apply, join, set, develop, mentor', () => {
     const seen = visibleText((await member.get(pair![1]!)).body);
     expect(seen).toContain('Maya Mentor');
     expect(seen).toContain('First meeting: goals agreed');
+  });
+
+  it('a policy maker asks the region for its view; the member answers, is counted and sees what was decided', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const pipUser = await createUser(ctx, [{ role: 'policy-maker', regionCode: null }], {
+      name: 'Pip Policy',
+    });
+    const pip = await signedIn(ctx, pipUser.email);
+    await pip.get('/policy/staff');
+    location(await pip.post('/policy/staff/me', { roleTitle: 'Deputy Director, Urgent Care, DHSC' }));
+
+    await pip.get('/policy/calls/new');
+    // A new call goes on to its questions page.
+    const questionsPath = location(
+      await pip.post('/policy/calls', {
+        kind: 'evidence',
+        title: 'Acute medicine at night',
+        summary: 'What would make acute medical units safer at night?',
+        opensOn: today,
+        closesOn: later,
+        audienceRegions: REGION,
+      }),
+    );
+    expect(questionsPath).toMatch(/^\/policy\/calls\/\d+\/questions$/);
+    const callPath = questionsPath.replace(/\/questions$/, '');
+    await pip.get(questionsPath);
+    location(
+      await pip.post(questionsPath, {
+        kind: 'text',
+        prompt: 'What one change would help most?',
+        maxLength: '2000',
+        required: 'yes',
+      }),
+    );
+    await pip.get(callPath);
+    location(await pip.post(`${callPath}/status`, { to: 'scheduled' }));
+    location(await pip.post(`${callPath}/status`, { to: 'open' }));
+
+    // The new member sees the call aimed at their region and answers it.
+    const home = visibleText((await member.get('/policy')).body);
+    expect(home).toContain('Acute medicine at night');
+    const form = await member.get(`${callPath}/respond`);
+    const question = /name="q(\d+)"/.exec(form.body)![1]!;
+    location(
+      await member.post(`${callPath}/respond`, {
+        intent: 'submit',
+        onBehalf: 'self',
+        [`q${question}`]: 'A second registrar overnight on the acute unit.',
+      }),
+    );
+    // The team closes the call, counts the answer under a theme and decides.
+    location(await pip.post(`${callPath}/status`, { to: 'closed' }));
+    const analysis = `${callPath}/analysis/questions/${question}`;
+    await pip.get(analysis);
+    location(await pip.post(`${analysis}/themes`, { name: 'Senior cover at night' }));
+    const answers = (await pip.get(analysis)).body;
+    expect(visibleText(answers)).toContain('A second registrar overnight on the acute unit.');
+    const responseId = /name="responseId" value="(\d+)"/.exec(answers)?.[1];
+    const themeId = /name="themeId"[^>]*>[\s\S]*?<option value="(\d+)"/.exec(answers)?.[1];
+    expect(responseId, 'the answer can be assigned').toBeDefined();
+    expect(themeId, 'the new theme is offered for the answer').toBeDefined();
+    location(await pip.post(`${analysis}/assignments`, { responseId: responseId!, themeId: themeId! }));
+    await pip.get(`${callPath}/outcomes`);
+    location(
+      await pip.post(`${callPath}/outcomes`, {
+        target: `theme-${themeId}`,
+        decision: 'adopted',
+        summary: 'Overnight registrar cover becomes part of the acute care standard.',
+        reason: '',
+        ownerRole: 'Deputy Director, Urgent Care, DHSC',
+        decidedOn: today,
+      }),
+    );
+    location(
+      await pip.post(`${callPath}/published-response`, {
+        publishedResponse:
+          'You told us senior cover at night matters most; we are adding it to the standard.',
+      }),
+    );
+    location(await pip.post(`${callPath}/status`, { to: 'concluded' }));
+
+    const counted = visibleText((await member.get('/policy/contributions')).body);
+    expect(counted).toContain('Acute medicine at night');
+    expect(counted).toContain('Senior cover at night');
+    expect(counted).toContain('Overnight registrar cover becomes part of the acute care standard.');
+    const emails = await ctx.db
+      .selectFrom('outbox')
+      .innerJoin('users', 'users.email', 'outbox.to_address')
+      .select('outbox.subject')
+      .where('users.id', '=', memberId)
+      .execute();
+    expect(emails.map((e) => e.subject).join(' | ')).toMatch(/Acute medicine at night/);
+
+    // The member puts a question to policy makers; Pip answers it under the named role.
+    await member.get('/policy/questions/new');
+    const questionPath = location(
+      await member.post('/policy/questions', {
+        title: 'Will the standard cover community hospitals?',
+        body: 'Our community beds take acute step-downs overnight.',
+        visibility: 'network',
+      }),
+    );
+    await pip.get(questionPath);
+    location(await pip.post(`${questionPath}/answer`, { answer: 'Yes: community hospitals are in scope.' }));
+    const answered = visibleText((await member.get(questionPath)).body);
+    expect(answered).toContain('Yes: community hospitals are in scope.');
+    expect(answered).toContain('Deputy Director, Urgent Care, DHSC');
   });
 });
