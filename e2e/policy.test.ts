@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemberProfile } from '../src/modules/members/index.ts';
+import { seedCall } from '../test/policy-fixtures.ts';
+import {
+  type Browser,
+  expectNoAxeViolations,
+  findChromium,
+  launchBrowser,
+  startTestServer,
+  type TestServer,
+} from './browser.ts';
+
+const chromiumPath = findChromium();
+const password = 'a long e2e password';
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** Eight members of two regions; their answers fall into two clear topics, so themes are suggested. */
+const MEMBERS = [
+  {
+    key: 'ada',
+    region: 'Q34',
+    profession: 'nurse',
+    text: 'We do not have enough nurses on the night shift and the rota gaps are filled by agency staff.',
+  },
+  {
+    key: 'ben',
+    region: 'Q34',
+    profession: 'doctor',
+    text: 'Staffing levels are the problem: rota gaps every weekend mean agency staff who do not know the department.',
+  },
+  {
+    key: 'cal',
+    region: 'Q34',
+    profession: 'pharmacist',
+    text: 'More permanent nurses. The rota gaps at night leave the department unsafe and agency staff cost a fortune.',
+  },
+  {
+    key: 'dee',
+    region: 'Q34',
+    profession: 'nurse',
+    text: 'Fill the rota gaps with permanent staff rather than agency staff; staffing levels for nurses matter.',
+  },
+  {
+    key: 'eve',
+    region: 'Q35',
+    profession: 'doctor',
+    text: 'Ambulance handover delays keep crews waiting outside for hours; corridor care has become normal.',
+  },
+  {
+    key: 'fay',
+    region: 'Q35',
+    profession: 'nurse',
+    text: 'Patients wait in the back of ambulances because handover delays are routine; corridor care every day.',
+  },
+  {
+    key: 'gus',
+    region: 'Q35',
+    profession: 'midwife',
+    text: 'Corridor care and ambulance handover delays are the result of no beds upstairs for admitted patients.',
+  },
+  {
+    key: 'hal',
+    region: 'Q35',
+    profession: 'doctor',
+    text: 'Crews stuck in ambulance handover queues cannot reach the next patient; handover delays and corridor care cost lives.',
+  },
+] as const;
+const email = (key: string) => `${key}@nhs.test`;
+
+describe.skipIf(!chromiumPath)('the policy channel end to end in a real browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let callId: number;
+  const organisationNames = new Map<string, string>();
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const accounts = server.app.services.accounts;
+    await accounts.createUser(
+      {
+        email: 'nat@nhs.test',
+        name: 'Nia National',
+        password,
+        roles: [{ role: 'national', regionCode: null }],
+      },
+      'system',
+    );
+    const pip = await accounts.createUser(
+      {
+        email: 'pip@nhs.test',
+        name: 'Pip Policy',
+        password,
+        roles: [{ role: 'policy-maker', regionCode: null }],
+      },
+      'system',
+    );
+    for (const region of ['Q34', 'Q35']) {
+      const trusts = await server.db
+        .selectFrom('organisations')
+        .select(['id', 'name'])
+        .where('kind', '=', 'trust')
+        .where('sha_code', '=', region)
+        .orderBy('id')
+        .limit(4)
+        .execute();
+      const members = MEMBERS.filter((m) => m.region === region);
+      for (const [i, m] of members.entries()) {
+        const user = await accounts.createUser(
+          {
+            email: email(m.key),
+            name: `${m.key.charAt(0).toUpperCase()}${m.key.slice(1)} ${region}`,
+            password,
+            roles: [{ role: 'member', regionCode: region }],
+          },
+          'system',
+        );
+        const trust = trusts[i % trusts.length]!;
+        organisationNames.set(m.key, trust.name);
+        await server.db.transaction().execute((trx) =>
+          createMemberProfile(
+            trx,
+            {
+              userId: user.id,
+              regionCode: region,
+              profession: m.profession,
+              registrationNumber: null,
+              organisationId: trust.id,
+              jobTitle: 'Consultant',
+            },
+            'system',
+          ),
+        );
+      }
+    }
+    // A call long past its response-due date, so the ledger has an overdue one to put first.
+    await seedCall(server.db, {
+      ownerUserId: pip.id,
+      title: 'Discharge to assess',
+      closesOn: day(-100),
+      opensOn: day(-130),
+      responseDueOn: day(-16),
+      isPublic: true,
+    });
+    browser = await launchBrowser(chromiumPath!);
+    browser.context.setDefaultTimeout(10_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signIn(who: string) {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email address').fill(who);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  }
+
+  async function visit(path: string) {
+    await browser.page.goto(`${server.url}${path}`);
+    await expectNoAxeViolations(browser.page);
+  }
+
+  const mainText = async () => (await browser.page.locator('main').textContent()) ?? '';
+
+  async function changeState(to: string) {
+    const { page } = browser;
+    await page.getByLabel(to, { exact: true }).check();
+    await page.getByRole('button', { name: 'Change state' }).click();
+    await page.waitForURL(`${server.url}/policy/calls/${callId}`);
+    await expectNoAxeViolations(page);
+  }
+
+  it('a policy maker records their named role, the national team names them safety lead, and they draft, schedule and open a call', async () => {
+    const { page } = browser;
+    await signIn('pip@nhs.test');
+    await visit('/policy/staff');
+    await page.getByLabel('Your named role').fill('Deputy Director, Urgent and Emergency Care, DHSC');
+    await page.getByRole('button', { name: 'Save your named role' }).click();
+    await page.waitForURL(`${server.url}/policy/staff`);
+    await expectNoAxeViolations(page);
+    expect(await mainText()).toContain('Deputy Director, Urgent and Emergency Care, DHSC');
+
+    await signIn('nat@nhs.test');
+    await visit('/policy/staff');
+    await page.getByRole('link', { name: 'Change the record of Pip Policy' }).click();
+    await expectNoAxeViolations(page);
+    await page.getByLabel('A named patient-safety lead').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(`${server.url}/policy/staff`);
+    expect(await page.locator('table').textContent()).toContain('Safety lead');
+
+    await signIn('pip@nhs.test');
+    await visit('/policy/calls/new');
+    await page.getByLabel('Consultation', { exact: true }).check();
+    await page.getByLabel('Title', { exact: true }).fill('The front door of urgent care');
+    await page
+      .getByLabel('Summary', { exact: true })
+      .fill('What would make the biggest difference at the front door of emergency departments?');
+    await page.getByLabel('Opens on').fill(day(0));
+    await page.getByLabel('Closes on').fill(day(14));
+    await page.locator('input[name="audienceRegions"][value="Q34"]').check();
+    await page.locator('input[name="audienceRegions"][value="Q35"]').check();
+    await page.getByLabel('List this call and what was decided on the public ledger').check();
+    await page.getByRole('button', { name: /Create|Save|draft/i }).click();
+    await page.waitForURL(/\/policy\/calls\/\d+/);
+    await expectNoAxeViolations(page);
+    callId = Number(/\/policy\/calls\/(\d+)/.exec(page.url())![1]);
+
+    await visit(`/policy/calls/${callId}/questions`);
+    await page.getByLabel('Open text', { exact: true }).check();
+    await page.getByLabel('Question', { exact: true }).fill('What would make the biggest difference?');
+    await page.getByLabel('Length limit (open text)').fill('1000');
+    await page.getByRole('button', { name: 'Add question' }).click();
+    await page.waitForURL(`${server.url}/policy/calls/${callId}/questions`);
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Single choice', { exact: true }).check();
+    await page.getByLabel('Question', { exact: true }).fill('Where do you mostly work?');
+    await page
+      .getByLabel('Options (single choice, multiple choice, ranking)')
+      .fill('Emergency department\nWard\nCommunity');
+    await page.getByRole('button', { name: 'Add question' }).click();
+    await page.waitForURL(`${server.url}/policy/calls/${callId}/questions`);
+    await expectNoAxeViolations(page);
+    const questions = await mainText();
+    expect(questions).toContain('What would make the biggest difference?');
+    expect(questions).toContain('Where do you mostly work?');
+
+    await visit(`/policy/calls/${callId}`);
+    await changeState('Scheduled');
+    await changeState('Open');
+    expect(await mainText()).toContain('Open');
+  });
+
+  it('members of two regions respond: confidentially, for their organisation, with a safety concern, and from a draft', async () => {
+    const { page } = browser;
+    for (const [i, m] of MEMBERS.entries()) {
+      await signIn(email(m.key));
+      await visit('/policy');
+      await page.getByRole('link', { name: 'The front door of urgent care' }).click();
+      await expectNoAxeViolations(page);
+      await page.getByRole('button', { name: 'Respond to this call' }).click();
+      await page.waitForURL(`${server.url}/policy/calls/${callId}/respond`);
+      await expectNoAxeViolations(page);
+      await page.getByLabel('What would make the biggest difference?').fill(m.text);
+      await page.getByLabel(['Emergency department', 'Ward', 'Community'][i % 3]!, { exact: true }).check();
+      if (m.key === 'ada') await page.getByLabel('Keep my response confidential to the policy team').check();
+      if (m.key === 'eve') await page.getByLabel(`On behalf of ${organisationNames.get('eve')}`).check();
+      if (m.key === 'gus') {
+        await page.getByLabel('My response raises a patient-safety concern').check();
+        await page
+          .getByLabel('Summary of the concern')
+          .fill('Patients on trolleys in the corridor overnight with no observations recorded.');
+      }
+      if (m.key === 'ben') {
+        await page.getByRole('button', { name: 'Save draft' }).click();
+        await page.waitForLoadState();
+        await expectNoAxeViolations(page);
+        await visit(`/policy/calls/${callId}`);
+        await page.getByRole('button', { name: 'Continue your response' }).click();
+        await expectNoAxeViolations(page);
+        expect(await page.getByLabel('What would make the biggest difference?').inputValue()).toBe(m.text);
+      }
+      await page.getByRole('button', { name: 'Send response' }).click();
+      await page.waitForLoadState();
+      await expectNoAxeViolations(page);
+      expect(await mainText()).not.toContain('There is a problem');
+    }
+    const responses = await server.db
+      .selectFrom('policy_responses')
+      .select(['status', 'confidential', 'on_behalf_of_organisation_id'])
+      .where('call_id', '=', callId)
+      .execute();
+    expect(responses).toHaveLength(8);
+    expect(responses.every((r) => r.status === 'submitted')).toBe(true);
+    expect(responses.filter((r) => r.confidential)).toHaveLength(1);
+    expect(responses.filter((r) => r.on_behalf_of_organisation_id !== null)).toHaveLength(1);
+  });
+
+  it('the safety lead sees the concern and acknowledges it', async () => {
+    const { page } = browser;
+    await signIn('pip@nhs.test');
+    await visit('/policy/safety');
+    expect(await mainText()).toContain('Awaiting acknowledgement');
+    await page
+      .getByRole('link', { name: /trolleys|The front door of urgent care|View|Open/ })
+      .first()
+      .click();
+    await expectNoAxeViolations(page);
+    expect(await mainText()).toContain('Patients on trolleys in the corridor');
+    await page
+      .getByLabel('Note to the person who raised it')
+      .fill('Thank you: the trust’s medical director is looking at this today.');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForLoadState();
+    await expectNoAxeViolations(page);
+    expect(await mainText()).toContain('Acknowledged');
+  });
+});
