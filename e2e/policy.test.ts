@@ -299,4 +299,61 @@ describe.skipIf(!chromiumPath)('the policy channel end to end in a real browser'
     await expectNoAxeViolations(page);
     expect(await mainText()).toContain('Acknowledged');
   });
+
+  it(
+    'the policy maker closes the call, counts an answer under a theme, and accepts one suggested theme and rejects another',
+    { timeout: 240_000 },
+    async () => {
+      const { page } = browser;
+      await signIn('pip@nhs.test');
+      await visit(`/policy/calls/${callId}`);
+      await changeState('Closed');
+      const question = await server.db
+        .selectFrom('policy_call_questions')
+        .select('id')
+        .where('call_id', '=', callId)
+        .where('kind', '=', 'text')
+        .executeTakeFirstOrThrow();
+      const questionPage = `${server.url}/policy/calls/${callId}/analysis/questions/${question.id}`;
+      await visit(`/policy/calls/${callId}/analysis`);
+      await visit(`/policy/calls/${callId}/analysis/questions/${question.id}`);
+      await page.getByLabel('Name', { exact: true }).fill('Night staffing');
+      await page.getByRole('button', { name: 'Add theme' }).click();
+      await page.waitForURL(/\/policy\/themes\/\d+$/);
+      await expectNoAxeViolations(page);
+      await visit(`/policy/calls/${callId}/analysis/questions/${question.id}`);
+      await page.getByLabel('Theme', { exact: true }).first().selectOption({ label: 'Night staffing' });
+      await page.getByRole('button', { name: 'Count under theme' }).first().click();
+      await page.waitForLoadState();
+      await expectNoAxeViolations(page);
+      expect(await mainText()).not.toContain('There is a problem');
+
+      // Suggested themes: a job in a worker thread whose page refreshes itself until they are saved.
+      await page.getByRole('button', { name: /^Suggest themes/ }).click();
+      await page.waitForURL(
+        (u) => u.pathname.startsWith('/policy/suggestion-jobs/') || u.href.startsWith(questionPage),
+      );
+      if (page.url().includes('/policy/suggestion-jobs/')) await expectNoAxeViolations(page);
+      await page.waitForURL((u) => u.href.startsWith(questionPage), { timeout: 120_000 });
+      await expectNoAxeViolations(page);
+      const suggested = page.getByRole('button', { name: 'Accept suggestion' });
+      expect(await suggested.count(), 'two topics give at least two suggestions').toBeGreaterThanOrEqual(2);
+      await suggested.first().click();
+      await page.waitForURL(/\/policy\/themes\/\d+$/);
+      await expectNoAxeViolations(page);
+      await visit(`/policy/calls/${callId}/analysis/questions/${question.id}`);
+      await page.getByRole('button', { name: 'Reject suggestion' }).first().click();
+      await page.waitForLoadState();
+      await expectNoAxeViolations(page);
+      const decided = await server.db
+        .selectFrom('policy_theme_suggestions')
+        .select('status')
+        .where('call_id', '=', callId)
+        .execute();
+      expect(decided.filter((d) => d.status === 'accepted')).toHaveLength(1);
+      expect(decided.filter((d) => d.status === 'rejected')).toHaveLength(1);
+      await visit(`/policy/calls/${callId}/analysis`);
+      expect(await mainText()).toContain('Night staffing');
+    },
+  );
 });
