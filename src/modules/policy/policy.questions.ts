@@ -1,6 +1,7 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { londonDateAfter } from '../../platform/dates.ts';
+import { addDays, defaultResponseDue } from './policy.calls.ts';
 import { letter } from '../../platform/emails.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../platform/errors.ts';
 import { enqueueEmails } from '../../platform/outbox.ts';
@@ -12,10 +13,9 @@ import type { PolicySafety } from './policy.safety.ts';
 import { requireNamedRole } from './policy.staff.ts';
 
 export const QUESTIONS_PAGE_SIZE = 20;
-/** A draft call made from a question opens two weeks on, for four weeks; its response is due 12 weeks after. */
+/** A draft call made from a question opens two weeks on, for four weeks; its response is due as any call's. */
 const CALL_OPENS_IN_DAYS = 14;
 const CALL_OPEN_DAYS = 28;
-const RESPONSE_DUE_DAYS = 84;
 
 const DAY_MS = 86_400_000;
 const daysSince = (at: Date, now: number) => Math.max(0, Math.floor((now - at.getTime()) / DAY_MS));
@@ -279,20 +279,18 @@ export function createQuestions(deps: { db: DB; baseUrl: string; safety: PolicyS
   /** Turns the question into a draft call owned by the actor; returns the call's id. */
   async function questionToCall(actor: Actor, id: number): Promise<number> {
     requirePolicyTeam(actor);
-    if (!hasRole(actor, 'policy-maker') && !isNational(actor)) throw new ForbiddenError();
     return db.transaction().execute(async (trx) => {
       const q = await lockReadable(trx, actor, id);
       if (q.status === 'withdrawn') throw new ConflictError('The member has withdrawn this question');
       if (q.call_id !== null) throw new ConflictError('This question has already been turned into a call');
       const opensOn = londonDateAfter(CALL_OPENS_IN_DAYS);
-      const at = new Date(`${opensOn}T12:00:00Z`);
-      const closesOn = londonDateAfter(CALL_OPEN_DAYS, at);
+      const closesOn = addDays(opensOn, CALL_OPEN_DAYS);
       const { id: callId } = await repo.insertDraftCallFromQuestion(trx, {
         title: q.title,
         summary: q.body,
         opens_on: opensOn,
         closes_on: closesOn,
-        response_due_on: londonDateAfter(CALL_OPEN_DAYS + RESPONSE_DUE_DAYS, at),
+        response_due_on: defaultResponseDue(closesOn),
         owner_user_id: actor.userId,
         source_question_id: id,
       });
