@@ -61,4 +61,15 @@ module.exports = {
     'exports',
     'dashboard',
   ],
+  // One line a part, so parts built side by side merge cleanly: each part adds its sections below
+  // its own comment (items, case studies and versions; adoptions, spread and digests; discussion
+  // and moderation; search and synonyms; files and share links; freshness).
+  knowledge: [
+    'access',
+    // items
+    // adoptions
+    // discussion
+    // search
+    // files
+  ],
 };

@@ -12,6 +12,7 @@ import { homeModule } from './modules/home/index.ts';
 import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
+import { knowledgeModule } from './modules/knowledge/index.ts';
 import { createPolicyDashboardFigures, policyModule } from './modules/policy/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { createRecruitmentService, recruitmentModule } from './modules/recruitment/index.ts';
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await learningSetsModule(app, { db, config, pool, jobs });
   await mentoringModule(app, { db, config, pool, jobs });
   await policyModule(app, { db, config, pool, jobs });
+  await knowledgeModule(app, { db, config, pool, jobs });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

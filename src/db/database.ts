@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DevelopmentTables } from '../modules/development/development.table.ts';
+import type { KnowledgeTables } from '../modules/knowledge/knowledge.table.ts';
 import type { LearningSetsTables } from '../modules/learning-sets/learning-sets.table.ts';
 import type { MembersTables } from '../modules/members/members.table.ts';
 import type { MentoringTables } from '../modules/mentoring/mentoring.table.ts';
@@ -19,7 +20,8 @@ export type Database = PlatformTables &
   DevelopmentTables &
   LearningSetsTables &
   MentoringTables &
-  PolicyTables;
+  PolicyTables &
+  KnowledgeTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */

@@ -26,7 +26,13 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
  * - `response`: a response to a call, for its author, the call's owner and the national team;
  * - `question`: a question put to policy makers, for its asker and the policy team (a question to
  *   the network is also open to every member; a private one is not);
- * - `safety`: a patient-safety concern, for the safety leads and the national team.
+ * - `safety`: a patient-safety concern, for the safety leads and the national team;
+ * - `item`: a knowledge item and what hangs off it (files, discussion, adoptions), for the people
+ *   its visibility admits (the network, one region, named learning sets) and its owner; others 404;
+ * - `item-owner`: what only the item's owner and the national team may do (edit, publish, share);
+ * - `post`: a discussion post, for the readers of its item (changing it: its author);
+ * - `moderation`: hiding and restoring posts and handling reports, for the national team and the
+ *   regional leads of the item's region.
  */
 export const SCOPES = [
   'none',
@@ -43,6 +49,10 @@ export const SCOPES = [
   'response',
   'question',
   'safety',
+  'item',
+  'item-owner',
+  'post',
+  'moderation',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -396,6 +396,14 @@ function inScope(p: Persona, route: DeclaredRoute): boolean {
     case 'response':
     case 'question':
       return national || ['member-b', 'policy-maker'].includes(p.key);
+    // The world's library item is Bo's, readable in region B only; a post on it is Bo's too.
+    case 'item':
+    case 'post':
+      return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
+    case 'item-owner':
+      return national || p.key === 'member-b';
+    case 'moderation':
+      return national || p.key === 'lead-b';
     case 'region':
       return p.roles.some(
         (g) =>

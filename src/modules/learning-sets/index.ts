@@ -10,6 +10,7 @@ import { createLearningSetsService } from './learning-sets.service.ts';
 export { registerLearningSetsCli } from './learning-sets.cli.ts';
 export { learningSetsDemoStep } from './learning-sets.demo.ts';
 export { learningSetsDataRights } from './learning-sets.data-rights.ts';
+export { findGroups, type KnowledgeGroup, listGroupsOf } from './learning-sets.knowledge-queries.ts';
 export {
   createLearningSetsService,
   type LearningSetsService,
