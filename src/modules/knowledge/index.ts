@@ -14,10 +14,22 @@ export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts'
  * moderation; search that understands clinical words; and freshness reminders.
  */
 export async function knowledgeModule(
-  _app: FastifyInstance,
+  app: FastifyInstance,
   opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs },
 ) {
   const { db } = opts;
   const access = createKnowledgeAccess({ db });
+
+  // Items: the library, case studies with PDSA cycles, versions, topics, organisations.
+
+  // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
+
+  // Discussion and moderation.
+
+  // Search and the clinical synonym layer.
+
+  // Files and share links.
+
+  void app;
   void access;
 }
