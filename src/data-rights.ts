@@ -1,4 +1,5 @@
 import { developmentDataRights } from './modules/development/index.ts';
+import { knowledgeDataRights } from './modules/knowledge/index.ts';
 import { learningSetsDataRights } from './modules/learning-sets/index.ts';
 import { membersDataRights } from './modules/members/index.ts';
 import { mentoringDataRights } from './modules/mentoring/index.ts';
@@ -23,6 +24,7 @@ export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   learningSetsDataRights,
   mentoringDataRights,
   policyDataRights,
+  knowledgeDataRights,
   membersDataRights,
   accountsDataRights,
   engineJobsDataRights,
@@ -68,6 +70,28 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'organisations.postcode': 'an organisation’s site, from ODS',
   'organisations.town': 'an organisation’s site, from ODS',
   'organisations.notes': 'staff notes about an organisation (mergers)',
+  // Knowledge
+  'knowledge_topics.name': 'a topic of the library, about no one',
+  'knowledge_items.kind': 'a code',
+  'knowledge_items.status': 'a state',
+  'knowledge_items.visibility': 'a code',
+  'knowledge_items.region_code': 'a region code',
+  'knowledge_items.care_setting': 'a code',
+  'knowledge_items.spread_stage': 'a code',
+  'knowledge_items.evidence_level': 'a code',
+  'knowledge_pdsa_cycles.decision': 'a code (adopt, adapt, abandon)',
+  'knowledge_adoptions.region_code': 'a region code',
+  'knowledge_adoptions.status': 'a state',
+  'knowledge_measures.kind': 'a code (outcome, process, balancing)',
+  'knowledge_files.storage': 'a code (disk or s3)',
+  'knowledge_files.storage_key': 'a random key',
+  'knowledge_files.media_type': 'a file type',
+  'knowledge_files.sha256': 'a checksum of the file',
+  'knowledge_posts.kind': 'a code',
+  'knowledge_posts.status': 'a state',
+  'knowledge_post_reports.resolution': 'a code (hidden, kept)',
+  'knowledge_share_links.token_hash': 'the hash of a random link secret',
+  'knowledge_synonyms.terms': 'clinical words that mean the same, about no one',
   // Programme
   'contract_lines.region_code': 'a region code',
   'contract_lines.kind': 'a code',

@@ -5,6 +5,7 @@ import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
 
+export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
