@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeclaredRoute, Scope } from '../../src/platform/http-types.ts';
 import { REGIONAL_ROLES } from '../../src/platform/permissions.ts';
 import { buildTestApp, type TestContext, visibleText } from '../app.ts';
+import { location } from '../journeys/support.ts';
 import { buildWorld, PERSONAS, type Persona, type PersonaKey, REGION_B, type World } from './world.ts';
 
 /**
@@ -624,6 +625,120 @@ function leaked(body: string, persona: PersonaKey, key: string) {
   );
 }
 
+/**
+ * Writes the matrix does not send (it sends writes only to those it expects to refuse), made by
+ * people inside the scope, one or more for each module: each must succeed (2xx or 3xx) and change
+ * the table it is about, so the matrix cannot pass by a scope check that refuses everyone. They run
+ * after the matrix, on the same world.
+ */
+const IN_SCOPE_WRITES: {
+  persona: PersonaKey;
+  method: 'POST' | 'PUT' | 'PATCH';
+  url: (w: World) => string | Promise<string>;
+  body: (w: World) => Record<string, unknown>;
+  changes: string;
+}[] = [
+  {
+    persona: 'lead-b',
+    method: 'POST',
+    url: (w) => `/recruitment/applications/${w.ids.application}/decision`,
+    body: () => ({ decision: 'shortlist' }),
+    changes: 'applications',
+  },
+  {
+    persona: 'national',
+    method: 'POST',
+    url: () => `/programme/regions/${REGION_B}/spend`,
+    body: () => ({ amount: '10', spentOn: TODAY, description: 'Matrix spend' }),
+    changes: 'funding_spend',
+  },
+  {
+    // Bo removes a project of their own (made here, so the world's project stays for the search).
+    persona: 'member-b',
+    method: 'POST',
+    url: async (w) => {
+      const bo = world.personas['member-b'].agent;
+      await bo.get('/profile');
+      location(
+        await bo.post('/profile/projects', { title: 'Matrix project', summary: 'Gone', stage: 'idea' }),
+      );
+      const made = await ctx.db
+        .selectFrom('member_projects')
+        .select('id')
+        .where('user_id', '=', w.ids.memberB)
+        .where('title', '=', 'Matrix project')
+        .executeTakeFirstOrThrow();
+      return `/profile/projects/${made.id}/remove`;
+    },
+    body: () => ({}),
+    changes: 'member_projects',
+  },
+  {
+    persona: 'facilitator-b',
+    method: 'POST',
+    url: (w) => `/learning-sets/sets/${w.ids.set}/sessions`,
+    body: () => ({
+      date: FUTURE,
+      startTime: '10:00',
+      durationMinutes: '60',
+      location: 'Matrix room',
+      onlineUrl: '',
+    }),
+    changes: 'ls_sessions',
+  },
+  {
+    persona: 'lead-b',
+    method: 'POST',
+    url: (w) => `/api/v1/learning-sets/${w.ids.set}/sessions`,
+    body: () => ({ date: FUTURE, startTime: '14:00', durationMinutes: 60, location: 'Matrix room 2' }),
+    changes: 'ls_sessions',
+  },
+  {
+    // A plan shared with region B's facilitators: the facilitator may review it.
+    persona: 'facilitator-b',
+    method: 'POST',
+    url: (w) => `/development/plans/${w.ids.plan}/reviews`,
+    body: () => ({ notes: 'Matrix review' }),
+    changes: 'dev_plan_reviews',
+  },
+  {
+    persona: 'member-b',
+    method: 'POST',
+    url: (w) => `/api/v1/development/plans/${w.ids.plan}/reviews`,
+    body: () => ({ notes: 'Matrix review by the owner' }),
+    changes: 'dev_plan_reviews',
+  },
+  {
+    persona: 'member-b',
+    method: 'POST',
+    url: (w) => `/mentoring/pairs/${w.ids.pair}/meetings`,
+    body: () => ({ metOn: TODAY, format: 'online', notes: 'Matrix meeting' }),
+    changes: 'mentoring_meetings',
+  },
+  {
+    persona: 'policy-maker',
+    method: 'POST',
+    url: (w) => `/policy/themes/${w.ids.policyTheme}/rename`,
+    body: () => ({ name: 'Triage staffing overnight' }),
+    changes: 'policy_themes',
+  },
+  {
+    // A private question is for the whole policy team: the policy maker who owns no call answers it.
+    persona: 'other-policy-maker',
+    method: 'POST',
+    url: (w) => `/api/v1/policy/questions/${w.ids.policyQuestionToMakers}/answer`,
+    body: () => ({ answer: 'Matrix answer from the workforce desk' }),
+    changes: 'policy_questions',
+  },
+  {
+    persona: 'national',
+    method: 'PATCH',
+    url: (w) => `/api/v1/policy/assignments/${w.ids.policyAssignment}`,
+    body: () => ({ sentiment: 'mixed' }),
+    changes: 'policy_theme_assignments',
+  },
+];
+
 describe('the authorisation matrix', () => {
   it('fills every route’s path from the world, and has a valid body for every scoped write', () => {
     const unfilled = ctx.app.declaredRoutes
@@ -748,6 +863,47 @@ describe('the authorisation matrix', () => {
           failures.push(`"${q}" as ${key}: ${found ? 'found' : 'missed'} Bo`);
       }
     expect(failures).toEqual([]);
+  });
+
+  it('in-scope writes succeed and change their record (one or more for each module)', async () => {
+    const failures: string[] = [];
+    const modules = new Set<string>();
+    for (const probe of IN_SCOPE_WRITES) {
+      const p = world.personas[probe.persona];
+      const url = await probe.url(world);
+      const path = url.split('?')[0]!;
+      const route = ctx.app.declaredRoutes.find(
+        (r) =>
+          r.method === probe.method &&
+          new RegExp(`^${r.url.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(path) &&
+          !r.url.endsWith('/me'),
+      );
+      if (!route) {
+        failures.push(`${probe.method} ${url}: no declared route`);
+        continue;
+      }
+      const key = `${route.method} ${route.url}`;
+      modules.add(path.replace(/^\/api\/v1/, '').split('/')[1]!);
+      expect(expectationFor(p, route), `${key} as ${p.key}`).toBe('in-scope');
+      // The page the form is on, for a fresh CSRF token.
+      if (!isApi(route)) await p.agent.get(path.replace(/\/[a-z-]+$/, '').replace(/\/projects\/\d+$/, ''));
+      const before = await digest();
+      const res = await call(p, route, url, probe.body(world));
+      const changed = changedTables(before, await digest());
+      if (res.statusCode >= 400)
+        failures.push(`${key} as ${p.key}: ${res.statusCode} ${visibleText(res.body).slice(0, 200)}`);
+      else if (!changed.includes(probe.changes))
+        failures.push(
+          `${key} as ${p.key}: ${res.statusCode} but ${probe.changes} unchanged (${changed.join(', ')})`,
+        );
+      else if (!changed.includes('audit_log'))
+        failures.push(`${key} as ${p.key}: changed ${probe.changes} without an audit entry`);
+    }
+    expect(failures).toEqual([]);
+    expect([...modules].sort()).toEqual(
+      // 'profile' is the members module's own pages.
+      ['development', 'learning-sets', 'mentoring', 'policy', 'profile', 'programme', 'recruitment'].sort(),
+    );
   });
 
   it('every GET of a record is reached by someone in its scope (the matrix cannot pass by refusing all)', () => {
