@@ -1,8 +1,8 @@
 import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
-import { Agent, buildTestApp, createUser, type TestContext } from '../app.ts';
-import { addMember, organisationIdOf, signedIn } from '../journeys/support.ts';
+import { Agent, buildTestApp, createUser, followRefresh, type TestContext } from '../app.ts';
+import { addCohort, addMember, location, organisationIdOf, signedIn, trustsOf } from '../journeys/support.ts';
 import { changedTables, HOSTILE_STRINGS, internalDetail, OVER_LONG, rowCounts } from './hostile-values.ts';
 
 /**
@@ -138,18 +138,42 @@ let ctx: TestContext;
 type Persona = { label: string; agent: Agent; start: string[] };
 let personas: Persona[];
 
+const FUTURE = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+
+/** The id in the first link of a page that matches, for the records the setup made through the pages. */
+function linkId(html: string, pattern: RegExp, what: string): number {
+  const m = pattern.exec(html);
+  if (!m) throw new Error(`no ${what} link`);
+  return Number(m[1]);
+}
+
 beforeAll(async () => {
   ctx = await buildTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
+  const intake = (
+    await ctx.db
+      .selectFrom('intakes')
+      .select('id')
+      .where('region_code', '=', 'Q37')
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   const member = await addMember(ctx, {
     regionCode: 'Q37',
+    intakeId: intake,
     name: 'Forms Member',
     profession: 'nurse',
     organisationId: await organisationIdOf(ctx, 'RA2'),
     jobTitle: 'Lead nurse',
     mentor: true,
   });
+  const memberOrganisation = await organisationIdOf(ctx, 'RA2');
+  await addCohort(ctx, 'Q37', intake, 7);
   const lead = await createUser(ctx, [{ role: 'regional-lead', regionCode: 'Q37' }]);
+  const facilitator = await createUser(ctx, [{ role: 'facilitator', regionCode: 'Q37' }]);
   const national = await createUser(ctx, [{ role: 'national', regionCode: null }]);
+  const leadAgent = await signedIn(ctx, lead.email);
+  const memberAgent = await signedIn(ctx, member.email);
+  const facilitatorAgent = await signedIn(ctx, facilitator.email);
   // An application in the lead's region, so that the review pages have a record with its forms.
   const submitted = await ctx.app.inject({
     method: 'POST',
@@ -157,13 +181,112 @@ beforeAll(async () => {
     payload: buildSubmission({ regionCode: 'Q37', employerOds: 'RA2', email: 'fuzz.applicant@nhs.test' }),
   });
   expect(submitted.statusCode).toBe(201);
+
+  // A learning set with a session, so that the set's and the session's forms are reached.
+  await leadAgent.get('/learning-sets/regions/Q37');
+  location(
+    await leadAgent.post('/learning-sets/regions/Q37/facilitators', {
+      email: facilitator.email,
+      maxSets: '3',
+      isLead: 'yes',
+    }),
+  );
+  const formation = {
+    intakeId: String(intake),
+    minSize: '4',
+    maxSize: '8',
+    setCount: '1',
+    sizing: 'vary',
+    weightProfession: '3',
+    weightOrganisation: '2',
+    weightSystem: '1',
+    weightSpecialty: '2',
+    weightSeniority: '1',
+    keepApart: '',
+    keepTogether: '',
+    seed: '1',
+  };
+  await leadAgent.get('/learning-sets/regions/Q37/form');
+  const published = location(
+    await followRefresh(
+      leadAgent,
+      location(await leadAgent.post('/learning-sets/regions/Q37/form', formation)),
+    ),
+  );
+  location(await leadAgent.post(`${published}/publish`));
+  const set = linkId(
+    (await memberAgent.get('/learning-sets')).body,
+    /href="\/learning-sets\/sets\/(\d+)"/,
+    'set',
+  );
+  await facilitatorAgent.get(`/learning-sets/sets/${set}`);
+  location(
+    await facilitatorAgent.post(`/learning-sets/sets/${set}/sessions`, {
+      date: FUTURE,
+      startTime: '13:30',
+      durationMinutes: '180',
+      location: 'Forms Hall',
+      onlineUrl: '',
+    }),
+  );
+  const session = linkId(
+    (await facilitatorAgent.get(`/learning-sets/sets/${set}`)).body,
+    /href="\/learning-sets\/sessions\/(\d+)"/,
+    'session',
+  );
+  // A mentoring pair (the member and a mentor of the region), for the pair's forms.
+  const mentor = await addMember(ctx, {
+    regionCode: 'Q37',
+    name: 'Forms Mentor',
+    profession: 'doctor',
+    // Another employer: a mentor is not matched with someone of their own organisation.
+    organisationId: (await trustsOf(ctx, 'Q37')).find((id) => id !== memberOrganisation)!,
+    jobTitle: 'Medical director',
+    mentor: true,
+  });
+  const mentorAgent = await signedIn(ctx, mentor.email);
+  await mentorAgent.get('/mentoring/offer');
+  location(
+    await mentorAgent.post('/mentoring/offer', { capacity: '2', areas: ['management'], format: 'either' }),
+  );
+  await memberAgent.get('/mentoring/request');
+  location(
+    await memberAgent.post('/mentoring/request', {
+      goals: 'Lead a service change',
+      goalAreas: ['management'],
+      format: 'online',
+      sameRegion: 'yes',
+    }),
+  );
+  await leadAgent.get('/mentoring/admin');
+  const run = location(
+    await followRefresh(leadAgent, location(await leadAgent.post('/mentoring/runs', { regionCode: 'Q37' }))),
+  );
+  location(await leadAgent.post(`${run}/approve`));
+  const pair = linkId((await memberAgent.get('/mentoring')).body, /href="\/mentoring\/pairs\/(\d+)"/, 'pair');
+
   personas = [
     { label: 'signed out', agent: new Agent(ctx.app), start: [] },
-    { label: 'member', agent: await signedIn(ctx, member.email), start: [`/members/${member.id}`] },
+    {
+      label: 'member',
+      agent: memberAgent,
+      start: [`/members/${member.id}`, `/learning-sets/sets/${set}`, `/mentoring/pairs/${pair}`],
+    },
+    { label: 'mentor', agent: mentorAgent, start: [`/mentoring/pairs/${pair}`] },
+    {
+      label: 'facilitator',
+      agent: facilitatorAgent,
+      start: [`/learning-sets/sets/${set}`, `/learning-sets/sessions/${session}`],
+    },
     {
       label: 'regional lead',
-      agent: await signedIn(ctx, lead.email),
-      start: ['/recruitment/regions/Q37', '/learning-sets/regions/Q37', '/programme/regions/Q37'],
+      agent: leadAgent,
+      start: [
+        '/recruitment/regions/Q37',
+        '/learning-sets/regions/Q37',
+        '/programme/regions/Q37',
+        `/learning-sets/sessions/${session}`,
+      ],
     },
     { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
   ];
@@ -305,6 +428,17 @@ describe('hostile input on every form', () => {
       `hostile-forms: ${covered.size} forms, ${submissions} submissions (${refused} refused, ${accepted} accepted)\n  ${[...covered].join('\n  ')}`,
     );
     expect(covered.size).toBeGreaterThan(25);
+    // The forms of a learning set, a session and a mentoring pair, reached through the
+    // records the setup made.
+    const mustCover = [
+      'POST /learning-sets/sets/:id/sessions',
+      'POST /learning-sets/sessions/:id/attendance',
+      'POST /learning-sets/sessions/:id/actions',
+      'POST /learning-sets/sessions/:id/notes',
+      'POST /mentoring/pairs/:id/agreement',
+      'POST /mentoring/pairs/:id/meetings',
+    ];
+    expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);
   }, 600_000);
 });

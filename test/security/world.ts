@@ -29,6 +29,7 @@ export const PERSONAS = [
   'lead-a',
   'lead-b',
   'policy-maker',
+  'other-policy-maker',
   'partner',
   'national',
   'disabled',
@@ -224,6 +225,13 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   const leadA = await person('lead-a', [{ role: 'regional-lead', regionCode: REGION_A }], 'Lana Lead');
   const leadB = await person('lead-b', [{ role: 'regional-lead', regionCode: REGION_B }], 'Luca Lead');
   const pip = await person('policy-maker', [{ role: 'policy-maker', regionCode: null }], 'Pip Policy');
+  // A second policy maker, with a named role but neither the world's call nor the safety lead's
+  // duty: the policy team's shared pages are theirs, the call's owner-only routes are not.
+  const otherPolicyMaker = await person(
+    'other-policy-maker',
+    [{ role: 'policy-maker', regionCode: null }],
+    'Odette Otherdesk',
+  );
   await person('partner', [{ role: 'partner', regionCode: null }], 'Parveen Partner');
   const disabled = await person('disabled', [{ role: 'member', regionCode: REGION_B }], 'Dora Disabled', {
     regionCode: REGION_B,
@@ -521,6 +529,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     roleTitle: 'Deputy Director, Urgent Care',
     safetyLead: true,
   });
+  await api(ctx, national.token, 'PUT', `/api/v1/policy/staff/${otherPolicyMaker.user.id}`, {
+    roleTitle: 'Head of Workforce Policy',
+    safetyLead: false,
+  });
   const policyCall = Number(
     (
       await api(ctx, pip.token, 'POST', '/api/v1/policy/calls', {
@@ -704,8 +716,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     { text: 'Velvet Orchard', what: "Bo's project (staff only)", seenBy: ['member-b', ...bStaff] },
     { text: 'Saffron Lighthouse', what: "Bo's biography (region B only)", seenBy: ['member-b', ...bStaff] },
     { text: 'FUND-COBALT-B', what: "region B's funding", seenBy: ['partner', ...bStaff] },
-    // Bo's confidential response is for the call's owner and national; Bo's challenge and private
-    // question to policy makers likewise.
+    // Bo's confidential response is for the call's owner and national, not the rest of the policy
+    // team; so is Bo's challenge to how the response was counted. The safety concern raised with
+    // it is for the safety lead (Pip) and national. Bo's private question is for the whole policy
+    // team (issue 17: "privately to the policy team"), so Odette may read it too.
     {
       text: 'Marmalade Kestrel',
       what: "Bo's confidential response",
@@ -713,9 +727,14 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     },
     { text: 'Quillwort Meadow', what: "Bo's challenge", seenBy: ['member-b', 'policy-maker', 'national'] },
     {
+      text: 'Corridor care overnight',
+      what: "Bo's patient-safety concern",
+      seenBy: ['member-b', 'policy-maker', 'national'],
+    },
+    {
       text: 'Juniper Quayside',
       what: "Bo's private question",
-      seenBy: ['member-b', 'policy-maker', 'national'],
+      seenBy: ['member-b', 'policy-maker', 'other-policy-maker', 'national'],
     },
   ];
 

@@ -305,6 +305,11 @@ export async function membersPages(
     });
     const tooLarge = (err: { code?: string; statusCode?: number }) =>
       err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_PARTS_LIMIT' || err.statusCode === 413;
+    // A body the multipart parser cannot read (no or the wrong boundary, cut short, a broken part
+    // header): busboy throws a plain Error without a status, which would otherwise be a 500.
+    const unreadable = (err: { statusCode?: number; message?: string }) =>
+      err.statusCode === undefined &&
+      /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/.test(err.message ?? '');
 
     scoped.get('/profile/photo', { config: { access: MEMBER_ROLES } }, async (request, reply) => {
       const { profile } = await members.getOwnProfile(request.actor!);
@@ -316,10 +321,18 @@ export async function membersPages(
       {
         config: { access: MEMBER_ROLES },
         errorHandler: async (err, request, reply) => {
-          if (!tooLarge(err as { code?: string })) throw err;
-          reply.status(413);
+          const large = tooLarge(err as { code?: string });
+          if (!large && !unreadable(err)) throw err;
+          reply.status(large ? 413 : 400);
           return reply.page(`${V}/photo.njk`, {
-            ...photoPage([{ field: 'photo', message: 'The photo must be smaller than 2 MB' }]),
+            ...photoPage([
+              {
+                field: 'photo',
+                message: large
+                  ? 'The photo must be smaller than 2 MB'
+                  : 'The upload could not be read: select the photo again',
+              },
+            ]),
             profile: (await members.getOwnProfile(request.actor!)).profile,
           });
         },
@@ -351,12 +364,20 @@ export async function membersPages(
       {
         config: { access: ['regional-lead'] },
         errorHandler: async (err, _request, reply) => {
-          if (!tooLarge(err as { code?: string })) throw err;
-          reply.status(413);
+          const large = tooLarge(err as { code?: string });
+          if (!large && !unreadable(err)) throw err;
+          reply.status(large ? 413 : 400);
           return reply.page(`${V}/import.njk`, {
             pageTitle: 'Import members from a CSV file',
             columns: IMPORT_COLUMNS,
-            errors: [{ field: 'file', message: 'The file must be smaller than 5 MB' }],
+            errors: [
+              {
+                field: 'file',
+                message: large
+                  ? 'The file must be smaller than 5 MB'
+                  : 'The upload could not be read: select the CSV file again',
+              },
+            ],
           });
         },
       },

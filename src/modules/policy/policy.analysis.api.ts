@@ -19,6 +19,8 @@ import type { PolicySuggestions } from './policy.suggestions.ts';
 
 const tags = ['policy analysis'];
 const team = { access: ['policy-maker'] as const, scope: 'call-owner' as const };
+/** What the rest of the policy team may read (confidential text hidden); only the owner changes it. */
+const teamReads = { access: ['policy-maker'] as const, scope: 'audience' as const };
 const errors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
 
 const groupCount = z.object({ value: z.string(), responses: z.number().int() });
@@ -184,7 +186,7 @@ export async function policyAnalysisApi(
   app.get(
     '/api/v1/policy/calls/:id/themes',
     {
-      config: team,
+      config: teamReads,
       schema: {
         tags,
         summary:
@@ -221,7 +223,7 @@ export async function policyAnalysisApi(
   app.get(
     '/api/v1/policy/calls/:id/theme-counts',
     {
-      config: team,
+      config: teamReads,
       schema: {
         tags,
         summary:
@@ -236,7 +238,7 @@ export async function policyAnalysisApi(
   app.get(
     '/api/v1/policy/themes/:id',
     {
-      config: team,
+      config: teamReads,
       schema: {
         tags,
         summary: 'A theme with a page of its live assignments and its newest history',
@@ -360,7 +362,7 @@ export async function policyAnalysisApi(
   app.get(
     '/api/v1/policy/calls/:id/suggestions',
     {
-      config: team,
+      config: teamReads,
       schema: {
         tags,
         summary:

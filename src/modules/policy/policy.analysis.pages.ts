@@ -33,6 +33,8 @@ const V = 'modules/policy/views/analysis';
  * regional staff are refused (403).
  */
 const team = { access: ['policy-maker'] as const, scope: 'call-owner' as const };
+/** What the rest of the policy team may read (confidential text hidden); only the owner changes it. */
+const teamReads = { access: ['policy-maker'] as const, scope: 'audience' as const };
 
 type Posted = { form: string; key?: number; values: Record<string, unknown> };
 
@@ -52,7 +54,7 @@ export async function policyAnalysisPages(
 ) {
   const { analysis, suggestions } = opts;
 
-  app.get('/policy/calls/:id/analysis', { config: team }, async (request, reply) => {
+  app.get('/policy/calls/:id/analysis', { config: teamReads }, async (request, reply) => {
     const data = await analysis.getCallAnalysis(request.actor!, pathId(request.params));
     return reply.page(`${V}/call.njk`, {
       pageTitle: `Analysis: ${data.call.title}`,
@@ -97,7 +99,7 @@ export async function policyAnalysisPages(
     return { callId: p.id, questionId: p.questionId };
   };
 
-  app.get('/policy/calls/:id/analysis/questions/:questionId', { config: team }, (request, reply) =>
+  app.get('/policy/calls/:id/analysis/questions/:questionId', { config: teamReads }, (request, reply) =>
     questionPage(request, reply, questionWhere(request)),
   );
 
@@ -299,7 +301,7 @@ export async function policyAnalysisPages(
     });
   }
 
-  app.get('/policy/themes/:id', { config: team }, (request, reply) =>
+  app.get('/policy/themes/:id', { config: teamReads }, (request, reply) =>
     themePage(request, reply, pathId(request.params)),
   );
 

@@ -269,7 +269,7 @@ export async function callsApi(
   api.get(
     '/api/v1/policy/calls/:id/responses',
     {
-      config: { access: team, scope: 'call-owner' },
+      config: { access: team, scope: 'audience' },
       schema: {
         tags,
         summary:
@@ -321,7 +321,7 @@ export async function callsApi(
   api.get(
     '/api/v1/policy/calls/:id/participation',
     {
-      config: { access: team, scope: 'call-owner' },
+      config: { access: team, scope: 'audience' },
       schema: {
         tags,
         summary:

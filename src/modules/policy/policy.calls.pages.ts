@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FieldError } from '../../platform/errors.ts';
+import { type FieldError, ForbiddenError } from '../../platform/errors.ts';
 import {
   checkQuery,
   paginationFor,
@@ -173,8 +173,15 @@ export async function callPages(app: FastifyInstance, opts: { calls: PolicyCalls
     },
   );
 
-  async function editPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) {
+  /** The call for a form only its owner (or national) may submit: the rest of the team is refused the form too. */
+  async function callToManage(request: FastifyRequest, id: number) {
     const call = await calls.getCall(request.actor!, id);
+    if (!call.canManage) throw new ForbiddenError('Only the call’s owner or the national team can do that');
+    return call;
+  }
+
+  async function editPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) {
+    const call = await callToManage(request, id);
     const values = extra.values ?? {
       kind: call.kind,
       title: call.title,
@@ -228,7 +235,7 @@ export async function callPages(app: FastifyInstance, opts: { calls: PolicyCalls
     id: number,
     extra: Extra = {},
   ) {
-    const call = await calls.getCall(request.actor!, id);
+    const call = await callToManage(request, id);
     return reply.page(`${V}/calls/response-due.njk`, {
       pageTitle: 'Change the response-due date',
       backHref: `/policy/calls/${id}`,
@@ -263,7 +270,7 @@ export async function callPages(app: FastifyInstance, opts: { calls: PolicyCalls
 
   // ---- questions and background documents, while the call is a draft or scheduled ----
   async function questionsPage(request: FastifyRequest, reply: FastifyReply, id: number, extra: Extra = {}) {
-    const call = await calls.getCall(request.actor!, id);
+    const call = await callToManage(request, id);
     const values = extra.values ?? { kind: 'text', maxLength: '2000' };
     return reply.page(`${V}/calls/questions.njk`, {
       pageTitle: 'Questions and documents',

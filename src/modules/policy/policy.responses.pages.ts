@@ -189,7 +189,7 @@ export async function responsePages(
 
   app.get(
     '/policy/calls/:id/responses',
-    { config: { ...team, scope: 'call-owner' } },
+    { config: { ...team, scope: 'audience' } },
     async (request, reply) => {
       const id = pathId(request.params);
       const q = checkQuery(pageOnlyQuery, request.query);
@@ -268,7 +268,7 @@ export async function responsePages(
     });
   }
 
-  app.get('/policy/calls/:id/participation', { config: { ...team, scope: 'call-owner' } }, (request, reply) =>
+  app.get('/policy/calls/:id/participation', { config: { ...team, scope: 'audience' } }, (request, reply) =>
     participationPage(request, reply, pathId(request.params)),
   );
 
