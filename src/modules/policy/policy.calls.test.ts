@@ -8,8 +8,7 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import { addMember, trustsOf } from '../../../test/journeys/support.ts';
-import { londonDate, londonDateAfter } from '../../platform/dates.ts';
-import { addDays } from './policy.calls.ts';
+import { addDays, londonDate, londonDateAfter } from '../../platform/dates.ts';
 import { createNotices } from './policy.notices.ts';
 
 let ctx: TestContext;
