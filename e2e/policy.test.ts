@@ -202,8 +202,9 @@ describe.skipIf(!chromiumPath)('the policy channel end to end in a real browser'
       .fill('What would make the biggest difference at the front door of emergency departments?');
     await page.getByLabel('Opens on').fill(day(0));
     await page.getByLabel('Closes on').fill(day(14));
-    await page.locator('input[name="audienceRegions"][value="Q34"]').check();
-    await page.locator('input[name="audienceRegions"][value="Q35"]').check();
+    const regions = page.getByRole('group', { name: 'Regions' });
+    await regions.getByLabel('West Midlands', { exact: true }).check();
+    await regions.getByLabel('East of England', { exact: true }).check();
     await page.getByLabel('List this call and what was decided on the public ledger').check();
     await page.getByRole('button', { name: /Create|Save|draft/i }).click();
     await page.waitForURL(/\/policy\/calls\/\d+/);

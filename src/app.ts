@@ -12,7 +12,11 @@ import { homeModule } from './modules/home/index.ts';
 import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
-import { createPolicyDashboardFigures, policyModule } from './modules/policy/index.ts';
+import {
+  createPolicyDashboardFigures,
+  createPolicyHomeFigures,
+  policyModule,
+} from './modules/policy/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { createRecruitmentService, recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
@@ -157,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // through it. Its intakes taking applications are the way in on the home and about pages.
   const recruitment = createRecruitmentService({ db, config });
   const openIntakes = () => recruitment.describeOpenIntakes();
-  await homeModule(app, { openIntakes });
+  await homeModule(app, { openIntakes, policyHomeFigures: createPolicyHomeFigures({ db }) });
   await adminPages(app, { admin: createAdminService({ db }), accounts });
   await programmeModule(app, {
     db,
