@@ -41,6 +41,7 @@ export { themesForResponse } from './policy.analysis.repository.ts';
 export type { PolicyDashboard, PolicyHomeFigures } from './policy.dashboard.ts';
 export type { CallKind, CallStatus, QuestionKind } from './policy.table.ts';
 export { policyDataRights } from './policy.data-rights.ts';
+export { policyDemoStep } from './policy.demo.ts';
 export type { OnSafetyConcern } from './policy.responses.ts';
 export type { SafetyConcernInput } from './policy.safety.ts';
 
