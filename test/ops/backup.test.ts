@@ -134,6 +134,9 @@ describe('cln db backup and restore, embedded database', () => {
       ).toEqual(['answered', 'open']);
       expect(rows('policy_question_supports')).toHaveLength(3);
       expect(rows('policy_safety_concerns')).toHaveLength(1);
+      // The named demo member answered all three calls, so her contributions page shows the loop.
+      const maya = rows('users').find((u) => u.email === 'member@demo.cln.example')!;
+      expect(rows('policy_responses').filter((r) => r.user_id === maya.id)).toHaveLength(3);
 
       // While the database is open (the running server holds the same lock), a backup refuses.
       const backupFile = path.join(tempDir('backup-file'), 'cln.tar');
