@@ -202,8 +202,9 @@ describe.skipIf(!chromiumPath)('the policy channel end to end in a real browser'
       .fill('What would make the biggest difference at the front door of emergency departments?');
     await page.getByLabel('Opens on').fill(day(0));
     await page.getByLabel('Closes on').fill(day(14));
-    await page.locator('input[name="audienceRegions"][value="Q34"]').check();
-    await page.locator('input[name="audienceRegions"][value="Q35"]').check();
+    const regions = page.getByRole('group', { name: 'Regions' });
+    await regions.getByLabel('West Midlands', { exact: true }).check();
+    await regions.getByLabel('East of England', { exact: true }).check();
     await page.getByLabel('List this call and what was decided on the public ledger').check();
     await page.getByRole('button', { name: /Create|Save|draft/i }).click();
     await page.waitForURL(/\/policy\/calls\/\d+/);
@@ -407,5 +408,165 @@ describe.skipIf(!chromiumPath)('the policy channel end to end in a real browser'
     await page.waitForLoadState();
     await expectNoAxeViolations(page);
     expect(await mainText()).toContain('Will handover standards cover community hospitals?');
+  });
+
+  it(
+    'the policy maker publishes what was decided on this call: adopted, adapted, not adopted with a reason and deferred, with owners, dates and a milestone',
+    { timeout: 240_000 },
+    async () => {
+      const { page } = browser;
+      await signIn('pip@nhs.test');
+      await visit(`/policy/calls/${callId}/outcomes`);
+      const themeOptions = await page.locator('#target option').allTextContents();
+      const otherTheme = themeOptions.find((t) => t.startsWith('Theme:') && !t.includes('Night staffing'));
+      expect(otherTheme, 'the accepted suggestion is a theme to decide on').toBeDefined();
+      const decisions = [
+        {
+          about: 'Theme: Night staffing',
+          decision: 'Adopted',
+          summary: 'Every emergency department staffs its night rota to the agreed level.',
+          owner: 'Chief Nursing Officer for England',
+        },
+        {
+          about: otherTheme!.trim(),
+          decision: 'Adapted',
+          summary: 'A national standard for ambulance handover, phased in over a year.',
+          owner: 'Deputy Director, Urgent and Emergency Care, DHSC',
+        },
+        {
+          about: 'Question 2: Where do you mostly work?',
+          decision: 'Not adopted',
+          summary: 'Separate rules for each setting.',
+          reason: 'One standard across settings is simpler to follow and to check.',
+          owner: 'Deputy Director, Urgent and Emergency Care, DHSC',
+        },
+        {
+          about: 'Question 1: What would make the biggest difference?',
+          decision: 'Deferred',
+          summary: 'Funding for more permanent posts waits for the spending review.',
+          owner: 'Director of Finance, NHS England',
+        },
+      ];
+      for (const d of decisions) {
+        const option = page.locator('#target option', { hasText: d.about }).first();
+        await page.locator('#target').selectOption((await option.getAttribute('value'))!);
+        await page.getByLabel(d.decision, { exact: true }).check();
+        await page.getByLabel('Summary', { exact: true }).fill(d.summary);
+        if (d.reason) await page.getByLabel('Reason (required when not adopted)').fill(d.reason);
+        await page.getByLabel('Owner', { exact: true }).fill(d.owner);
+        await page.getByLabel('Decided on').fill(day(0));
+        await page.getByRole('button', { name: 'Record outcome' }).click();
+        await page.waitForURL(`${server.url}/policy/calls/${callId}/outcomes`);
+        await expectNoAxeViolations(page);
+        expect(await mainText()).not.toContain('There is a problem');
+      }
+      const outcomes = await mainText();
+      for (const d of decisions) expect(outcomes).toContain(d.summary);
+      expect(outcomes).toContain('One standard across settings is simpler to follow and to check.');
+
+      await page
+        .getByRole('link', { name: /Theme: Night staffing/ })
+        .first()
+        .click();
+      await expectNoAxeViolations(page);
+      await page.getByLabel('Milestone', { exact: true }).fill('Night rota standard agreed');
+      await page.getByLabel('Due on (optional)').fill(day(60));
+      await page.getByLabel('Progress (per cent)').fill('0');
+      await page.getByRole('button', { name: 'Add milestone' }).click();
+      await page.waitForLoadState();
+      await expectNoAxeViolations(page);
+      expect(await mainText()).toContain('Night rota standard agreed');
+    },
+  );
+
+  it('a contributor counted under the theme is emailed when its milestone moves, and sees “you said, we did” on their contributions page', async () => {
+    const { page } = browser;
+    const counted = await server.db
+      .selectFrom('policy_theme_assignments as a')
+      .innerJoin('policy_themes as t', 't.id', 'a.theme_id')
+      .innerJoin('policy_responses as r', 'r.id', 'a.response_id')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['u.email'])
+      .where('t.call_id', '=', callId)
+      .where('t.name', '=', 'Night staffing')
+      .where('a.removed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    const milestoneMails = () =>
+      server.db
+        .selectFrom('outbox')
+        .select(['subject', 'body_text'])
+        .where('to_address', '=', counted.email)
+        .where('kind', '=', 'policy.outcome-changed')
+        .where('body_text', 'like', '%Night rota standard agreed%')
+        .execute();
+    const before = (await milestoneMails()).length;
+    expect(before, 'the new milestone was told once').toBe(1);
+
+    await signIn('pip@nhs.test');
+    await visit(`/policy/calls/${callId}/outcomes`);
+    await page.getByRole('link', { name: 'Night rota standard agreed' }).click();
+    await expectNoAxeViolations(page);
+    await page.getByLabel('Status', { exact: true }).selectOption({ label: 'In progress' });
+    await page.getByLabel('Progress (per cent)').fill('40');
+    await page.getByLabel('Note (optional)').fill('Draft standard out to trusts for comment');
+    await page.getByRole('button', { name: 'Save milestone' }).click();
+    await page.waitForLoadState();
+    await expectNoAxeViolations(page);
+    expect(await mainText()).not.toContain('There is a problem');
+
+    const mails = await milestoneMails();
+    expect(mails).toHaveLength(before + 1);
+    expect(mails.at(-1)!.subject).toBe('What was decided: The front door of urgent care');
+    expect(mails.at(-1)!.body_text).toContain(
+      'The milestone “Night rota standard agreed” is now in progress, 40% done: Draft standard out to trusts for comment',
+    );
+
+    await signIn(counted.email);
+    await visit('/policy/contributions');
+    const said = await mainText();
+    expect(said).toContain('The front door of urgent care');
+    expect(said).toContain('How your response was counted');
+    expect(said).toContain('Night staffing');
+    expect(said).toContain('Every emergency department staffs its night rota to the agreed level.');
+    expect(said).toContain('Adopted');
+    expect(said).toContain('Night rota standard agreed');
+    expect(said).toContain('40%');
+  });
+
+  it('the call concludes with its published response, and the public ledger puts the overdue call first, then this one with what was decided', async () => {
+    const { page } = browser;
+    await signIn('pip@nhs.test');
+    await visit(`/policy/calls/${callId}/outcomes`);
+    await page
+      .getByLabel('The response to everyone who took part')
+      .fill('Thank you to the 8 clinicians who responded: here is what we heard and what we will do.');
+    await page.getByRole('button', { name: 'Publish the response' }).click();
+    await page.waitForLoadState();
+    await expectNoAxeViolations(page);
+    expect(await mainText()).toContain('Response published');
+    await visit(`/policy/calls/${callId}`);
+    await changeState('Concluded');
+    await visit(`/policy/calls/${callId}/document`);
+    expect(await mainText()).toContain(
+      'Every emergency department staffs its night rota to the agreed level.',
+    );
+
+    await browser.context.clearCookies();
+    await visit('/policy/ledger');
+    const ledger = await mainText();
+    const overdue = ledger.indexOf('Discharge to assess');
+    const ours = ledger.indexOf('The front door of urgent care');
+    expect(overdue, 'the overdue call is listed').toBeGreaterThanOrEqual(0);
+    expect(ours, 'the concluded call is listed').toBeGreaterThan(overdue);
+    const entry = ledger.slice(ours);
+    for (const words of [
+      'A national standard for ambulance handover, phased in over a year.',
+      'One standard across settings is simpler to follow and to check.',
+      'Funding for more permanent posts waits for the spending review.',
+      'Night rota standard agreed (In progress, 40%)',
+    ])
+      expect(entry).toContain(words);
+    // Signed out, nobody's name shows on the ledger.
+    expect(ledger).not.toContain('Ada Q34');
   });
 });

@@ -13,7 +13,11 @@ import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
 import { isMentorOf, mentoringModule } from './modules/mentoring/index.ts';
 import { knowledgeModule } from './modules/knowledge/index.ts';
-import { createPolicyDashboardFigures, policyModule } from './modules/policy/index.ts';
+import {
+  createPolicyDashboardFigures,
+  createPolicyHomeFigures,
+  policyModule,
+} from './modules/policy/index.ts';
 import { programmeModule } from './modules/programme/index.ts';
 import { createRecruitmentService, recruitmentModule } from './modules/recruitment/index.ts';
 import { accountsPages } from './platform/accounts/accounts.pages.ts';
@@ -158,7 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // through it. Its intakes taking applications are the way in on the home and about pages.
   const recruitment = createRecruitmentService({ db, config });
   const openIntakes = () => recruitment.describeOpenIntakes();
-  await homeModule(app, { openIntakes });
+  await homeModule(app, { openIntakes, policyHomeFigures: createPolicyHomeFigures({ db }) });
   await adminPages(app, { admin: createAdminService({ db }), accounts });
   await programmeModule(app, {
     db,

@@ -28,3 +28,16 @@ export function longDate(ymd: string): string {
 export function londonDateAfter(days: number, at: Date = new Date()): string {
   return londonDate(new Date(at.getTime() + days * 86_400_000));
 }
+
+/** The calendar date `days` days after (or, negative, before) a calendar date, both YYYY-MM-DD. */
+export function addDays(ymd: string, days: number): string {
+  // Noon UTC keeps the sum on the right calendar day whatever the clocks do.
+  const d = new Date(`${ymd}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (calendar dates, YYYY-MM-DD): negative when `to` comes first. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
+}

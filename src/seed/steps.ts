@@ -2,6 +2,7 @@ import { seedDevelopmentDemo } from '../modules/development/index.ts';
 import { learningSetsDemoStep } from '../modules/learning-sets/index.ts';
 import { membersDemoStep } from '../modules/members/index.ts';
 import { mentoringDemoStep } from '../modules/mentoring/index.ts';
+import { policyDemoStep } from '../modules/policy/index.ts';
 import { recruitmentDemoStep } from '../modules/recruitment/index.ts';
 import type { DemoStep } from './demo.ts';
 
@@ -12,4 +13,5 @@ export const demoSteps: DemoStep[] = [
   learningSetsDemoStep,
   { name: 'development: self-assessments, a 360 and a plan', run: seedDevelopmentDemo },
   mentoringDemoStep,
+  policyDemoStep,
 ];

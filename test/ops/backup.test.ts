@@ -101,6 +101,42 @@ describe('cln db backup and restore, embedded database', () => {
       expect(
         original.tables.mentoring_relationships?.length ?? original.tables.audit_log!.length,
       ).toBeGreaterThan(0);
+      // The policy channel's demo: a call in each of three states, what was decided on the concluded
+      // one with its milestones, the demo policy maker as a named safety lead, a question answered.
+      const rows = (table: string) =>
+        (original.tables[table] ?? []).map((r) => JSON.parse(r) as Record<string, unknown>);
+      expect(
+        rows('policy_calls')
+          .map((c) => c.status)
+          .sort(),
+      ).toEqual(['closed', 'concluded', 'open']);
+      expect(
+        rows('policy_outcomes')
+          .map((o) => o.decision)
+          .sort(),
+      ).toEqual(['adapted', 'adopted', 'deferred', 'not-adopted']);
+      expect(
+        rows('policy_milestones')
+          .map((m) => m.status)
+          .sort(),
+      ).toEqual(['done', 'in-progress']);
+      expect(rows('policy_theme_assignments').length).toBeGreaterThanOrEqual(10);
+      expect(rows('policy_staff')).toEqual([
+        expect.objectContaining({
+          role_title: 'Deputy Director, Urgent and Emergency Care, DHSC',
+          safety_lead: true,
+        }),
+      ]);
+      expect(
+        rows('policy_questions')
+          .map((q) => q.status)
+          .sort(),
+      ).toEqual(['answered', 'open']);
+      expect(rows('policy_question_supports')).toHaveLength(3);
+      expect(rows('policy_safety_concerns')).toHaveLength(1);
+      // The named demo member answered all three calls, so her contributions page shows the loop.
+      const maya = rows('users').find((u) => u.email === 'member@demo.cln.example')!;
+      expect(rows('policy_responses').filter((r) => r.user_id === maya.id)).toHaveLength(3);
 
       // While the database is open (the running server holds the same lock), a backup refuses.
       const backupFile = path.join(tempDir('backup-file'), 'cln.tar');

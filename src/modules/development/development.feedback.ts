@@ -1,6 +1,6 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDate } from '../../platform/dates.ts';
+import { addDays, londonDate } from '../../platform/dates.ts';
 import { letterText } from '../../platform/emails.ts';
 import {
   AppError,
@@ -23,7 +23,7 @@ import {
   type RoundInput,
   roundInput,
 } from './development.schemas.ts';
-import { addDays, type Clock, parseWith } from './development.shared.ts';
+import { type Clock, parseWith } from './development.shared.ts';
 import { checkRatings, type Versions } from './development.versions.ts';
 
 /** A rater group's scores are shown on their own only with at least this many responses. */

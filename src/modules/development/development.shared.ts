@@ -7,12 +7,6 @@ import { toFieldErrors } from '../../platform/forms.ts';
 /** The service's clock: the time now, and today's date in London (a test passes its own `now`). */
 export type Clock = { now: () => Date; today: () => string };
 
-export function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 export const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 

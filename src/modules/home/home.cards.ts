@@ -1,6 +1,8 @@
 import type { Role } from '../../platform/permissions.ts';
+import type { PolicyHomeFigures } from '../policy/index.ts';
 
-export type LandingCard = { href: string; heading: string; description: string };
+/** A card of a role's page; `figure` is a line of live counts under the description. */
+export type LandingCard = { href: string; heading: string; description: string; figure?: string };
 
 /** What each role's own page offers, as NHS cards: the places that role works in. */
 export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }> = {
@@ -208,3 +210,40 @@ export const LANDING_CARDS: Record<Role, { lede: string; cards: LandingCard[] }>
     ],
   },
 };
+
+function counted(n: number, cap: number, one: string, many: string): string {
+  if (n > cap) return `More than ${cap} ${many}`;
+  return `${n === 0 ? 'No' : n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * The policy maker's cards with their counts: the calls card says how many of their calls have closed
+ * and await analysis; the safety card, to a safety lead (or the national team), how many concerns
+ * wait to be acknowledged. Someone who does not see concerns gets the card without a count.
+ */
+export function policyMakerCards(figures: PolicyHomeFigures): LandingCard[] {
+  const { cap } = figures;
+  return LANDING_CARDS['policy-maker'].cards.map((card) => {
+    if (card.href === '/policy')
+      return {
+        ...card,
+        figure: counted(
+          figures.callsAwaitingAnalysis,
+          cap,
+          'closed call awaiting analysis',
+          'closed calls awaiting analysis',
+        ),
+      };
+    if (card.href === '/policy/safety' && figures.openSafetyConcerns !== null)
+      return {
+        ...card,
+        figure: counted(
+          figures.openSafetyConcerns,
+          cap,
+          'concern awaiting acknowledgement',
+          'concerns awaiting acknowledgement',
+        ),
+      };
+    return card;
+  });
+}

@@ -1,14 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { landingPathFor, LANDING_PAGES } from '../../platform/landing.ts';
-import { hasRole, ROLE_LABELS } from '../../platform/permissions.ts';
-
+import { type Actor, hasRole, ROLE_LABELS } from '../../platform/permissions.ts';
+import type { PolicyHomeFigures } from '../policy/index.ts';
 import type { OpenIntakes } from '../recruitment/index.ts';
-import { LANDING_CARDS } from './home.cards.ts';
+import { LANDING_CARDS, policyMakerCards } from './home.cards.ts';
 
 const V = 'modules/home/views';
 
 /** Each role's own page after sign-in, and the site's fixed pages. */
-export async function homePages(app: FastifyInstance, opts: { openIntakes: () => Promise<OpenIntakes> }) {
+export async function homePages(
+  app: FastifyInstance,
+  opts: {
+    openIntakes: () => Promise<OpenIntakes>;
+    policyHomeFigures: (actor: Actor) => Promise<PolicyHomeFigures>;
+  },
+) {
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) =>
     reply.redirect(landingPathFor(request.actor!.roles), 303),
   );
@@ -28,6 +34,9 @@ export async function homePages(app: FastifyInstance, opts: { openIntakes: () =>
         others,
         gridClass: 'nhsuk-grid-column-full',
         ...LANDING_CARDS[landing.role],
+        ...(landing.role === 'policy-maker'
+          ? { cards: policyMakerCards(await opts.policyHomeFigures(actor)) }
+          : {}),
       });
     });
   }

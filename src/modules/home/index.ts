@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../platform/permissions.ts';
+import type { PolicyHomeFigures } from '../policy/index.ts';
 import type { OpenIntakes } from '../recruitment/index.ts';
 import { homePages } from './home.pages.ts';
 
@@ -7,6 +9,8 @@ export async function homeModule(
   app: FastifyInstance,
   opts: {
     /** Recruitment's intakes taking applications, for the about page. */ openIntakes: () => Promise<OpenIntakes>;
+    /** The policy channel's counts for the policy maker's cards (open safety concerns, calls awaiting analysis). */
+    policyHomeFigures: (actor: Actor) => Promise<PolicyHomeFigures>;
   },
 ) {
   app.navItems.unshift({ href: '/dashboard', text: 'Your page', roles: 'signed-in' });

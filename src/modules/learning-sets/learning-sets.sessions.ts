@@ -1,6 +1,6 @@
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDate } from '../../platform/dates.ts';
+import { addDays, londonDate } from '../../platform/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import type { Access } from './learning-sets.access.ts';
@@ -38,12 +38,6 @@ export function londonTime(date: string, time: string): Date {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   const first = new Date(guess - londonOffsetMinutes(new Date(guess)) * 60000);
   return new Date(guess - londonOffsetMinutes(first) * 60000);
-}
-
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
 }
 
 /** A set's sessions: scheduling, attendance, actions and their review, the facilitator's notes. */

@@ -9,7 +9,7 @@ import { policyAnalysisPages } from './policy.analysis.pages.ts';
 import { createPolicyAnalysis } from './policy.analysis.ts';
 import { createContributions } from './policy.contributions.ts';
 import { contributionsPages } from './policy.contributions.pages.ts';
-import { createPolicyDashboard } from './policy.dashboard.ts';
+import { createPolicyDashboard, createPolicyHomeFigures } from './policy.dashboard.ts';
 import { createExports } from './policy.exports.ts';
 import { exportsApi } from './policy.exports.api.ts';
 import { exportsPages } from './policy.exports.pages.ts';
@@ -38,9 +38,10 @@ import { responsePages } from './policy.responses.pages.ts';
 import { createResponses, type OnSafetyConcern } from './policy.responses.ts';
 
 export { themesForResponse } from './policy.analysis.repository.ts';
-export type { PolicyDashboard } from './policy.dashboard.ts';
+export type { PolicyDashboard, PolicyHomeFigures } from './policy.dashboard.ts';
 export type { CallKind, CallStatus, QuestionKind } from './policy.table.ts';
 export { policyDataRights } from './policy.data-rights.ts';
+export { policyDemoStep } from './policy.demo.ts';
 export type { OnSafetyConcern } from './policy.responses.ts';
 export type { SafetyConcernInput } from './policy.safety.ts';
 
@@ -52,6 +53,12 @@ export type { SafetyConcernInput } from './policy.safety.ts';
 export function createPolicyDashboardFigures(opts: { db: DB }) {
   return createPolicyDashboard(opts).policyDashboard;
 }
+
+/**
+ * The counts a policy maker's home cards show (open safety concerns for a safety lead, their calls
+ * awaiting analysis): the home module shows them through the function app.ts passes it.
+ */
+export { createPolicyHomeFigures };
 
 /**
  * The policy channel, both ways: calls for clinical input and members' responses, the policy

@@ -196,6 +196,16 @@ function callsAimedAt(x: Executor, facts: AudienceFacts) {
 }
 
 /** The open calls aimed at the member, closing soonest first, with the member's response if any. */
+/**
+ * Calls closed and not yet concluded (their analysis under way), of one owner or (null) of everyone,
+ * counted up to `cap + 1`: for a home card.
+ */
+export async function countClosedCallsUpTo(x: Executor, ownerUserId: number | null, cap: number) {
+  let q = x.selectFrom('policy_calls').select('id').where('status', '=', 'closed');
+  if (ownerUserId !== null) q = q.where('owner_user_id', '=', ownerUserId);
+  return (await q.limit(cap + 1).execute()).length;
+}
+
 export function listOpenCallsFor(x: Executor, userId: number, facts: AudienceFacts, limit: number) {
   return callsAimedAt(x, facts)
     .leftJoin('policy_responses as r', (j) => j.onRef('r.call_id', '=', 'c.id').on('r.user_id', '=', userId))

@@ -8,8 +8,7 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import { addMember, trustsOf } from '../../../test/journeys/support.ts';
-import { londonDate, londonDateAfter } from '../../platform/dates.ts';
-import { addDays } from './policy.calls.ts';
+import { addDays, londonDate, londonDateAfter } from '../../platform/dates.ts';
 import { createNotices } from './policy.notices.ts';
 
 let ctx: TestContext;
@@ -97,6 +96,34 @@ async function draftCall(over: Record<string, string | string[]> = {}) {
 
 describe('calls for input: drafting, states and their refusals', () => {
   let callId: number;
+
+  it('names every region checkbox of the draft form by a label of its own: the region as people say it', async () => {
+    const form = await pat.get('/policy/calls/new');
+    expect(form.statusCode).toBe(200);
+    const boxes = [
+      ...form.body.matchAll(/<input[^>]*id="([^"]+)"[^>]*name="audienceRegions"[^>]*value="([^"]+)"/g),
+    ];
+    expect(boxes.map((b) => b[2])).toEqual([
+      'Q30',
+      'Q31',
+      'Q32',
+      'Q33',
+      'Q34',
+      'Q35',
+      'Q36',
+      'Q37',
+      'Q38',
+      'Q39',
+    ]);
+    const labels = boxes.map(([, id]) => {
+      const label = new RegExp(`<label[^>]*for="${id}"[^>]*>([^<]*)</label>`).exec(form.body);
+      return label?.[1]?.trim();
+    });
+    expect(labels).toContain('West Midlands');
+    expect(labels).toContain('East of England');
+    expect(new Set(labels).size).toBe(boxes.length);
+    expect(labels.every((l) => l && !/^Q\d\d$/.test(l))).toBe(true);
+  });
 
   it('Pat drafts a call; the response is due 12 weeks after close by default', async () => {
     expect((await pat.get('/policy/calls/new')).statusCode).toBe(200);

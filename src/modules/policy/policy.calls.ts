@@ -1,6 +1,6 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDate, longDate } from '../../platform/dates.ts';
+import { addDays, daysBetween, londonDate, longDate } from '../../platform/dates.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import { PROFESSIONS } from '../../platform/registration.ts';
@@ -36,19 +36,49 @@ const PLURAL_PROFESSIONS: Record<string, string> = Object.fromEntries(
   PROFESSIONS.map((p) => [p.key, p.key === 'midwife' ? 'midwives' : `${p.label.toLowerCase()}s`]),
 );
 
-export function addDays(ymd: string, days: number): string {
-  const d = new Date(`${ymd}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days from `from` to `to` (calendar dates). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
-}
-
 export function defaultResponseDue(closesOn: string): string {
   return addDays(closesOn, RESPONSE_DUE_WEEKS * 7);
+}
+
+/**
+ * Drafts a call from a member's question inside the caller's transaction (the questions section
+ * turns a question into a call through this: the calls section is the one writer of calls). The
+ * call takes the question's title and text, the channel's response-due rule and its first dated
+ * state; its questions, audience and documents are added afterwards like any draft's.
+ */
+export async function insertDraftCallFromQuestion(
+  trx: Executor,
+  v: {
+    title: string;
+    summary: string;
+    opensOn: string;
+    closesOn: string;
+    ownerUserId: number;
+    sourceQuestionId: number;
+  },
+): Promise<number> {
+  const id = await repo.insertCall(trx, {
+    kind: 'consultation',
+    title: v.title,
+    summary: v.summary,
+    background: null,
+    status: 'draft',
+    opens_on: v.opensOn,
+    closes_on: v.closesOn,
+    response_due_on: defaultResponseDue(v.closesOn),
+    response_due_reason: null,
+    audience_intake_id: null,
+    owner_user_id: v.ownerUserId,
+    source_question_id: v.sourceQuestionId,
+  });
+  await repo.insertStatusChange(trx, {
+    callId: id,
+    from: null,
+    to: 'draft',
+    by: v.ownerUserId,
+    note: `Drafted from question ${v.sourceQuestionId}`,
+  });
+  return id;
 }
 
 export type QuestionView = {

@@ -1,10 +1,9 @@
 import type { DB } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDate, longDate } from '../../platform/dates.ts';
+import { addDays, daysBetween, londonDate, longDate } from '../../platform/dates.ts';
 import { letter } from '../../platform/emails.ts';
 import { enqueueEmails } from '../../platform/outbox.ts';
 import { listPolicyAudienceBatch } from '../members/index.ts';
-import { addDays, daysBetween } from './policy.calls.ts';
 import * as repo from './policy.calls.repository.ts';
 import { audienceOf } from './policy.participation.ts';
 import type { PolicyCallRow } from './policy.table.ts';

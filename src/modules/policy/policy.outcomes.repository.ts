@@ -65,16 +65,14 @@ export function listQuestions(x: Executor, callId: number) {
     .execute();
 }
 
-/** The call's outcomes, each with what it is about (a theme's name or a question's prompt). */
-export function listOutcomes(x: Executor, callIds: number[]) {
-  if (!callIds.length) return Promise.resolve([]);
+/** Outcomes with what each is about: its theme's name and the prompt of its (or its theme's) question. */
+function outcomesWithSubject(x: Executor) {
   return x
     .selectFrom('policy_outcomes as o')
     .leftJoin('policy_themes as t', 't.id', 'o.theme_id')
     .leftJoin('policy_call_questions as q', (j) =>
       j.on((eb) => eb('q.id', '=', eb.fn.coalesce('o.question_id', 't.question_id'))),
     )
-    .where('o.call_id', 'in', callIds)
     .select([
       'o.id',
       'o.call_id',
@@ -89,7 +87,14 @@ export function listOutcomes(x: Executor, callIds: number[]) {
       't.name as theme_name',
       'q.prompt as question_prompt',
       'q.position as question_position',
-    ])
+    ]);
+}
+
+/** The calls' outcomes, each with what it is about, in the order they were recorded. */
+export function listOutcomes(x: Executor, callIds: number[]) {
+  if (!callIds.length) return Promise.resolve([]);
+  return outcomesWithSubject(x)
+    .where('o.call_id', 'in', callIds)
     .orderBy('o.call_id')
     .orderBy('o.id')
     .limit(2000)
@@ -97,13 +102,9 @@ export function listOutcomes(x: Executor, callIds: number[]) {
 }
 export type OutcomeRow = Awaited<ReturnType<typeof listOutcomes>>[number];
 
+/** One outcome of the call with what it is about, or nothing when it is not the call's. */
 export function findOutcome(x: Executor, callId: number, outcomeId: number) {
-  return x
-    .selectFrom('policy_outcomes')
-    .selectAll()
-    .where('id', '=', outcomeId)
-    .where('call_id', '=', callId)
-    .executeTakeFirst();
+  return outcomesWithSubject(x).where('o.id', '=', outcomeId).where('o.call_id', '=', callId).executeTakeFirst();
 }
 
 export function listMilestones(x: Executor, outcomeIds: number[]) {

@@ -229,9 +229,12 @@ describe('outcomes of a call', () => {
     });
     expect(same.statusCode).toBe(303);
     expect((await countEmails(ctx.db, KIND)) - before).toBe(4);
-    expect((await emailsTo(ctx.db, people[1]!.email, KIND)).at(-1)!.body_text).toContain(
+    const told = (await emailsTo(ctx.db, people[1]!.email, KIND)).at(-1)!.body_text;
+    expect(told).toContain(
       'The milestone “Streaming guidance issued” is now in progress, 40% done: Draft out for comment',
     );
+    // The email names the one outcome the milestone follows: its theme and the theme's question.
+    expect(told).toMatch(/Theme: Triage at the door \(.+\)\. Decision: /);
     const audit = await ctx.db
       .selectFrom('audit_log')
       .select(['action', 'summary'])

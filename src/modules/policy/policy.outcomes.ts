@@ -44,9 +44,26 @@ export type OutcomeView = {
   milestones: MilestoneView[];
 };
 
+/** What an outcome is about, in words: "Theme: Night staffing (the question)" or "Question: …". */
+function outcomeSubject(r: Pick<repo.OutcomeRow, 'theme_name' | 'question_prompt'>): string {
+  return r.theme_name
+    ? `Theme: ${r.theme_name}${r.question_prompt ? ` (${r.question_prompt})` : ''}`
+    : `Question: ${r.question_prompt ?? ''}`;
+}
+
 /** Outcomes (with their milestones) of these calls, in the order they were recorded. */
 export async function loadOutcomeViews(x: Executor, callIds: number[]): Promise<OutcomeView[]> {
   const rows = await repo.listOutcomes(x, callIds);
+  return presentOutcomes(x, rows);
+}
+
+/** One outcome of the call with its milestones, or nothing when it is not the call's. */
+async function loadOutcomeView(x: Executor, callId: number, outcomeId: number): Promise<OutcomeView | undefined> {
+  const row = await repo.findOutcome(x, callId, outcomeId);
+  return row ? (await presentOutcomes(x, [row]))[0] : undefined;
+}
+
+async function presentOutcomes(x: Executor, rows: repo.OutcomeRow[]): Promise<OutcomeView[]> {
   const milestones = await repo.listMilestones(
     x,
     rows.map((r) => r.id),
@@ -58,9 +75,7 @@ export async function loadOutcomeViews(x: Executor, callIds: number[]): Promise<
     themeName: r.theme_name,
     questionId: r.theme_id ? null : r.question_id,
     question: r.question_prompt,
-    about: r.theme_name
-      ? `Theme: ${r.theme_name}${r.question_prompt ? ` (${r.question_prompt})` : ''}`
-      : `Question: ${r.question_prompt ?? ''}`,
+    about: outcomeSubject(r),
     decision: r.decision,
     decisionLabel: DECISION_LABELS[r.decision],
     summary: r.summary,
@@ -141,7 +156,7 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
 
   async function outcomeToManage(actor: Actor, callId: number, outcomeId: number) {
     const { call } = await access.loadCallToManage(actor, callId);
-    const outcome = (await loadOutcomeViews(db, [callId])).find((o) => o.id === outcomeId);
+    const outcome = await loadOutcomeView(db, callId, outcomeId);
     if (!outcome) throw new NotFoundError('There is no such outcome of this call');
     return { call: { id: call.id, title: call.title, status: call.status }, outcome };
   }
@@ -150,7 +165,7 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
     const { call } = await access.loadCallToManage(actor, callId);
     const m = await repo.findMilestone(db, callId, milestoneId);
     if (!m) throw new NotFoundError('There is no such milestone of this call');
-    const outcome = (await loadOutcomeViews(db, [callId])).find((o) => o.id === m.outcome_id)!;
+    const outcome = (await loadOutcomeView(db, callId, m.outcome_id))!;
     const milestone = outcome.milestones.find((x) => x.id === milestoneId)!;
     return { call: { id: call.id, title: call.title, status: call.status }, outcome, milestone };
   }
@@ -265,7 +280,7 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
         before.decided_on === input.decidedOn
       )
         return;
-      const about = (await loadOutcomeViews(trx, [callId])).find((o) => o.id === outcomeId)!.about;
+      const about = outcomeSubject(before);
       await repo.updateOutcome(trx, outcomeId, {
         decision: input.decision,
         summary: input.summary,
@@ -319,7 +334,7 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
       if (!call) throw new NotFoundError('There is no such call for input');
       const outcome = await repo.findOutcome(trx, callId, outcomeId);
       if (!outcome) throw new NotFoundError('There is no such outcome of this call');
-      const about = (await loadOutcomeViews(trx, [callId])).find((o) => o.id === outcomeId)!.about;
+      const about = outcomeSubject(outcome);
       const { id } = await repo.insertMilestone(trx, {
         outcome_id: outcomeId,
         title: input.title,
@@ -371,7 +386,7 @@ export function createOutcomes(deps: { db: DB; access: PolicyAccess; baseUrl: st
       )
         return;
       const outcome = (await repo.findOutcome(trx, callId, before.outcome_id))!;
-      const about = (await loadOutcomeViews(trx, [callId])).find((o) => o.id === outcome.id)!.about;
+      const about = outcomeSubject(outcome);
       await repo.updateMilestone(trx, milestoneId, {
         title: input.title,
         due_on: input.dueOn,

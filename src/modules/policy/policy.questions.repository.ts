@@ -241,51 +241,11 @@ export async function withdrawQuestion(x: Executor, id: number) {
     .execute();
 }
 
-/** A draft call made from a question, with its first dated state. */
-export async function insertDraftCallFromQuestion(
-  x: Executor,
-  values: {
-    title: string;
-    summary: string;
-    opens_on: string;
-    closes_on: string;
-    response_due_on: string;
-    owner_user_id: number;
-    source_question_id: number;
-  },
-) {
-  const call = await x
-    .insertInto('policy_calls')
-    .values({
-      kind: 'consultation',
-      title: values.title,
-      summary: values.summary,
-      background: null,
-      status: 'draft',
-      opens_on: values.opens_on,
-      closes_on: values.closes_on,
-      response_due_on: values.response_due_on,
-      response_due_reason: null,
-      audience_intake_id: null,
-      owner_user_id: values.owner_user_id,
-      source_question_id: values.source_question_id,
-    })
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
-  await x
-    .insertInto('policy_call_status_changes')
-    .values({
-      call_id: call.id,
-      from_status: null,
-      to_status: 'draft',
-      changed_by: values.owner_user_id,
-      note: `Drafted from question ${values.source_question_id}`,
-    })
-    .execute();
+/** The question names the call drafted from it (the calls section writes the call). */
+export async function linkQuestionToCall(x: Executor, questionId: number, callId: number) {
   await x
     .updateTable('policy_questions')
-    .set({ call_id: call.id, updated_at: new Date() })
-    .where('id', '=', values.source_question_id)
+    .set({ call_id: callId, updated_at: new Date() })
+    .where('id', '=', questionId)
     .execute();
-  return call;
 }

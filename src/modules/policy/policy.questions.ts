@@ -1,7 +1,7 @@
 import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { londonDateAfter } from '../../platform/dates.ts';
-import { addDays, defaultResponseDue } from './policy.calls.ts';
+import { addDays, londonDateAfter } from '../../platform/dates.ts';
+import { insertDraftCallFromQuestion } from './policy.calls.ts';
 import { letter } from '../../platform/emails.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../../platform/errors.ts';
 import { enqueueEmails } from '../../platform/outbox.ts';
@@ -285,15 +285,15 @@ export function createQuestions(deps: { db: DB; baseUrl: string; safety: PolicyS
       if (q.call_id !== null) throw new ConflictError('This question has already been turned into a call');
       const opensOn = londonDateAfter(CALL_OPENS_IN_DAYS);
       const closesOn = addDays(opensOn, CALL_OPEN_DAYS);
-      const { id: callId } = await repo.insertDraftCallFromQuestion(trx, {
+      const callId = await insertDraftCallFromQuestion(trx, {
         title: q.title,
         summary: q.body,
-        opens_on: opensOn,
-        closes_on: closesOn,
-        response_due_on: defaultResponseDue(closesOn),
-        owner_user_id: actor.userId,
-        source_question_id: id,
+        opensOn,
+        closesOn,
+        ownerUserId: actor.userId,
+        sourceQuestionId: id,
       });
+      await repo.linkQuestionToCall(trx, id, callId);
       await recordAudit(trx, actor, {
         action: 'policy.question.to-call',
         entityType: 'policy_call',

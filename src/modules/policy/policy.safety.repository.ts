@@ -54,6 +54,17 @@ export async function countOpenConcerns(x: Executor) {
   return Number(r.n);
 }
 
+/** Unacknowledged concerns counted up to `cap + 1` (over the partial index of open ones): for a home card. */
+export async function countOpenConcernsUpTo(x: Executor, cap: number) {
+  const rows = await x
+    .selectFrom('policy_safety_concerns')
+    .select('id')
+    .where('acknowledged_at', 'is', null)
+    .limit(cap + 1)
+    .execute();
+  return rows.length;
+}
+
 /** Acknowledged concerns, most recently acknowledged first, a page at a time. */
 export async function listAcknowledgedConcerns(x: Executor, opts: { limit: number; offset: number }) {
   const [rows, total] = await Promise.all([
