@@ -740,7 +740,7 @@ export function createMentoringService(deps: {
     });
   }
 
-  /** Computes a draft again in this request (the CLI and tests; the pages and API use startRerun). */
+  /** Computes a draft again in the caller (tests and scripts; the pages and API use startRerun). */
   async function rerun(actor: Actor, id: number, seams: { afterSolve?: () => Promise<void> } = {}) {
     const read = await readDraftRun(actor, id, NOT_AGAIN);
     const plan = await planRun(read.regionCode, read.adjustments);
@@ -833,7 +833,10 @@ export function createMentoringService(deps: {
     });
   }
 
-  /** Pins, rules out or clears a pair and computes the run again in this request (the CLI and tests). */
+  /**
+   * Pins, rules out or clears a pair and computes the run again in the caller (tests and scripts;
+   * the pages and API use startAdjustment).
+   */
   async function adjustRun(actor: Actor, id: number, input: AdjustmentChange) {
     const read = await readAdjustment(actor, id, input);
     const plan = await planRun(read.regionCode, applyAdjustment(read.adjustments, input));
