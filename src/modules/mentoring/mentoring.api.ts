@@ -20,7 +20,7 @@ import {
   runInput,
   runOut,
 } from './mentoring.schemas.ts';
-import { MATCHING_STAGES, type MentoringService } from './mentoring.service.ts';
+import { MATCHING_ACTIONS, MATCHING_STAGES, type MentoringService } from './mentoring.service.ts';
 
 const tags = ['mentoring'];
 const errors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
@@ -31,8 +31,14 @@ const ok = z.object({ ok: z.literal(true) });
 const matchingJobOut = z.object({
   id: z.number(),
   url: z.string(),
+  action: z
+    .enum(MATCHING_ACTIONS)
+    .describe(
+      'new: a new draft run; rerun: a draft computed again; pin, forbid, clear: a draft computed again with that change',
+    ),
   status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
   regionCode: z.string().nullable(),
+  recomputesRunId: z.number().nullable().describe('The draft this job computes again (null for a new run)'),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   cancelRequested: z.boolean(),
@@ -52,8 +58,10 @@ const jobUrl = (id: number) => `/api/v1/mentoring/matching-jobs/${id}`;
 const presentMatchingJob = (j: MatchingJob) => ({
   id: j.id,
   url: jobUrl(j.id),
+  action: j.action,
   status: j.status,
   regionCode: j.regionCode,
+  recomputesRunId: j.recomputesRunId,
   startedAt: j.startedAt.toISOString(),
   finishedAt: j.finishedAt?.toISOString() ?? null,
   cancelRequested: j.cancelRequested,
@@ -208,9 +216,10 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
   );
   const runResponse = { 200: runOut, ...errors };
   const presentRun = async (actor: Parameters<MentoringService['getRun']>[0], id: number) => {
-    const { computedAt: _c, adjustments, ...run } = await mentoring.getRun(actor, id);
+    const { computedAt: _c, computingJobId, adjustments, ...run } = await mentoring.getRun(actor, id);
     return {
       ...run,
+      computingJobUrl: computingJobId ? jobUrl(computingJobId) : null,
       adjustments: adjustments.map((a) => ({
         requestId: a.requestId,
         mentorUserId: a.mentorUserId,
@@ -242,7 +251,8 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
       config: { ...admins, scope: 'region' },
       schema: {
         tags,
-        summary: 'A matching job: its status, progress, and the draft run once it has succeeded',
+        summary:
+          'A matching job (a new run, a re-run or an adjusted run): its status, progress, and the draft run once it has succeeded',
         params: idParam,
         response: { 200: matchingJobOut, ...errors },
       },
@@ -286,15 +296,35 @@ export async function mentoringApi(base: FastifyInstance, opts: { mentoring: Men
       config: { ...admins, scope: 'region' },
       schema: {
         tags,
-        summary: 'Pin a pair, rule a pair out, or clear either, then compute the run again',
+        summary:
+          'Pin a pair, rule a pair out, or clear either, and compute the draft run again with it (in the background): 202 with the job to follow. The change and the new pairs are saved together when the job succeeds; a pair that cannot be pinned is refused at once (400)',
         params: idParam,
         body: adjustmentInput,
-        response: runResponse,
+        response: { 202: matchingJobOut, ...errors },
       },
     },
-    async (request) => {
-      await mentoring.adjustRun(request.actor!, request.params.id, request.body);
-      return presentRun(request.actor!, request.params.id);
+    async (request, reply) => {
+      const id = await mentoring.startAdjustment(request.actor!, request.params.id, request.body);
+      const job = await mentoring.getMatchingJob(request.actor!, id);
+      return reply.status(202).header('location', jobUrl(id)).send(presentMatchingJob(job));
+    },
+  );
+  app.post(
+    '/api/v1/mentoring/runs/:id/rerun',
+    {
+      config: { ...admins, scope: 'region' },
+      schema: {
+        tags,
+        summary:
+          'Compute a draft run again with the latest offers and requests, keeping its pins and exclusions (in the background): 202 with the job to follow; the run is rewritten when it succeeds',
+        params: idParam,
+        response: { 202: matchingJobOut, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const id = await mentoring.startRerun(request.actor!, request.params.id);
+      const job = await mentoring.getMatchingJob(request.actor!, id);
+      return reply.status(202).header('location', jobUrl(id)).send(presentMatchingJob(job));
     },
   );
   app.post(

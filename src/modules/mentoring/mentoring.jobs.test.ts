@@ -37,6 +37,21 @@ const heldPool: WorkerPool = {
 };
 const heldJobs = () => createEngineJobs({ db: ctx.db, heartbeatMs: 50 });
 
+/** Waits until a held job has written that it is solving (a fixed sleep is too short on a busy machine). */
+async function untilSolving(jobId: number) {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const row = await ctx.db
+      .selectFrom('engine_jobs')
+      .select('progress')
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow();
+    if ((row.progress as { stage?: string } | null)?.stage === 'solving') return;
+    if (Date.now() > until) throw new Error(`job ${jobId} did not reach the solving stage`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 beforeAll(async () => {
   ctx = await buildTestApp();
 });
@@ -99,7 +114,7 @@ describe('matching mentors as a job', () => {
     const held = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: heldPool, jobs });
     const jobId = await held.startRun(lead.actor, region);
     const jobUrl = `/mentoring/matching-jobs/${jobId}`;
-    await new Promise((r) => setTimeout(r, 200)); // a heartbeat or two: the progress is written
+    await untilSolving(jobId); // a heartbeat or two: the progress is written
 
     const page = await lead.agent.get(jobUrl);
     expect(page.statusCode).toBe(200);
@@ -214,3 +229,262 @@ describe('matching mentors as a job', () => {
     );
   });
 });
+
+/** A pool whose solves wait until `release()` (or a cancel): a job can be looked at, and changed under, while it runs. */
+function holdingPool() {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const pool: WorkerPool = {
+    threads: 1,
+    async run<P, R, Progress>(entry: URL, payload: P, options: RunOptions<Progress> = {}): Promise<R> {
+      await new Promise<void>((resolve, reject) => {
+        void gate.then(resolve);
+        options.signal?.addEventListener('abort', () => reject(options.signal!.reason), { once: true });
+      });
+      return realPool.run<P, R, Progress>(entry, payload, options);
+    },
+    close: async () => {},
+  };
+  return { pool, release };
+}
+
+const runState = (id: number) =>
+  ctx.db
+    .selectFrom('mentoring_runs')
+    .select(['status', 'computed_at', 'matched'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+const adjustmentsOf = (id: number) =>
+  ctx.db.selectFrom('mentoring_run_adjustments').selectAll().where('run_id', '=', id).execute();
+const auditOf = (runId: number, action: string) =>
+  ctx.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('entity_type', '=', 'mentoring_run')
+    .where('entity_id', '=', String(runId))
+    .where('action', '=', action)
+    .execute();
+
+describe('computing a draft run again as a job (re-run, pin, rule out, clear)', () => {
+  it('one job per scope when two start at once; progress on the job and run pages; a cancel leaves the run as it was', async () => {
+    const region = 'Q37';
+    const { mentor } = await scope(region);
+    const lead = await user([{ role: 'regional-lead', regionCode: region }]);
+    const plain = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: realPool });
+    const runId = await plain.createRun(lead.actor, region);
+    const before = await runState(runId);
+    const requestId = (await plain.runCandidates(lead.actor, runId)).mentees[0]!.requestId;
+    const { pool, release } = holdingPool();
+    const jobs = heldJobs();
+    const held = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool, jobs });
+
+    // Two re-runs of the same draft at the same moment: one job, the other refused naming it.
+    const started = await Promise.allSettled([
+      held.startRerun(lead.actor, runId),
+      held.startRerun(lead.actor, runId),
+    ]);
+    const ok = started.filter((s) => s.status === 'fulfilled') as PromiseFulfilledResult<number>[];
+    expect(ok).toHaveLength(1);
+    const refused = started.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as Error).message).toContain(`/mentoring/matching-jobs/${ok[0]!.value}`);
+    const jobId = ok[0]!.value;
+    const jobUrl = `/mentoring/matching-jobs/${jobId}`;
+    await untilSolving(jobId);
+
+    await lead.agent.get('/mentoring/admin');
+    const page = await lead.agent.get(jobUrl);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers.refresh).toBe('1');
+    const text = visibleText(page.body);
+    expect(text).toContain('Matching mentors…');
+    expect(text).toContain(`matching run ${runId}`);
+    expect(text).toContain('matching this draft run again with the latest offers and requests');
+    const runPage = visibleText((await lead.agent.get(`/mentoring/runs/${runId}`)).body);
+    expect(runPage).toContain('This run is being computed again');
+    expect(runPage).toContain('Follow its progress');
+    const runApi = (await lead.agent.api('GET', `/api/v1/mentoring/runs/${runId}`)).json();
+    expect(runApi.computingJobUrl).toBe(`/api/v1/mentoring/matching-jobs/${jobId}`);
+    const jobApi = (await lead.agent.api('GET', `/api/v1/mentoring/matching-jobs/${jobId}`)).json();
+    expect(jobApi).toMatchObject({ action: 'rerun', recomputesRunId: runId, status: 'running', runId: null });
+
+    // While it runs, a pin or another re-run of the scope is refused, on the form and in the API.
+    const pinForm = await lead.agent.post(`/mentoring/runs/${runId}/adjust`, {
+      requestId: String(requestId),
+      mentorUserId: String(mentor.actor.userId),
+      kind: 'pin',
+    });
+    expect(pinForm.statusCode).toBe(409);
+    expect(visibleText(pinForm.body)).toContain('is still being computed');
+    const rerunForm = await lead.agent.post(`/mentoring/runs/${runId}/rerun`);
+    expect(rerunForm.statusCode).toBe(409);
+    expect(visibleText(rerunForm.body)).toContain('There is a problem');
+    expect((await lead.agent.api('POST', `/api/v1/mentoring/runs/${runId}/rerun`)).statusCode).toBe(409);
+
+    const cancelled = await lead.agent.api('POST', `/api/v1/mentoring/matching-jobs/${jobId}/cancel`);
+    expect(cancelled.statusCode).toBe(202);
+    await jobs.settled(jobId);
+    release();
+    const after = visibleText((await lead.agent.get(jobUrl)).body);
+    expect(after).toContain('Matching mentors was cancelled');
+    expect(after).toContain('Nothing was saved: the run was left as it was.');
+    expect(after).toContain('Back to the run');
+    expect(await runState(runId)).toEqual(before);
+    expect(await auditOf(runId, 'mentoring.run.rerun')).toHaveLength(0);
+  });
+
+  it('a cancelled pin saves neither the pin nor new pairs', async () => {
+    const region = 'Q38';
+    const { mentor } = await scope(region);
+    const lead = await user([{ role: 'regional-lead', regionCode: region }]);
+    const plain = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: realPool });
+    const runId = await plain.createRun(lead.actor, region);
+    const before = await runState(runId);
+    const requestId = (await plain.runCandidates(lead.actor, runId)).mentees[0]!.requestId;
+    const { pool, release } = holdingPool();
+    const jobs = heldJobs();
+    const held = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool, jobs });
+    const jobId = await held.startAdjustment(lead.actor, runId, {
+      requestId,
+      mentorUserId: mentor.actor.userId,
+      kind: 'pin',
+    });
+    await lead.agent.get('/mentoring/admin');
+    const page = visibleText((await lead.agent.get(`/mentoring/matching-jobs/${jobId}`)).body);
+    expect(page).toContain('matching this draft run again with the pair you pinned');
+    const cancel = await lead.agent.post(`/mentoring/matching-jobs/${jobId}/cancel`);
+    expect(cancel.statusCode).toBe(303);
+    await jobs.settled(jobId);
+    release();
+    expect((await held.getMatchingJob(lead.actor, jobId)).status).toBe('cancelled');
+    expect(await adjustmentsOf(runId)).toHaveLength(0);
+    expect(await runState(runId)).toEqual(before);
+    expect(await auditOf(runId, 'mentoring.run.pin')).toHaveLength(0);
+  });
+
+  it('the write re-checks what the computation read: a run decided, or computed again, meanwhile is left as it is', async () => {
+    const region = 'Q39';
+    await scope(region);
+    const lead = await user([{ role: 'regional-lead', regionCode: region }]);
+    const plain = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: realPool });
+    const jobs = heldJobs();
+
+    // Computed again by someone else (the CLI, another process) while this job ran: theirs stands.
+    const runId = await plain.createRun(lead.actor, region);
+    const first = holdingPool();
+    const held = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: first.pool, jobs });
+    const jobId = await held.startRerun(lead.actor, runId);
+    await new Promise((r) => setTimeout(r, 20)); // a computed_at distinct from the first write's
+    await plain.rerun(lead.actor, runId);
+    const theirs = await runState(runId);
+    first.release();
+    await jobs.settled(jobId);
+    const job = await held.getMatchingJob(lead.actor, jobId);
+    expect(job.status).toBe('failed');
+    expect(job.error).toContain('computed again by someone else');
+    expect(await runState(runId)).toEqual(theirs);
+    expect(await auditOf(runId, 'mentoring.run.rerun')).toHaveLength(1);
+
+    // Discarded while the job ran: nothing is written to it.
+    const second = holdingPool();
+    const held2 = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: second.pool, jobs });
+    const jobId2 = await held2.startRerun(lead.actor, runId);
+    await plain.discardRun(lead.actor, runId);
+    const discarded = await runState(runId);
+    second.release();
+    await jobs.settled(jobId2);
+    const job2 = await held2.getMatchingJob(lead.actor, jobId2);
+    expect(job2.status).toBe('failed');
+    expect(job2.error).toBe('This run has been decided and cannot be run again');
+    expect(await runState(runId)).toEqual(discarded);
+    await lead.agent.get('/mentoring/admin');
+    const page = visibleText((await lead.agent.get(`/mentoring/matching-jobs/${jobId2}`)).body);
+    expect(page).toContain('Mentors could not be matched');
+    expect(page).toContain('The run was left as it was.');
+    // A decided run cannot be started again at all.
+    expect((await lead.agent.api('POST', `/api/v1/mentoring/runs/${runId}/rerun`)).statusCode).toBe(409);
+  });
+
+  it('from the run page: pin and re-run go through the progress page back to the run', async () => {
+    const region = 'Q30';
+    const { mentor } = await scope(region);
+    const lead = await user([{ role: 'regional-lead', regionCode: region }]);
+    await lead.agent.get('/mentoring/admin');
+    const created = await followRefresh(
+      lead.agent,
+      (await lead.agent.post('/mentoring/runs', { regionCode: region })).headers.location as string,
+    );
+    const runUrl = created.headers.location as string;
+    const runId = Number(runUrl.split('/').pop());
+    await lead.agent.get(runUrl);
+    const requestId = (await runPairs(runId))[0]!.request_id;
+
+    const pin = await lead.agent.post(`${runUrl}/adjust`, {
+      requestId: String(requestId),
+      mentorUserId: String(mentor.actor.userId),
+      kind: 'pin',
+    });
+    expect(pin.statusCode).toBe(303);
+    expect(pin.headers.location).toMatch(/^\/mentoring\/matching-jobs\/\d+$/);
+    const pinned = await followRefresh(lead.agent, pin.headers.location as string);
+    expect(pinned.headers.location).toBe(runUrl);
+    const pinnedPage = visibleText((await lead.agent.get(runUrl)).body);
+    expect(pinnedPage).toContain('Pair pinned and matching run again');
+    expect(pinnedPage).toContain('Pinned');
+    expect(await adjustmentsOf(runId)).toHaveLength(1);
+    expect(await auditOf(runId, 'mentoring.run.pin')).toHaveLength(1);
+
+    const rerun = await lead.agent.post(`${runUrl}/rerun`);
+    expect(rerun.statusCode).toBe(303);
+    const done = await followRefresh(lead.agent, rerun.headers.location as string);
+    expect(done.headers.location).toBe(runUrl);
+    const rerunPage = visibleText((await lead.agent.get(runUrl)).body);
+    expect(rerunPage).toContain('Matching run again with the latest offers and requests');
+    expect(rerunPage).not.toContain('This run is being computed again');
+    expect(await auditOf(runId, 'mentoring.run.rerun')).toHaveLength(1);
+  });
+
+  it('through the API: re-run and adjustments answer 202 with the job, which reports the run', async () => {
+    const region = 'Q31';
+    const { mentor } = await scope(region);
+    const lead = await user([{ role: 'regional-lead', regionCode: region }]);
+    const otherLead = await user([{ role: 'regional-lead', regionCode: 'Q30' }]);
+    const plain = createMentoringService({ db: ctx.db, baseUrl: 'http://cln.test', pool: realPool });
+    const runId = await plain.createRun(lead.actor, region);
+    const requestId = (await plain.runCandidates(lead.actor, runId)).mentees[0]!.requestId;
+    const follow = async (url: string) => {
+      let body = (await lead.agent.api('GET', url)).json();
+      const until = Date.now() + 60_000;
+      while (body.status === 'running' && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = (await lead.agent.api('GET', url)).json();
+      }
+      return body;
+    };
+    expect((await otherLead.agent.api('POST', `/api/v1/mentoring/runs/${runId}/rerun`)).statusCode).toBe(403);
+    const forbid = await lead.agent.api('POST', `/api/v1/mentoring/runs/${runId}/adjustments`, {
+      requestId,
+      mentorUserId: mentor.actor.userId,
+      kind: 'forbid',
+    });
+    expect(forbid.statusCode).toBe(202);
+    expect(forbid.json()).toMatchObject({ action: 'forbid', recomputesRunId: runId });
+    const forbidden = await follow(forbid.headers.location as string);
+    expect(forbidden).toMatchObject({
+      status: 'succeeded',
+      runId,
+      runUrl: `/api/v1/mentoring/runs/${runId}`,
+    });
+    const run = (await lead.agent.api('GET', forbidden.runUrl)).json();
+    expect(run).toMatchObject({ matched: 0, computingJobUrl: null });
+    expect(run.adjustments).toEqual([{ requestId, mentorUserId: mentor.actor.userId, kind: 'forbid' }]);
+
+    const again = await lead.agent.api('POST', `/api/v1/mentoring/runs/${runId}/rerun`);
+    expect(again.statusCode).toBe(202);
+    expect(await follow(again.json().url)).toMatchObject({ status: 'succeeded', action: 'rerun', runId });
+  });
+});
+
+const runPairs = (runId: number) =>
+  ctx.db.selectFrom('mentoring_run_pairs').select('request_id').where('run_id', '=', runId).execute();

@@ -21,7 +21,7 @@ import {
   runInput,
 } from './mentoring.schemas.ts';
 import { MENTORING_AREAS } from './mentoring.scoring.ts';
-import type { MentoringService } from './mentoring.service.ts';
+import type { MatchingAction, MentoringService } from './mentoring.service.ts';
 
 const V = 'modules/mentoring/views';
 const participants = { access: ['member', 'mentor'] as const };
@@ -34,6 +34,14 @@ const HEALTH_LABELS = {
   'review-due': 'Review due',
 };
 const HEALTH_COLOURS = { 'on-track': 'green', 'needs-check-in': 'red', 'review-due': 'orange' };
+/** What the run page says once a matching job has written the run it leads to. */
+const DONE_FLASH: Record<MatchingAction, string> = {
+  new: 'Matching run computed: review the proposed pairs',
+  rerun: 'Matching run again with the latest offers and requests',
+  pin: 'Pair pinned and matching run again',
+  forbid: 'Pair ruled out and matching run again',
+  clear: 'Adjustment cleared and matching run again',
+};
 const REGION_CODES = ['Q30', 'Q31', 'Q32', 'Q33', 'Q34', 'Q35', 'Q36', 'Q37', 'Q38', 'Q39'];
 
 const asList = (v: unknown): string[] =>
@@ -398,7 +406,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
     async (request, reply) => {
       const job = await mentoring.getMatchingJob(request.actor!, pathId(request.params));
       if (job.status === 'succeeded' && job.runId) {
-        reply.flash('Matching run computed: review the proposed pairs');
+        reply.flash(DONE_FLASH[job.action]);
         return reply.redirect(`/mentoring/runs/${job.runId}`, 303);
       }
       const refresh = refreshWhileRunning(request, reply, job.status === 'running');
@@ -409,7 +417,7 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
             : job.status === 'cancelled'
               ? 'Matching mentors was cancelled'
               : 'Mentors could not be matched',
-        backHref: '/mentoring/admin',
+        backHref: job.recomputesRunId ? `/mentoring/runs/${job.recomputesRunId}` : '/mentoring/admin',
         job,
         scope: job.regionCode ? `Region ${job.regionCode}` : 'The whole network',
         counts: solvingCounts(job.progress),
@@ -460,33 +468,30 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   app.get('/mentoring/runs/:id', { config: { ...admins, scope: 'region' } }, (request, reply) =>
     runPage(request, reply),
   );
-  formRoute(
-    '/mentoring/runs/:id/adjust',
-    { ...admins, scope: 'region' },
-    adjustmentInput,
-    runPage,
-    (r, input) => mentoring.adjustRun(r.actor!, pathId(r.params), input),
-    (r) => {
-      const kind = (r.body as { kind?: string }).kind;
-      return {
-        flash:
-          kind === 'pin'
-            ? 'Pair pinned and matching run again'
-            : kind === 'forbid'
-              ? 'Pair ruled out and matching run again'
-              : 'Adjustment cleared and matching run again',
-        to: `/mentoring/runs/${pathId(r.params)}`,
-      };
-    },
+  // A pair that cannot be pinned is refused on the form at once; otherwise the run is computed
+  // again with the change as a job, and its page leads back to the run.
+  app.post('/mentoring/runs/:id/adjust', { config: { ...admins, scope: 'region' } }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      (errors) =>
+        runPage(request, reply, { errors, posted: request.body, form: '/mentoring/runs/:id/adjust' }),
+      async () => {
+        const input = parseForm(adjustmentInput, request.body);
+        const jobId = await mentoring.startAdjustment(request.actor!, pathId(request.params), input);
+        return reply.redirect(`/mentoring/matching-jobs/${jobId}`, 303);
+      },
+    ),
   );
-  app.post(
-    '/mentoring/runs/:id/rerun',
-    { config: { ...admins, scope: 'region' } },
-    async (request, reply) => {
-      await mentoring.rerun(request.actor!, pathId(request.params));
-      reply.flash('Matching run again with the latest offers and requests');
-      return reply.redirect(`/mentoring/runs/${pathId(request.params)}`, 303);
-    },
+  app.post('/mentoring/runs/:id/rerun', { config: { ...admins, scope: 'region' } }, async (request, reply) =>
+    withFormErrors(
+      reply,
+      (errors) => runPage(request, reply, { errors }),
+      async () => {
+        const jobId = await mentoring.startRerun(request.actor!, pathId(request.params));
+        return reply.redirect(`/mentoring/matching-jobs/${jobId}`, 303);
+      },
+      { messageField: 'rerun' },
+    ),
   );
   app.post(
     '/mentoring/runs/:id/approve',

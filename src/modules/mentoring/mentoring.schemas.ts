@@ -169,6 +169,10 @@ export const runOut = z.object({
   matched: z.number().int(),
   objective: z.number(),
   createdAt: z.string(),
+  computingJobUrl: z
+    .string()
+    .nullable()
+    .describe('A matching job computing this draft again now: its results replace the pairs below'),
   pairs: z.array(
     z.object({
       requestId: z.number().int(),

@@ -60,6 +60,11 @@ export const MATCHING_STAGES = ['scoring', 'solving', 'saving'] as const;
 export type MatchingStage = (typeof MATCHING_STAGES)[number];
 type MatchingProgress = { stage: MatchingStage; mentees?: number; mentors?: number };
 
+/** What a matching job does: a new run for a scope, or a draft computed again as it is or after one change. */
+export const MATCHING_ACTIONS = ['new', 'rerun', 'pin', 'forbid', 'clear'] as const;
+export type MatchingAction = (typeof MATCHING_ACTIONS)[number];
+type AdjustmentChange = { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' };
+
 export function createMentoringService(deps: {
   db: DB;
   baseUrl: string;
@@ -476,12 +481,13 @@ export function createMentoringService(deps: {
    * taken, a conflict declared while the engine ran) are dropped and their mentees listed as
    * unmatched with the reason; "Run again" matches them afresh, and approval checks once more.
    */
-  async function writeRun(trx: Executor, runId: number, plan: RunPlan) {
+  async function writeRun(trx: Executor, runId: number, plan: RunPlan, thenCheck?: () => void) {
     const current = await repo.selectAdjustments(trx, runId);
     if (adjustmentsKey(current) !== adjustmentsKey(plan.adjustments))
       throw new ConflictError(
         'The pins or exclusions of this run were changed while it was being computed: open the run and run it again',
       );
+    thenCheck?.();
     const { kept, dropped } = await recheckPairs(trx, plan.regionCode, plan.pairs);
     const gone = dropped.filter((d) => !d.waiting).length;
     const unmatched: UnmatchedEntry[] = [
@@ -543,7 +549,7 @@ export function createMentoringService(deps: {
   }
 
   /** Writes a new draft run from a plan: the scope's lock, no second draft, every pair re-checked. */
-  function writeNewRun(actor: Actor, plan: RunPlan) {
+  function writeNewRun(actor: Actor, plan: RunPlan, signal?: AbortSignal) {
     const { regionCode } = plan;
     return db.transaction().execute(async (trx) => {
       await repo.lockRunScope(trx, regionCode);
@@ -557,11 +563,16 @@ export function createMentoringService(deps: {
         summary: `Ran matching for ${regionCode ?? 'the whole network'}: ${r.matched} of ${r.mentees} mentees matched`,
         details: r,
       });
+      // A cancel that arrived while the write ran: nothing is kept.
+      signal?.throwIfAborted();
       return id;
     });
   }
 
   const jobSubject = (regionCode: string | null) => `mentoring.scope:${regionCode ?? 'all'}`;
+  const jobKind = (action: MatchingAction) => (action === 'new' ? MATCHING_JOB : `${MATCHING_JOB}.${action}`);
+  const actionOf = (kind: string): MatchingAction | null =>
+    MATCHING_ACTIONS.find((a) => jobKind(a) === kind) ?? null;
 
   /** Refused (409) while a matching job runs for the scope, naming who started it. */
   async function refuseWhileMatching(regionCode: string | null) {
@@ -573,37 +584,57 @@ export function createMentoringService(deps: {
   }
 
   /**
-   * Starts a matching run as a job (the pages and the API): the scope is checked now, so a run the
-   * actor may not start or a draft already open is refused at once; the engine then runs in a worker
-   * thread while the lead watches the job's page, and the run is written with the same locked
-   * re-check as createRun. One job per scope at a time: a second is refused naming the first.
+   * Starts a matching job for a scope: one job per scope at a time (a new run, a re-run or an
+   * adjustment of the scope's draft), so a second start is refused naming the first. `work` gets the
+   * job's signal and progress, and resolves to the run it wrote.
    */
-  async function startRun(actor: Actor, regionCode: string | null) {
-    requireRunScope(actor, regionCode);
-    await requireNoDraftRun(db, regionCode);
-    await refuseWhileMatching(regionCode);
+  async function startMatchingJob(
+    actor: Actor,
+    spec: { regionCode: string | null; action: MatchingAction; runId?: number },
+    work: (signal: AbortSignal, progress: (p: MatchingProgress) => void) => Promise<number>,
+    refusedBecause: () => Promise<void> = async () => {},
+  ) {
+    await refuseWhileMatching(spec.regionCode);
     const started = jobs.start(
       {
-        kind: MATCHING_JOB,
-        regionCode,
-        subjectKey: jobSubject(regionCode),
+        kind: jobKind(spec.action),
+        regionCode: spec.regionCode,
+        subjectKey: jobSubject(spec.regionCode),
+        subjectId: spec.runId,
         startedBy: actor.userId,
       },
-      async ({ signal, progress }) => {
-        const plan = await planRun(regionCode, [], { signal, onProgress: progress });
-        signal.throwIfAborted();
-        progress({ stage: 'saving', mentees: plan.mentees });
-        return writeNewRun(actor, plan);
-      },
+      ({ signal, progress }) => work(signal, progress),
     );
     // Two people starting at the same moment: the database lets one job run; name it to the other.
     return started.catch(async (err) => {
       if (err instanceof ConflictError) {
-        await refuseWhileMatching(regionCode);
-        await requireNoDraftRun(db, regionCode); // the other job has already finished
+        await refuseWhileMatching(spec.regionCode);
+        await refusedBecause(); // the other job has already finished
       }
       throw err;
     });
+  }
+
+  /**
+   * Starts a matching run as a job (the pages and the API): the scope is checked now, so a run the
+   * actor may not start or a draft already open is refused at once; the engine then runs in a worker
+   * thread while the lead watches the job's page, and the run is written with the same locked
+   * re-check as createRun.
+   */
+  async function startRun(actor: Actor, regionCode: string | null) {
+    requireRunScope(actor, regionCode);
+    await requireNoDraftRun(db, regionCode);
+    return startMatchingJob(
+      actor,
+      { regionCode, action: 'new' },
+      async (signal, progress) => {
+        const plan = await planRun(regionCode, [], { signal, onProgress: progress });
+        signal.throwIfAborted();
+        progress({ stage: 'saving', mentees: plan.mentees });
+        return writeNewRun(actor, plan, signal);
+      },
+      () => requireNoDraftRun(db, regionCode),
+    );
   }
 
   /**
@@ -612,23 +643,27 @@ export function createMentoringService(deps: {
    */
   async function getMatchingJob(actor: Actor, id: number) {
     const job = await jobs.find(id);
-    if (!job || job.kind !== MATCHING_JOB || !mayRunMatching(actor, job.regionCode))
+    const action = job ? actionOf(job.kind) : null;
+    if (!job || !action || !mayRunMatching(actor, job.regionCode))
       throw new NotFoundError('There is no such matching run');
-    return describeMatchingJob(job);
+    return describeMatchingJob(job, action);
   }
 
   function mayRunMatching(actor: Actor, regionCode: string | null) {
     return isNational(actor) || (regionCode !== null && hasRole(actor, 'regional-lead', regionCode));
   }
 
-  function describeMatchingJob(job: EngineJob) {
+  function describeMatchingJob(job: EngineJob, action: MatchingAction) {
     const p = (job.progress ?? {}) as Partial<MatchingProgress>;
     const stage: MatchingStage = p.stage ?? 'scoring';
     const step = job.status === 'succeeded' ? MATCHING_STAGES.length : MATCHING_STAGES.indexOf(stage) + 1;
     return {
       id: job.id,
+      action,
       status: job.status,
       regionCode: job.regionCode,
+      /** The draft this job computes again (null for a new run). */
+      recomputesRunId: action === 'new' ? null : job.subjectId,
       startedBy: job.startedByName,
       startedAt: job.startedAt,
       finishedAt: job.finishedAt,
@@ -654,19 +689,45 @@ export function createMentoringService(deps: {
       entityType: 'engine-job',
       entityId: id,
       summary: `Cancelled a matching run (job ${id}) for ${job.regionCode ?? 'the whole network'}`,
+      details: { action: job.action, runId: job.recomputesRunId },
     });
   }
 
-  async function rerun(actor: Actor, id: number, seams: { afterSolve?: () => Promise<void> } = {}) {
+  /** What computing a draft again starts from: its scope, its pins and exclusions, when it was last computed. */
+  async function readDraftRun(actor: Actor, id: number, decided: string) {
     const run = await loadRunForAdmin(db, actor, id);
-    if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be run again');
-    const plan = await planRun(run.region_code, await repo.selectAdjustments(db, id));
-    await seams.afterSolve?.();
+    if (run.status !== 'draft') throw new ConflictError(decided);
+    return {
+      regionCode: run.region_code,
+      computedAt: run.computed_at,
+      adjustments: await repo.selectAdjustments(db, id),
+    };
+  }
+  type DraftRead = Awaited<ReturnType<typeof readDraftRun>>;
+
+  /**
+   * Locks a draft for the write of a computation that read it earlier: refused (409) when it has been
+   * decided, or computed again by someone else, since (the newer result stands).
+   */
+  async function lockDraft(trx: Executor, actor: Actor, id: number, decided: string) {
+    const locked = await loadRunForAdmin(trx, actor, id, true);
+    if (locked.status !== 'draft') throw new ConflictError(decided);
+    return locked;
+  }
+  function requireNotRecomputed(locked: { computed_at: Date }, read: DraftRead) {
+    if (locked.computed_at.getTime() !== read.computedAt.getTime())
+      throw new ConflictError(
+        'This run was computed again by someone else while this computation ran: open the run to see the latest pairs',
+      );
+  }
+
+  const NOT_AGAIN = 'This run has been decided and cannot be run again';
+
+  /** Saves a draft computed again, in one short transaction that re-checks what the computation read. */
+  function saveRerun(actor: Actor, id: number, read: DraftRead, plan: RunPlan, signal?: AbortSignal) {
     return db.transaction().execute(async (trx) => {
-      const locked = await loadRunForAdmin(trx, actor, id, true);
-      if (locked.status !== 'draft')
-        throw new ConflictError('This run has been decided and cannot be run again');
-      const r = await writeRun(trx, id, plan);
+      const locked = await lockDraft(trx, actor, id, NOT_AGAIN);
+      const r = await writeRun(trx, id, plan, () => requireNotRecomputed(locked, read));
       await recordAudit(trx, actor, {
         action: 'mentoring.run.rerun',
         entityType: 'mentoring_run',
@@ -674,14 +735,37 @@ export function createMentoringService(deps: {
         summary: `Re-ran matching: ${r.matched} of ${r.mentees} mentees matched`,
         details: r,
       });
+      // A cancel that arrived while the write ran: nothing is kept.
+      signal?.throwIfAborted();
     });
   }
 
+  /** Computes a draft again in the caller (tests and scripts; the pages and API use startRerun). */
+  async function rerun(actor: Actor, id: number, seams: { afterSolve?: () => Promise<void> } = {}) {
+    const read = await readDraftRun(actor, id, NOT_AGAIN);
+    const plan = await planRun(read.regionCode, read.adjustments);
+    await seams.afterSolve?.();
+    await saveRerun(actor, id, read, plan);
+  }
+
+  /** Computes a draft again as a job the lead watches; refused at once when the run is decided. */
+  async function startRerun(actor: Actor, id: number) {
+    const read = await readDraftRun(actor, id, NOT_AGAIN);
+    return startMatchingJob(
+      actor,
+      { regionCode: read.regionCode, action: 'rerun', runId: id },
+      async (signal, progress) => {
+        const plan = await planRun(read.regionCode, read.adjustments, { signal, onProgress: progress });
+        signal.throwIfAborted();
+        progress({ stage: 'saving', mentees: plan.mentees });
+        await saveRerun(actor, id, read, plan, signal);
+        return id;
+      },
+    );
+  }
+
   /** The adjustments after one change, as repo.setAdjustment leaves them. */
-  function applyAdjustment(
-    list: Adjustment[],
-    input: { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' },
-  ): Adjustment[] {
+  function applyAdjustment(list: Adjustment[], input: AdjustmentChange): Adjustment[] {
     const same = (a: Adjustment) =>
       a.request_id === input.requestId && a.mentor_user_id === input.mentorUserId;
     const rest = list.filter(
@@ -692,15 +776,12 @@ export function createMentoringService(deps: {
       : [...rest, { request_id: input.requestId, mentor_user_id: input.mentorUserId, kind: input.kind }];
   }
 
-  async function adjustRun(
-    actor: Actor,
-    id: number,
-    input: { requestId: number; mentorUserId: number; kind: 'pin' | 'forbid' | 'clear' },
-  ) {
-    const run = await loadRunForAdmin(db, actor, id);
-    if (run.status !== 'draft') throw new ConflictError('This run has been decided and cannot be changed');
-    const before = await repo.selectAdjustments(db, id);
-    const p = await buildProblem(db, before, run.region_code);
+  const NOT_CHANGED = 'This run has been decided and cannot be changed';
+
+  /** Checks an adjustment against the run as it is: a mentee and mentor in it, a pin that may hold. */
+  async function readAdjustment(actor: Actor, id: number, input: AdjustmentChange) {
+    const read = await readDraftRun(actor, id, NOT_CHANGED);
+    const p = await buildProblem(db, read.adjustments, read.regionCode);
     const request = p.mentees.find((r) => r.id === input.requestId);
     if (!request) fail('requestId', 'That mentee is not waiting for a mentor in this run');
     const mentor = p.mentors.find((m) => m.user_id === input.mentorUserId);
@@ -711,16 +792,29 @@ export function createMentoringService(deps: {
         fail('mentorUserId', `This pair cannot be pinned: ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
       if (mentor!.free === 0) fail('mentorUserId', 'This mentor has no free place');
     }
-    const plan = await planRun(run.region_code, applyAdjustment(before, input));
     const names = `${p.facts.get(request!.user_id)!.name} and ${p.facts.get(mentor!.user_id)!.name}`;
-    await db.transaction().execute(async (trx) => {
-      const locked = await loadRunForAdmin(trx, actor, id, true);
-      if (locked.status !== 'draft')
-        throw new ConflictError('This run has been decided and cannot be changed');
-      if (adjustmentsKey(await repo.selectAdjustments(trx, id)) !== adjustmentsKey(before))
+    return { ...read, names };
+  }
+
+  /**
+   * Saves an adjustment and the run computed with it, in one short transaction: refused when the run
+   * was decided, its pins or exclusions changed, or it was computed again, since the computation read it.
+   */
+  function saveAdjustment(
+    actor: Actor,
+    id: number,
+    input: AdjustmentChange,
+    read: Awaited<ReturnType<typeof readAdjustment>>,
+    plan: RunPlan,
+    signal?: AbortSignal,
+  ) {
+    return db.transaction().execute(async (trx) => {
+      const locked = await lockDraft(trx, actor, id, NOT_CHANGED);
+      if (adjustmentsKey(await repo.selectAdjustments(trx, id)) !== adjustmentsKey(read.adjustments))
         throw new ConflictError(
           'Someone else changed the pins or exclusions of this run meanwhile: check the run and try again',
         );
+      requireNotRecomputed(locked, read);
       await repo.setAdjustment(trx, id, input.requestId, input.mentorUserId, input.kind);
       await writeRun(trx, id, plan);
       await recordAudit(trx, actor, {
@@ -729,20 +823,61 @@ export function createMentoringService(deps: {
         entityId: id,
         summary:
           input.kind === 'pin'
-            ? `Pinned ${names} together`
+            ? `Pinned ${read.names} together`
             : input.kind === 'forbid'
-              ? `Ruled out pairing ${names}`
-              : `Cleared the adjustment for ${names}`,
+              ? `Ruled out pairing ${read.names}`
+              : `Cleared the adjustment for ${read.names}`,
         details: input,
       });
+      signal?.throwIfAborted();
     });
+  }
+
+  /**
+   * Pins, rules out or clears a pair and computes the run again in the caller (tests and scripts;
+   * the pages and API use startAdjustment).
+   */
+  async function adjustRun(actor: Actor, id: number, input: AdjustmentChange) {
+    const read = await readAdjustment(actor, id, input);
+    const plan = await planRun(read.regionCode, applyAdjustment(read.adjustments, input));
+    await saveAdjustment(actor, id, input, read, plan);
+  }
+
+  /**
+   * Pins, rules out or clears a pair as a job: the change is checked now (a pair that cannot be
+   * pinned is refused at once, on the form); the run is computed with it in a worker thread, and the
+   * change and the new result are saved together, or neither (a cancel, a conflict).
+   */
+  async function startAdjustment(actor: Actor, id: number, input: AdjustmentChange) {
+    const read = await readAdjustment(actor, id, input);
+    return startMatchingJob(
+      actor,
+      { regionCode: read.regionCode, action: input.kind, runId: id },
+      async (signal, progress) => {
+        const plan = await planRun(read.regionCode, applyAdjustment(read.adjustments, input), {
+          signal,
+          onProgress: progress,
+        });
+        signal.throwIfAborted();
+        progress({ stage: 'saving', mentees: plan.mentees });
+        await saveAdjustment(actor, id, input, read, plan, signal);
+        return id;
+      },
+    );
+  }
+
+  /** The matching job computing this draft now, if any (the run page links to its progress). */
+  async function findJobComputing(regionCode: string | null, runId: number) {
+    const running = await jobs.findRunning(jobSubject(regionCode));
+    return running && running.subjectId === runId ? running.id : null;
   }
 
   async function getRun(actor: Actor, id: number) {
     const run = await loadRunForAdmin(db, actor, id);
-    const [pairs, adjustments] = await Promise.all([
+    const [pairs, adjustments, computingJobId] = await Promise.all([
       repo.selectRunPairs(db, id),
       repo.selectAdjustments(db, id),
+      run.status === 'draft' ? findJobComputing(run.region_code, id) : null,
     ]);
     const unmatched = run.unmatched;
     const requests = await Promise.all(unmatched.map((u) => repo.findRequest(db, u.requestId)));
@@ -765,6 +900,8 @@ export function createMentoringService(deps: {
       objective: run.objective,
       createdAt: run.created_at.toISOString(),
       computedAt: run.computed_at,
+      /** A matching job computing this draft again now, if any. */
+      computingJobId,
       pairs: pairs.map((p) => ({
         requestId: p.request_id,
         mentee: { userId: p.mentee_user_id, name: p.mentee_name },
@@ -1276,7 +1413,9 @@ export function createMentoringService(deps: {
     getMatchingJob,
     cancelMatchingJob,
     rerun,
+    startRerun,
     adjustRun,
+    startAdjustment,
     getRun,
     runCandidates,
     listRuns,
