@@ -104,7 +104,10 @@ export type OutcomeRow = Awaited<ReturnType<typeof listOutcomes>>[number];
 
 /** One outcome of the call with what it is about, or nothing when it is not the call's. */
 export function findOutcome(x: Executor, callId: number, outcomeId: number) {
-  return outcomesWithSubject(x).where('o.id', '=', outcomeId).where('o.call_id', '=', callId).executeTakeFirst();
+  return outcomesWithSubject(x)
+    .where('o.id', '=', outcomeId)
+    .where('o.call_id', '=', callId)
+    .executeTakeFirst();
 }
 
 export function listMilestones(x: Executor, outcomeIds: number[]) {

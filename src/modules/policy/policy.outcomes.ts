@@ -58,7 +58,11 @@ export async function loadOutcomeViews(x: Executor, callIds: number[]): Promise<
 }
 
 /** One outcome of the call with its milestones, or nothing when it is not the call's. */
-async function loadOutcomeView(x: Executor, callId: number, outcomeId: number): Promise<OutcomeView | undefined> {
+async function loadOutcomeView(
+  x: Executor,
+  callId: number,
+  outcomeId: number,
+): Promise<OutcomeView | undefined> {
   const row = await repo.findOutcome(x, callId, outcomeId);
   return row ? (await presentOutcomes(x, [row]))[0] : undefined;
 }
