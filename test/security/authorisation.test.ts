@@ -407,6 +407,7 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
     mentorUserId: w.ids.mentorB,
     kind: 'pin',
   }),
+  'POST /api/v1/mentoring/runs/:id/rerun': () => ({}),
   'POST /api/v1/mentoring/runs/:id/approve': () => ({}),
   'POST /api/v1/mentoring/pairs/:id/decline': () => ({}),
   'PUT /api/v1/mentoring/pairs/:id/agreement': () => ({
@@ -582,7 +583,10 @@ async function digest(): Promise<Map<string, string>> {
   parts.push(
     sql`(select 'api_tokens=' || coalesce(md5(string_agg(id::text || coalesce(revoked_at::text, ''), '|' order by id)), '') from api_tokens)`,
   );
-  const row = await sql<{ d: string }>`select concat_ws(',', ${sql.join(parts)}) as d`.execute(ctx.db);
+  // An array, not concat_ws: a function takes at most 100 arguments, and there are more tables.
+  const row = await sql<{ d: string }>`select array_to_string(array[${sql.join(parts)}], ',') as d`.execute(
+    ctx.db,
+  );
   return new Map(row.rows[0]!.d.split(',').map((kv) => kv.split('=') as [string, string]));
 }
 
