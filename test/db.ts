@@ -51,3 +51,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Every row of the given tables as text, one row a line: a data-rights test checks that nothing of
+ * an erased person is left in its module's tables.
+ */
+export async function tablesText(db: DB, tables: readonly string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const t of tables) {
+    const { rows } = await sql<{ t: string }>`select t::text as t from ${sql.table(t)} t`.execute(db);
+    parts.push(...rows.map((r) => r.t));
+  }
+  return parts.join('\n');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, londonDate, longDate } from './dates.ts';
+import { addDays, daysBetween, londonDate, londonDateAfter, longDate } from './dates.ts';
 
 describe('calendar dates', () => {
   it('adds days across month and year ends, leap days and both clock changes', () => {
@@ -31,5 +31,13 @@ describe('calendar dates', () => {
     expect(longDate('2026-12-11')).toBe('11 December 2026');
     // Just after midnight in summer in London is still the day before in UTC.
     expect(londonDate(new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-02');
+  });
+
+  it('counts calendar days back across a clock change late on a winter evening', () => {
+    // 23:31 GMT on 7 December; 94 days of 24 hours back is 00:31 BST on 5 September.
+    const lateEvening = new Date('2026-12-07T23:31:00Z');
+    expect(londonDateAfter(-94, lateEvening)).toBe('2026-09-04');
+    expect(londonDateAfter(0, lateEvening)).toBe('2026-12-07');
+    expect(londonDateAfter(1, new Date('2026-07-01T23:30:00Z'))).toBe('2026-07-03');
   });
 });

@@ -26,7 +26,9 @@ export function longDate(ymd: string): string {
 
 /** The calendar date in England `days` days after that instant (a reply-by date). */
 export function londonDateAfter(days: number, at: Date = new Date()): string {
-  return londonDate(new Date(at.getTime() + days * 86_400_000));
+  // Count calendar days, not 24-hour spans: late in a GMT evening, 94 spans back lands
+  // after midnight in a BST September, one calendar day short.
+  return addDays(londonDate(at), days);
 }
 
 /** The calendar date `days` days after (or, negative, before) a calendar date, both YYYY-MM-DD. */

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import { tablesText } from '../../../test/db.ts';
 import { describeSubject } from '../../platform/data-rights.ts';
 import { londonDate } from '../../platform/dates.ts';
 import type { Actor } from '../../platform/permissions.ts';
@@ -34,14 +34,7 @@ const TABLES = [
   'dev_profile_members',
 ] as const;
 
-async function moduleText(): Promise<string> {
-  const parts: string[] = [];
-  for (const t of TABLES) {
-    const { rows } = await sql<{ t: string }>`select t::text as t from ${sql.table(t)} t`.execute(ctx.db);
-    parts.push(...rows.map((r) => r.t));
-  }
-  return parts.join('\n');
-}
+const moduleText = () => tablesText(ctx.db, TABLES);
 
 async function member(name: string, email: string): Promise<Actor> {
   const u = await createUser(ctx, [{ role: 'member', regionCode: 'Q30' }], { name, email });

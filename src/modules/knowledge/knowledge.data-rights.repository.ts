@@ -118,17 +118,6 @@ export function listFilesUploadedBy(x: Executor, userId: number) {
     .execute();
 }
 
-/** The storage keys of the files that go with the person's own items (deleted with them). */
-export async function listFileKeysOfItemsOwnedBy(x: Executor, userId: number) {
-  const rows = await x
-    .selectFrom('knowledge_files as f')
-    .innerJoin('knowledge_items as i', 'i.id', 'f.item_id')
-    .select(['f.storage', 'f.storage_key'])
-    .where('i.owner_user_id', '=', userId)
-    .execute();
-  return rows;
-}
-
 const REMOVED_POST = 'This post was removed at its author’s request.';
 
 export async function erase(x: Executor, userId: number, names: string[]) {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import { tablesText } from '../../../test/db.ts';
 import { seedItem } from '../../../test/knowledge-fixtures.ts';
 import { DATA_RIGHTS_CONTRIBUTORS } from '../../data-rights.ts';
 import { describeSubject } from '../../platform/data-rights.ts';
@@ -30,14 +31,7 @@ const TABLES = [
   'knowledge_words',
 ] as const;
 
-async function moduleText(): Promise<string> {
-  const parts: string[] = [];
-  for (const t of TABLES) {
-    const { rows } = await sql<{ t: string }>`select t::text as t from ${sql.table(t)} t`.execute(ctx.db);
-    parts.push(...rows.map((r) => r.t));
-  }
-  return parts.join('\n');
-}
+const moduleText = () => tablesText(ctx.db, TABLES);
 
 async function post(itemId: number, authorId: number, body: string, parentId: number | null = null) {
   const row = await ctx.db

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import { tablesText } from '../../../test/db.ts';
 import { createMemberProfile } from '../members/index.ts';
 import { describeSubject } from '../../platform/data-rights.ts';
 import type { Actor, RoleGrant } from '../../platform/permissions.ts';
@@ -29,14 +29,7 @@ const TABLES = [
   'mentoring_meetings',
 ] as const;
 
-async function moduleText(): Promise<string> {
-  const parts: string[] = [];
-  for (const t of TABLES) {
-    const { rows } = await sql<{ t: string }>`select t::text as t from ${sql.table(t)} t`.execute(ctx.db);
-    parts.push(...rows.map((r) => r.t));
-  }
-  return parts.join('\n');
-}
+const moduleText = () => tablesText(ctx.db, TABLES);
 
 async function person(name: string, email: string, roles: RoleGrant[], ods?: string): Promise<Actor> {
   const u = await createUser(ctx, roles, { name, email });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createUser, type TestContext } from '../../../test/app.ts';
+import { tablesText } from '../../../test/db.ts';
 import { seedCall, seedResponse } from '../../../test/policy-fixtures.ts';
 import { describeSubject } from '../../platform/data-rights.ts';
 import type { Actor, RoleGrant } from '../../platform/permissions.ts';
@@ -35,14 +36,7 @@ const TABLES = [
   'policy_safety_concerns',
 ] as const;
 
-async function moduleText(): Promise<string> {
-  const parts: string[] = [];
-  for (const t of TABLES) {
-    const { rows } = await sql<{ t: string }>`select t::text as t from ${sql.table(t)} t`.execute(ctx.db);
-    parts.push(...rows.map((r) => r.t));
-  }
-  return parts.join('\n');
-}
+const moduleText = () => tablesText(ctx.db, TABLES);
 
 async function person(name: string, roles: RoleGrant[]): Promise<Actor> {
   const u = await createUser(ctx, roles, { name });
