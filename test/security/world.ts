@@ -1,6 +1,7 @@
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
 import { Agent, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
+import { seedItem, seedTopic } from '../knowledge-fixtures.ts';
 import { addMember, location, signedIn, trustsOf } from '../journeys/support.ts';
 
 /**
@@ -96,6 +97,14 @@ export type World = {
     policyQuestionToMakers: number;
     safetyConcern: number;
     policyMaker: number;
+    // Knowledge (issue 18). Bo's case study, readable in region B only, and Bo's public resource.
+    knowledgeItem: number;
+    publicItem: number;
+    knowledgeTopic: number;
+    // Knowledge: measures, adoptions, organisations, freshness.
+    // Knowledge: discussion and moderation.
+    // Knowledge: search and synonyms.
+    // Knowledge: files and share links.
   };
   secrets: Secret[];
 };
@@ -685,6 +694,31 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     'safety concern',
   );
 
+  // Knowledge (issue 18): Bo's region-only case study and Bo's public resource.
+  const knowledgeTopic = await seedTopic(ctx.db, 'Frailty');
+  const knowledgeItem = await seedItem(ctx.db, {
+    ownerUserId: memberB.user.id,
+    title: 'Frailty front door Heronsgate Weir',
+    summary: 'Same-day assessment of frail older people at Heronsgate Weir.',
+    visibility: 'region',
+    regionCode: REGION_B,
+    topicIds: [knowledgeTopic],
+  });
+  const publicItem = await seedItem(ctx.db, {
+    ownerUserId: memberB.user.id,
+    kind: 'resource',
+    title: 'Discharge checklist for everyone',
+    summary: 'A public checklist anyone may read.',
+    visibility: 'public',
+  });
+  // Knowledge: measures, adoptions, organisations, freshness.
+
+  // Knowledge: discussion and moderation.
+
+  // Knowledge: search and synonyms.
+
+  // Knowledge: files and share links.
+
   const outbox = await one(
     ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst(),
     'outbox row',
@@ -736,6 +770,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       what: "Bo's private question",
       seenBy: ['member-b', 'policy-maker', 'other-policy-maker', 'national'],
     },
+    { text: 'Heronsgate Weir', what: "Bo's region-only case study", seenBy: ['member-b', ...bStaff] },
+    // Knowledge: secrets of measures, adoptions, organisations, freshness.
+    // Knowledge: secrets of discussion and moderation.
+    // Knowledge: secrets of files and share links.
   ];
 
   return {
@@ -782,6 +820,13 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       policyQuestionToMakers,
       safetyConcern: safetyConcern.id,
       policyMaker: pip.user.id,
+      knowledgeItem,
+      publicItem,
+      knowledgeTopic,
+      // Knowledge: measures, adoptions, organisations, freshness.
+      // Knowledge: discussion and moderation.
+      // Knowledge: search and synonyms.
+      // Knowledge: files and share links.
     },
     secrets,
   };
