@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DB } from '../src/db/database.ts';
+import { indexItem } from '../src/modules/knowledge/index.ts';
 
 // The schema's own words (src/modules/knowledge/knowledge.table.ts), written out: tests reach a
 // module only through its index.ts.
@@ -68,12 +69,7 @@ export async function seedItem(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await sql`update knowledge_items set search_vector =
-      setweight(to_tsvector('english', title), 'A') ||
-      setweight(to_tsvector('english', summary), 'B') ||
-      setweight(to_tsvector('english', coalesce(problem, '')), 'C') ||
-      setweight(to_tsvector('english', coalesce(body, '')), 'D')
-    where id = ${item.id}`.execute(db);
+  await indexItem(db, item.id);
   for (const setId of opts.groupIds ?? []) {
     await db.insertInto('knowledge_item_groups').values({ item_id: item.id, set_id: setId }).execute();
   }

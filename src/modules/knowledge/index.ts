@@ -6,6 +6,7 @@ import type { WorkerPool } from '../../platform/workers.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
+export { indexItem } from './knowledge.search-index.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
