@@ -22,10 +22,16 @@ export async function updateCall(x: Executor, callId: number, values: Updateable
 }
 
 /** Moves the call on only if it is still in the expected state; false when someone got there first. */
-export async function moveCallStatus(x: Executor, callId: number, from: CallStatus, to: CallStatus) {
+export async function moveCallStatus(
+  x: Executor,
+  callId: number,
+  from: CallStatus,
+  to: CallStatus,
+  closesOn?: string,
+) {
   const row = await x
     .updateTable('policy_calls')
-    .set({ status: to, updated_at: sql<Date>`now()` })
+    .set({ status: to, updated_at: sql<Date>`now()`, ...(closesOn ? { closes_on: closesOn } : {}) })
     .where('id', '=', callId)
     .where('status', '=', from)
     .returning('id')

@@ -8,7 +8,7 @@ import {
   visibleText,
 } from '../../../test/app.ts';
 import { addMember, trustsOf } from '../../../test/journeys/support.ts';
-import { addDays, londonDate, londonDateAfter } from '../../platform/dates.ts';
+import { addDays, londonDate, londonDateAfter, longDate } from '../../platform/dates.ts';
 import { createNotices } from './policy.notices.ts';
 
 let ctx: TestContext;
@@ -429,5 +429,23 @@ describe('calls for input: drafting, states and their refusals', () => {
       'can be changed only while it is a draft or scheduled',
     );
     expect((await callRow(id)).title).toBe('Rotas and leave');
+  });
+
+  it('closing a call before its closing date makes today its closing day, and says so', async () => {
+    const id = await draftCall({ title: 'Early close' });
+    await ctx.db
+      .updateTable('policy_calls')
+      .set({ status: 'open', opens_on: addDays(today(), -3), closes_on: londonDateAfter(10) })
+      .where('id', '=', id)
+      .execute();
+    const planned = (await callRow(id)).closes_on;
+    await ok(pat, await pat.post(`/policy/calls/${id}/status`, { to: 'closed', note: 'Enough heard' }));
+    const row = await callRow(id);
+    expect(row).toMatchObject({ status: 'closed', closes_on: today() });
+    expect(row.response_due_on >= row.closes_on).toBe(true);
+    const timeline = visibleText((await pat.get(`/policy/calls/${id}`)).body);
+    expect(timeline).toContain(`Closed early (it was to close on ${longDate(planned)}): Enough heard`);
+    const ledger = visibleText((await pat.get('/policy/ledger')).body);
+    expect(ledger).toContain(`Closed on ${longDate(today())} (0 days ago)`);
   });
 });

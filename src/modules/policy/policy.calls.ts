@@ -451,20 +451,28 @@ export function createCalls(deps: { db: DB; access: PolicyAccess }) {
         throw new ConflictError(
           'A call concludes only once its published response exists: publish the response to what members said first',
         );
-      await repo.moveCallStatus(trx, callId, c.status, input.to);
+      // Closed before its closing date: it closed today, and the ledger's "days since it closed"
+      // and the response-due count start from today, not from the date once planned.
+      const early = input.to === 'closed' && c.closes_on > today;
+      await repo.moveCallStatus(trx, callId, c.status, input.to, early ? today : undefined);
+      const note = early
+        ? [`Closed early (it was to close on ${longDate(c.closes_on)})`, input.note]
+            .filter(Boolean)
+            .join(': ')
+        : input.note;
       await repo.insertStatusChange(trx, {
         callId,
         from: c.status,
         to: input.to,
         by: actor.userId,
-        note: input.note,
+        note,
       });
       await recordAudit(trx, actor, {
         action: 'policy.call.status',
         entityType: 'policy_call',
         entityId: callId,
-        summary: `Moved the call for input “${c.title}” from ${label(c.status)} to ${label(input.to)}${input.note ? `: ${input.note}` : ''}`,
-        details: { from: c.status, to: input.to, note: input.note },
+        summary: `Moved the call for input “${c.title}” from ${label(c.status)} to ${label(input.to)}${note ? `: ${note}` : ''}`,
+        details: { from: c.status, to: input.to, note, ...(early ? { plannedClosesOn: c.closes_on } : {}) },
       });
       return input.to;
     });
