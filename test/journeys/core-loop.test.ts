@@ -8,7 +8,15 @@ import {
   type TestContext,
   visibleText,
 } from '../app.ts';
-import { addCohort, addMember, emailedLink, location, organisationIdOf, signedIn } from './support.ts';
+import {
+  addCohort,
+  addMember,
+  emailedLink,
+  formationForm,
+  location,
+  organisationIdOf,
+  signedIn,
+} from './support.ts';
 
 /**
  * The network's core loop, as the people in it go through it: a clinician applies on the public
@@ -131,22 +139,10 @@ describe('the core loop: apply, join, set, develop, mentor, policy', () => {
     );
     const form = await lead.get(`/learning-sets/regions/${REGION}/form`);
     expect(visibleText(form.body)).toContain('(12 active members)'); // the new member included
-    const formed = await lead.post(`/learning-sets/regions/${REGION}/form`, {
-      intakeId: String(intakeId),
-      minSize: '6',
-      maxSize: '8',
-      setCount: '',
-      sizing: 'equal',
-      separateOrganisations: 'yes',
-      weightProfession: '3',
-      weightOrganisation: '2',
-      weightSystem: '1',
-      weightSpecialty: '2',
-      weightSeniority: '1',
-      keepApart: '',
-      keepTogether: '',
-      seed: '1',
-    });
+    const formed = await lead.post(
+      `/learning-sets/regions/${REGION}/form`,
+      formationForm(intakeId, { minSize: '6', sizing: 'equal', separateOrganisations: 'yes' }),
+    );
     // The engine runs in worker threads: the progress page refreshes until the draft is ready.
     const formationPath = location(await followRefresh(lead, location(formed)));
     expect(visibleText((await lead.get(formationPath)).body)).toContain('Asha Okafor');

@@ -12,7 +12,15 @@ import {
   type TestContext,
   visibleText,
 } from '../app.ts';
-import { addCohort, addMember, emailedLinks, location, organisationIdOf, signedIn } from './support.ts';
+import {
+  addCohort,
+  addMember,
+  emailedLinks,
+  formationForm,
+  location,
+  organisationIdOf,
+  signedIn,
+} from './support.ts';
 
 /**
  * The right to erasure, end to end (issue 15): a person is built through the modules' own routes
@@ -209,22 +217,10 @@ describe('erasure leaves no trace of the person', () => {
     );
     await lead.get(`/learning-sets/regions/${REGION}/form`);
     const formationJob = location(
-      await lead.post(`/learning-sets/regions/${REGION}/form`, {
-        intakeId: String(application.intake_id),
-        minSize: '6',
-        maxSize: '8',
-        setCount: '',
-        sizing: 'equal',
-        separateOrganisations: 'yes',
-        weightProfession: '3',
-        weightOrganisation: '2',
-        weightSystem: '1',
-        weightSpecialty: '2',
-        weightSeniority: '1',
-        keepApart: '',
-        keepTogether: '',
-        seed: '1',
-      }),
+      await lead.post(
+        `/learning-sets/regions/${REGION}/form`,
+        formationForm(application.intake_id, { minSize: '6', sizing: 'equal', separateOrganisations: 'yes' }),
+      ),
     );
     const formation = location(await followRefresh(lead, formationJob));
     await lead.get(formation);

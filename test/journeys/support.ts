@@ -119,3 +119,26 @@ export async function addCohort(ctx: TestContext, regionCode: string, intakeId: 
       jobTitle: 'Consultant',
     });
 }
+
+/**
+ * The set-formation form as a regional lead fills it in: sets of 4 to 8 in as many sets as fit,
+ * sizes allowed to vary, the page's default weights; `over` changes any field.
+ */
+export function formationForm(intakeId: number, over: Record<string, string> = {}): Record<string, string> {
+  return {
+    intakeId: String(intakeId),
+    minSize: '4',
+    maxSize: '8',
+    setCount: '',
+    sizing: 'vary',
+    weightProfession: '3',
+    weightOrganisation: '2',
+    weightSystem: '1',
+    weightSpecialty: '2',
+    weightSeniority: '1',
+    keepApart: '',
+    keepTogether: '',
+    seed: '1',
+    ...over,
+  };
+}

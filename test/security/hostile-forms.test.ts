@@ -2,7 +2,15 @@ import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import { Agent, buildTestApp, createUser, followRefresh, type TestContext } from '../app.ts';
-import { addCohort, addMember, location, organisationIdOf, signedIn, trustsOf } from '../journeys/support.ts';
+import {
+  addCohort,
+  addMember,
+  formationForm,
+  location,
+  organisationIdOf,
+  signedIn,
+  trustsOf,
+} from '../journeys/support.ts';
 import { changedTables, HOSTILE_STRINGS, internalDetail, OVER_LONG, rowCounts } from './hostile-values.ts';
 
 /**
@@ -191,21 +199,7 @@ beforeAll(async () => {
       isLead: 'yes',
     }),
   );
-  const formation = {
-    intakeId: String(intake),
-    minSize: '4',
-    maxSize: '8',
-    setCount: '1',
-    sizing: 'vary',
-    weightProfession: '3',
-    weightOrganisation: '2',
-    weightSystem: '1',
-    weightSpecialty: '2',
-    weightSeniority: '1',
-    keepApart: '',
-    keepTogether: '',
-    seed: '1',
-  };
+  const formation = formationForm(intake, { setCount: '1' });
   await leadAgent.get('/learning-sets/regions/Q37/form');
   const published = location(
     await followRefresh(
@@ -214,6 +208,38 @@ beforeAll(async () => {
     ),
   );
   location(await leadAgent.post(`${published}/publish`));
+  // A second cohort formed but left as a draft, so that the draft's forms (move, swap, facilitator)
+  // are fuzzed too.
+  await leadAgent.get('/recruitment/regions/Q37/intakes');
+  location(
+    await leadAgent.post('/recruitment/regions/Q37/intakes', {
+      name: 'Fuzz intake',
+      opensOn: '2027-09-01',
+      closesOn: '',
+      status: 'closed',
+    }),
+  );
+  const secondIntake = (
+    await ctx.db
+      .selectFrom('intakes')
+      .select('id')
+      .where('region_code', '=', 'Q37')
+      .where('name', '=', 'Fuzz intake')
+      .executeTakeFirstOrThrow()
+  ).id;
+  await addCohort(ctx, 'Q37', secondIntake, 8);
+  await leadAgent.get('/learning-sets/regions/Q37/form');
+  const draft = location(
+    await followRefresh(
+      leadAgent,
+      location(
+        await leadAgent.post(
+          '/learning-sets/regions/Q37/form',
+          formationForm(secondIntake, { setCount: '1' }),
+        ),
+      ),
+    ),
+  );
   const set = linkId(
     (await memberAgent.get('/learning-sets')).body,
     /href="\/learning-sets\/sets\/(\d+)"/,
@@ -286,6 +312,7 @@ beforeAll(async () => {
         '/learning-sets/regions/Q37',
         '/programme/regions/Q37',
         `/learning-sets/sessions/${session}`,
+        draft,
       ],
     },
     { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
@@ -437,6 +464,9 @@ describe('hostile input on every form', () => {
       'POST /learning-sets/sessions/:id/notes',
       'POST /mentoring/pairs/:id/agreement',
       'POST /mentoring/pairs/:id/meetings',
+      'POST /learning-sets/formations/:id/move',
+      'POST /learning-sets/formations/:id/swap',
+      'POST /learning-sets/formations/:id/facilitator',
     ];
     expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);

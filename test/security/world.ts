@@ -2,7 +2,7 @@ import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
 import { Agent, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
 import { seedItem, seedTopic } from '../knowledge-fixtures.ts';
-import { addMember, location, signedIn, trustsOf } from '../journeys/support.ts';
+import { addMember, formationForm, location, signedIn, trustsOf } from '../journeys/support.ts';
 
 /**
  * A small network with two regions, built through the app's own pages, API and services (never
@@ -297,21 +297,10 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   await leadB.agent.get(`/learning-sets/regions/${REGION_B}/form`);
   // Forming sets is a job: its page refreshes until the draft is written, then leads to it.
   const jobPath = location(
-    await leadB.agent.post(`/learning-sets/regions/${REGION_B}/form`, {
-      intakeId: String(intakeB),
-      minSize: '4',
-      maxSize: '8',
-      setCount: '1',
-      sizing: 'vary',
-      weightProfession: '3',
-      weightOrganisation: '2',
-      weightSystem: '1',
-      weightSpecialty: '2',
-      weightSeniority: '1',
-      keepApart: '',
-      keepTogether: '',
-      seed: '1',
-    }),
+    await leadB.agent.post(
+      `/learning-sets/regions/${REGION_B}/form`,
+      formationForm(intakeB, { setCount: '1' }),
+    ),
   );
   const formationJob = Number(jobPath.split('/').pop());
   const formationPath = location(await followRefresh(leadB.agent, jobPath));
