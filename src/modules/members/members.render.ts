@@ -1,49 +1,13 @@
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
 import sharp from 'sharp';
 import { ValidationError } from '../../platform/errors.ts';
+import { renderMarkdown } from '../../platform/markdown.ts';
 
-// Raw HTML in the Markdown is escaped, and the output is sanitised again with an allow-list, so
-// neither a <script> nor a javascript: link survives even if one layer is wrong.
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
-
-const ALLOWED: sanitizeHtml.IOptions = {
-  allowedTags: [
-    'p',
-    'br',
-    'strong',
-    'em',
-    'ul',
-    'ol',
-    'li',
-    'a',
-    'blockquote',
-    'code',
-    'pre',
-    'h3',
-    'h4',
-    'h5',
-    'h6',
-  ],
-  allowedAttributes: { a: ['href', 'rel'] },
-  allowedSchemes: ['https', 'http', 'mailto'],
-  allowProtocolRelative: false,
-  // The biography sits under the profile page's own "Biography" heading (h2): its headings go below
-  // it, two levels down and in the same order, so the page's outline stays whole.
-  transformTags: {
-    h1: 'h3',
-    h2: 'h4',
-    h3: 'h5',
-    h4: 'h6',
-    h5: 'h6',
-    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow noopener' } }),
-  },
-  disallowedTagsMode: 'discard',
-};
-
-/** A biography in Markdown as safe HTML for the profile page and the API. */
+/**
+ * A biography in Markdown as safe HTML for the profile page and the API. It sits under the page's
+ * own "Biography" heading (h2), so its headings go two levels down, in the same order.
+ */
 export function renderBiography(source: string): string {
-  return sanitizeHtml(markdown.render(source), ALLOWED);
+  return renderMarkdown(source, { below: 2 });
 }
 
 export const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
