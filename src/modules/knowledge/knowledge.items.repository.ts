@@ -24,7 +24,8 @@ export type ItemValues = Omit<
  */
 function readableBy(reader: Reader) {
   return (eb: ExpressionBuilder<Database, 'knowledge_items'>) => {
-    if (reader.national) return eb.or([eb('status', '=', 'published'), eb('owner_user_id', '=', reader.userId)]);
+    if (reader.national)
+      return eb.or([eb('status', '=', 'published'), eb('owner_user_id', '=', reader.userId)]);
     const shared = [eb('visibility', 'in', ['public', 'network'])];
     if (reader.regions === 'all') shared.push(eb('visibility', '=', 'region'));
     else if (reader.regions.length)
@@ -204,7 +205,13 @@ export async function nextVersion(x: Executor, itemId: number): Promise<number> 
 
 export async function insertVersion(
   x: Executor,
-  v: { itemId: number; version: number; snapshot: Record<string, unknown>; changedBy: number; note: string | null },
+  v: {
+    itemId: number;
+    version: number;
+    snapshot: Record<string, unknown>;
+    changedBy: number;
+    note: string | null;
+  },
 ) {
   await x
     .insertInto('knowledge_item_versions')
@@ -327,7 +334,11 @@ export function findTopic(x: Executor, id: number) {
 }
 
 export async function insertTopic(x: Executor, name: string): Promise<number> {
-  const row = await x.insertInto('knowledge_topics').values({ name }).returning('id').executeTakeFirstOrThrow();
+  const row = await x
+    .insertInto('knowledge_topics')
+    .values({ name })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -40,7 +40,13 @@ export const SPREAD_STAGE_LABELS: Record<(typeof SPREAD_STAGES)[number], string>
   spreading: 'Spreading to other teams',
   national: 'Adopted nationally',
 };
-export const EVIDENCE_LEVELS = ['anecdotal', 'before-after', 'controlled', 'evaluated', 'peer-reviewed'] as const;
+export const EVIDENCE_LEVELS = [
+  'anecdotal',
+  'before-after',
+  'controlled',
+  'evaluated',
+  'peer-reviewed',
+] as const;
 export const EVIDENCE_LEVEL_LABELS: Record<(typeof EVIDENCE_LEVELS)[number], string> = {
   anecdotal: 'Anecdotal',
   'before-after': 'Before and after measures',
@@ -100,9 +106,16 @@ const idList = (what: string, max: number) =>
   z.preprocess(
     asList,
     z
-      .array(z.coerce.number({ error: `Choose ${what} from the list` }).int().positive().max(2_147_483_647), {
-        error: `Choose ${what} from the list`,
-      })
+      .array(
+        z.coerce
+          .number({ error: `Choose ${what} from the list` })
+          .int()
+          .positive()
+          .max(2_147_483_647),
+        {
+          error: `Choose ${what} from the list`,
+        },
+      )
       .max(max, `Choose no more than ${max} ${what}`),
   );
 
@@ -206,11 +219,19 @@ export const topicInput = z.strictObject({
 });
 
 export const libraryQuery = z.object({
-  kind: z.preprocess(emptyToNull, z.enum(ITEM_KINDS, { error: 'Choose a kind from the list' }).nullable()).default(
-    null,
-  ),
+  kind: z
+    .preprocess(emptyToNull, z.enum(ITEM_KINDS, { error: 'Choose a kind from the list' }).nullable())
+    .default(null),
   topic: z
-    .preprocess(emptyToNull, z.coerce.number({ error: 'Choose a topic from the list' }).int().positive().max(2_147_483_647).nullable())
+    .preprocess(
+      emptyToNull,
+      z.coerce
+        .number({ error: 'Choose a topic from the list' })
+        .int()
+        .positive()
+        .max(2_147_483_647)
+        .nullable(),
+    )
     .default(null),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
