@@ -115,6 +115,11 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/mentoring/pairs/', param: 'id', value: (w) => w.ids.pair },
   { prefix: '/api/v1/mentoring/pairs/', param: 'id', value: (w) => w.ids.pair },
   { prefix: '/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
+  // Knowledge: items, PDSA cycles, versions and topics.
+  { prefix: '/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
+  { prefix: '/knowledge/items/', param: 'cycleId', value: (w) => w.ids.knowledgeCycle },
+  { prefix: '/knowledge/items/', param: 'version', value: () => 1 },
+  { prefix: '/knowledge/topics/', param: 'id', value: (w) => w.ids.knowledgeTopic },
   { prefix: '/api/v1/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
 ];
 
@@ -418,6 +423,22 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'PUT /api/v1/mentoring/pairs/:id/review': () => ({ review: 'Matrix review' }),
   'POST /api/v1/mentoring/pairs/:id/end': () => ({ feedback: 'Matrix feedback' }),
   'POST /api/v1/mentoring/pairs/:id/meetings': () => ({ metOn: TODAY, format: 'online' }),
+  // Knowledge: items, PDSA cycles, versions and topics.
+  'POST /knowledge/items/:id': (w) => ({
+    kind: 'case-study',
+    title: 'Matrix item',
+    summary: 'Matrix summary',
+    visibility: 'region',
+    regionCode: REGION_B,
+    topicIds: String(w.ids.knowledgeTopic),
+  }),
+  'POST /knowledge/items/:id/publish': () => ({}),
+  'POST /knowledge/items/:id/archive': () => ({}),
+  'POST /knowledge/items/:id/cycles': () => ({ plan: 'Matrix plan' }),
+  'POST /knowledge/items/:id/cycles/:cycleId': () => ({ plan: 'Matrix plan' }),
+  'POST /knowledge/items/:id/cycles/:cycleId/remove': () => ({}),
+  'POST /knowledge/items/:id/cycles/:cycleId/move': () => ({ direction: 'down' }),
+  'POST /knowledge/topics/:id': () => ({ name: 'Matrix topic' }),
 };
 
 /** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */

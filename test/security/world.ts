@@ -101,6 +101,7 @@ export type World = {
     knowledgeItem: number;
     publicItem: number;
     knowledgeTopic: number;
+    knowledgeCycle: number;
     // Knowledge: measures, adoptions, organisations, freshness.
     // Knowledge: discussion and moderation.
     // Knowledge: search and synonyms.
@@ -700,6 +701,20 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     summary: 'A public checklist anyone may read.',
     visibility: 'public',
   });
+  // Bo adds a PDSA cycle to the case study through its page (which writes its version 1).
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}`);
+  location(
+    await memberB.agent.post(`/knowledge/items/${knowledgeItem}/cycles`, {
+      plan: 'Heronsgate Weir triage trial',
+    }),
+  );
+  const knowledgeCycle = (
+    await ctx.db
+      .selectFrom('knowledge_pdsa_cycles')
+      .select('id')
+      .where('item_id', '=', knowledgeItem)
+      .executeTakeFirstOrThrow()
+  ).id;
   // Knowledge: measures, adoptions, organisations, freshness.
 
   // Knowledge: discussion and moderation.
@@ -812,6 +827,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeItem,
       publicItem,
       knowledgeTopic,
+      knowledgeCycle,
       // Knowledge: measures, adoptions, organisations, freshness.
       // Knowledge: discussion and moderation.
       // Knowledge: search and synonyms.

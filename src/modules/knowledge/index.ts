@@ -4,6 +4,8 @@ import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { itemsPages } from './knowledge.items.pages.ts';
+import { createItems } from './knowledge.items.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem } from './knowledge.search-index.ts';
@@ -23,6 +25,7 @@ export async function knowledgeModule(
   const access = createKnowledgeAccess({ db });
 
   // Items: the library, case studies with PDSA cycles, versions, topics, organisations.
+  await itemsPages(app, { items: createItems({ db, access }) });
 
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 

@@ -16,6 +16,11 @@ export {
   type CohortMember,
   type MemberCard,
 } from './members.cohort-queries.ts';
+export {
+  findOrganisationsByOds,
+  type KnowledgeOrganisation,
+  listOrganisationsByIds,
+} from './members.knowledge-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
 export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
 export {
