@@ -30,6 +30,7 @@ import { anyQueryString } from './platform/input.ts';
 import { answerFrameworkError, registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
 import { createEngineJobs } from './platform/engine-jobs.ts';
+import { createFileStore } from './platform/file-store.ts';
 import { createToken } from './platform/security.ts';
 import { createWorkerPool } from './platform/workers.ts';
 
@@ -64,6 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const accounts = createAccountsService({ db, config });
+  // Uploaded files: on disk in embedded mode, in an S3-compatible bucket when configured.
+  const files = createFileStore(config);
+  app.addHook('onClose', async () => files.close());
   // One secret for every process that shares the database, so cookies signed by one are valid in all.
   const cookieSecret = await ensureSetting(db, 'cookie_secret', createToken(48));
   const secureCookies = config.baseUrl.startsWith('https://');
@@ -189,7 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await learningSetsModule(app, { db, config, pool, jobs });
   await mentoringModule(app, { db, config, pool, jobs });
   await policyModule(app, { db, config, pool, jobs });
-  await knowledgeModule(app, { db, config, pool, jobs });
+  await knowledgeModule(app, { db, config, pool, jobs, files });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.ts';
@@ -31,6 +32,21 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  FILES_DIR: z.string().min(1).optional(),
+  FILE_MAX_MB: z.coerce
+    .number({ error: 'expected a number of megabytes from 1 to 500' })
+    .min(1, 'expected a number of megabytes from 1 to 500')
+    .max(500, 'expected a number of megabytes from 1 to 500')
+    .default(20),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('eu-west-2'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = Readonly<{
@@ -49,6 +65,23 @@ export type Config = Readonly<{
   offerReplyDays: number;
   /** The set formation engine's time budget (each parallel search has all of it). */
   formationMs: number;
+  /**
+   * Where uploaded files (the library's) are kept: on disk in `dir`, or in an S3-compatible bucket
+   * when `S3_BUCKET` is set. `maxBytes` caps one upload.
+   */
+  files: {
+    maxBytes: number;
+    store:
+      | { kind: 'disk'; dir: string }
+      | {
+          kind: 's3';
+          bucket: string;
+          region: string;
+          endpoint: string | undefined;
+          forcePathStyle: boolean;
+          credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+        };
+  };
   version: string;
 }>;
 
@@ -67,6 +100,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
   const database = e.DATABASE_URL
     ? ({ kind: 'postgres', url: e.DATABASE_URL } as const)
     : ({ kind: 'pglite', dataDir: path.resolve(e.CLN_DATA_DIR ?? path.join(projectRoot, 'data')) } as const);
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY))
+    throw new ConfigError(
+      'Invalid configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
+    );
+  // Files sit next to the embedded database by default; tests keep theirs in the temporary directory.
+  const dataDir = path.resolve(e.CLN_DATA_DIR ?? path.join(projectRoot, 'data'));
+  const filesDir = path.resolve(
+    e.FILES_DIR ??
+      (e.NODE_ENV === 'test' && !e.CLN_DATA_DIR
+        ? path.join(os.tmpdir(), 'cln-test-files')
+        : path.join(dataDir, 'files')),
+  );
+  const files: Config['files'] = {
+    maxBytes: Math.round(e.FILE_MAX_MB * 1024 * 1024),
+    store: e.S3_BUCKET
+      ? {
+          kind: 's3',
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          endpoint: e.S3_ENDPOINT,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          credentials:
+            e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+              ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+              : undefined,
+        }
+      : { kind: 'disk', dir: filesDir },
+  };
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   return Object.freeze({
     env: e.NODE_ENV,
@@ -83,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, version = '0.0.
     offerReplyDays: e.OFFER_REPLY_DAYS,
     // Tests form many small cohorts: a short budget keeps them fast; the engine is anytime.
     formationMs: Math.round((e.FORMATION_SECONDS ?? (e.NODE_ENV === 'test' ? 0.15 : 2)) * 1000),
+    files,
     version,
   });
 }

@@ -121,6 +121,18 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/knowledge/items/', param: 'version', value: () => 1 },
   { prefix: '/knowledge/topics/', param: 'id', value: (w) => w.ids.knowledgeTopic },
   { prefix: '/api/v1/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
+  // Knowledge: files and share links (Bo's file on the region-only case study; Bo's share link to
+  // the public resource).
+  { prefix: '/knowledge/items/:id/files', param: 'id', value: (w) => w.ids.knowledgeItem },
+  { prefix: '/api/v1/knowledge/items/:id/files', param: 'id', value: (w) => w.ids.knowledgeItem },
+  { prefix: '/knowledge/items/:id/share-links', param: 'id', value: (w) => w.ids.publicItem },
+  { prefix: '/knowledge/items/:id/share-links', param: 'linkId', value: (w) => w.ids.shareLink },
+  { prefix: '/api/v1/knowledge/items/:id/share-links', param: 'id', value: (w) => w.ids.publicItem },
+  { prefix: '/api/v1/knowledge/items/:id/share-links', param: 'linkId', value: (w) => w.ids.shareLink },
+  { prefix: '/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
+  { prefix: '/api/v1/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
+  { prefix: '/knowledge/shared/', param: 'token', value: (w) => w.ids.shareToken },
+  { prefix: '/knowledge/shared/', param: 'fileId', value: (w) => w.ids.knowledgeFile },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -166,6 +178,15 @@ const MILESTONE = { title: 'Matrix milestone', dueOn: FUTURE, status: 'planned',
  * refusal comes from the scope check and not from validation. A write missing here fails the suite.
  */
 const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
+  // Knowledge: files and share links. An upload without a file, a removal, making and withdrawing
+  // links need nothing more: only the scope can refuse them.
+  'POST /knowledge/items/:id/files': () => ({}),
+  'POST /knowledge/files/:id/remove': () => ({}),
+  'DELETE /api/v1/knowledge/files/:id': () => ({}),
+  'POST /knowledge/items/:id/share-links': () => ({}),
+  'POST /api/v1/knowledge/items/:id/share-links': () => ({}),
+  'POST /knowledge/items/:id/share-links/:linkId/revoke': () => ({}),
+  'DELETE /api/v1/knowledge/items/:id/share-links/:linkId': () => ({}),
   // The owner-only routes of the world's call, sent by the policy maker who does not own it (and
   // by the safety lead's colleague to the safety concern): valid, so only the scope can refuse.
   'POST /policy/safety/:id/acknowledge': () => ({ note: 'Matrix acknowledgement' }),

@@ -106,6 +106,9 @@ export type World = {
     // Knowledge: discussion and moderation.
     // Knowledge: search and synonyms.
     // Knowledge: files and share links.
+    knowledgeFile: number;
+    shareLink: number;
+    shareToken: string;
   };
   secrets: Secret[];
 };
@@ -721,7 +724,50 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
 
   // Knowledge: search and synonyms.
 
-  // Knowledge: files and share links.
+  // Knowledge: files and share links. Bo uploads a text file to the region-only case study and
+  // makes a share link to the public resource, through the pages.
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}/files`);
+  {
+    const boundary = '----clnworldfile';
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/knowledge/items/${knowledgeItem}/files`,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        accept: 'text/html',
+        cookie: (memberB.agent as unknown as { cookieHeader(): string }).cookieHeader(),
+      },
+      payload:
+        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${memberB.agent.csrfToken}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="Kittiwake Sluice audit.txt"\r\n` +
+        `Content-Type: text/plain\r\n\r\nWaits at Ptarmigan Spinney fell by a third.\n\r\n--${boundary}--\r\n`,
+    });
+    if (res.statusCode !== 303) throw new Error(`world: file upload gave ${res.statusCode}`);
+  }
+  const knowledgeFile = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_files')
+        .select('id')
+        .where('item_id', '=', knowledgeItem)
+        .executeTakeFirst(),
+      'knowledge file',
+    )
+  ).id;
+  await memberB.agent.get(`/knowledge/items/${publicItem}/share-links`);
+  const shared = await memberB.agent.post(`/knowledge/items/${publicItem}/share-links`);
+  const shareToken = /\/knowledge\/shared\/([A-Za-z0-9_-]{43})"/.exec(shared.body)?.[1];
+  if (!shareToken) throw new Error(`world: share link gave ${shared.statusCode}`);
+  const shareLink = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_share_links')
+        .select('id')
+        .where('item_id', '=', publicItem)
+        .executeTakeFirst(),
+      'share link',
+    )
+  ).id;
 
   const outbox = await one(
     ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst(),
@@ -778,6 +824,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     // Knowledge: secrets of measures, adoptions, organisations, freshness.
     // Knowledge: secrets of discussion and moderation.
     // Knowledge: secrets of files and share links.
+    {
+      text: 'Kittiwake Sluice',
+      what: "the name of Bo's file on the region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Ptarmigan Spinney',
+      what: "the contents of Bo's file on the region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
   ];
 
   return {
@@ -832,6 +888,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       // Knowledge: discussion and moderation.
       // Knowledge: search and synonyms.
       // Knowledge: files and share links.
+      knowledgeFile,
+      shareLink,
+      shareToken,
     },
     secrets,
   };

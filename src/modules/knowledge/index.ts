@@ -3,9 +3,15 @@ import type { Config } from '../../config.ts';
 import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
+import type { FileStore } from '../../platform/file-store.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
 import { itemsPages } from './knowledge.items.pages.ts';
 import { createItems } from './knowledge.items.ts';
+import { filesApi } from './knowledge.files.api.ts';
+import { filesPages } from './knowledge.files.pages.ts';
+import { createKnowledgeFiles } from './knowledge.files.ts';
+import { sharePages } from './knowledge.share.pages.ts';
+import { createKnowledgeShare } from './knowledge.share.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem } from './knowledge.search-index.ts';
@@ -19,7 +25,7 @@ export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts'
  */
 export async function knowledgeModule(
   app: FastifyInstance,
-  opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs },
+  opts: { db: DB; config: Config; pool: WorkerPool; jobs: EngineJobs; files: FileStore },
 ) {
   const { db } = opts;
   const access = createKnowledgeAccess({ db });
@@ -34,6 +40,17 @@ export async function knowledgeModule(
   // Search and the clinical synonym layer.
 
   // Files and share links.
+  const files = createKnowledgeFiles({
+    db,
+    access,
+    store: opts.files,
+    maxBytes: opts.config.files.maxBytes,
+    log: app.log,
+  });
+  const share = createKnowledgeShare({ db, access, files, baseUrl: opts.config.baseUrl });
+  await filesPages(app, { files });
+  await sharePages(app, { share, rateLimitPerMinute: opts.config.rateLimitPerMinute });
+  await filesApi(app, { files, share });
 
   void app;
   void access;
