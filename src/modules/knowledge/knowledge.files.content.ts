@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
 
 /**
  * What the library accepts, decided by a file's bytes (not its name or the type the browser
@@ -184,7 +185,19 @@ export async function checkFileContent(
     };
   if (!byType && declared)
     return { ok: false, message: `The file was sent as another type of file but it is really ${really}` };
+  if ((kind === 'png' || kind === 'jpeg') && !(await decodes(data)))
+    return { ok: false, message: `The image is damaged or cut short: save it again and upload it` };
   return { ok: true, kind };
+}
+
+/** Whether an image decodes to its end: a signature alone lets a truncated or corrupt image through. */
+async function decodes(data: Buffer): Promise<boolean> {
+  try {
+    await sharp(data, { failOn: 'truncated', limitInputPixels: 100_000_000 }).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const MAX_NAME = 120;
