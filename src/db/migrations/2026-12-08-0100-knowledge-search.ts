@@ -7,7 +7,12 @@ import { readCsv } from './2026-11-27-0002-reference-structure.ts';
 // move the counts without keeping a second copy of its text).
 export async function up(db: Kysely<any>): Promise<void> {
   const groups = readCsv<{ terms: string }>('clinical-synonyms.csv')
-    .map((r) => r.terms.split('|').map((t) => t.trim()).filter(Boolean))
+    .map((r) =>
+      r.terms
+        .split('|')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
     .filter((terms) => terms.length >= 2);
   for (const terms of groups) {
     await sql`insert into knowledge_synonyms (terms) values (${terms}::text[])`.execute(db);

@@ -4,9 +4,12 @@ import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { createKnowledgeSearch } from './knowledge.search.ts';
+import { searchApi } from './knowledge.search.api.ts';
+import { searchPages } from './knowledge.search.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
-export { indexItem } from './knowledge.search-index.ts';
+export { indexItem, indexPost } from './knowledge.search-index.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
@@ -29,6 +32,9 @@ export async function knowledgeModule(
   // Discussion and moderation.
 
   // Search and the clinical synonym layer.
+  const search = createKnowledgeSearch({ db, access });
+  await searchPages(app, { search });
+  await searchApi(app, { search });
 
   // Files and share links.
 

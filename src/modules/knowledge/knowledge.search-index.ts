@@ -73,6 +73,8 @@ async function countWords(x: Executor, text: string, before: string[], after: st
   if (removed.length) {
     await sql`update knowledge_words set documents = documents - 1
       where lexeme = any(${removed}::text[])`.execute(x);
-    await sql`delete from knowledge_words where documents <= 0 and lexeme = any(${removed}::text[])`.execute(x);
+    await sql`delete from knowledge_words where documents <= 0 and lexeme = any(${removed}::text[])`.execute(
+      x,
+    );
   }
 }

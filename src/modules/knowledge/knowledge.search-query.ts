@@ -6,8 +6,7 @@ export type SynonymGroup = { id: number; terms: string[] };
 
 /** One part of the query: a word as typed, or words that named a synonym group. */
 export type QueryClause =
-  | { kind: 'word'; word: string }
-  | { kind: 'group'; typed: string; groupId: number; terms: string[] };
+  { kind: 'word'; word: string } | { kind: 'group'; typed: string; groupId: number; terms: string[] };
 
 // A word: letters and digits, with inner joiners kept ("a&e", "children's", "end-of-life").
 const WORD = /[\p{L}\p{N}]+(?:[&'’-][\p{L}\p{N}]+)*/gu;
@@ -40,11 +39,12 @@ export function readQuery(q: string, groups: readonly SynonymGroup[]): QueryClau
   }
   const clauses: QueryClause[] = [];
   const seenGroups = new Set<number>();
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < words.length;) {
     let best: { group: SynonymGroup; words: string[] } | undefined;
     for (const candidate of byFirst.get(words[i]!) ?? []) {
       const n = candidate.words.length;
-      if (n > (best?.words.length ?? 0) && candidate.words.every((w, k) => words[i + k] === w)) best = candidate;
+      if (n > (best?.words.length ?? 0) && candidate.words.every((w, k) => words[i + k] === w))
+        best = candidate;
     }
     if (best) {
       const typed = words.slice(i, i + best.words.length).join(' ');
@@ -54,7 +54,8 @@ export function readQuery(q: string, groups: readonly SynonymGroup[]): QueryClau
       }
       i += best.words.length;
     } else {
-      if (!clauses.some((c) => c.kind === 'word' && c.word === words[i])) clauses.push({ kind: 'word', word: words[i]! });
+      if (!clauses.some((c) => c.kind === 'word' && c.word === words[i]))
+        clauses.push({ kind: 'word', word: words[i]! });
       i++;
     }
   }

@@ -67,8 +67,7 @@ export async function compileQuery(
 /** What the reader may read, as SQL over the item `i`: see canReadItem in knowledge.access.ts. */
 function readable(a: SearchAccess): RawBuilder<unknown> {
   if (a.national) return sql`i.status = 'published'`;
-  const region =
-    a.regions === 'all' ? sql`true` : sql`i.region_code = any(${a.regions}::text[])`;
+  const region = a.regions === 'all' ? sql`true` : sql`i.region_code = any(${a.regions}::text[])`;
   const groups = a.groupIds.length
     ? sql`exists (select 1 from knowledge_item_groups g where g.item_id = i.id
         and g.set_id = any(${a.groupIds}::int[]))`
@@ -84,7 +83,9 @@ function facetTests(f: SearchFilters, dated: RawBuilder<unknown>): Record<Facet,
   return {
     kind: f.kinds.length ? sql`(i.kind = any(${f.kinds}::text[]))` : sql`true`,
     topic: f.topics.length ? sql`(i.topic_ids && ${f.topics}::int[])` : sql`true`,
-    setting: f.settings.length ? sql`coalesce(i.care_setting = any(${f.settings}::text[]), false)` : sql`true`,
+    setting: f.settings.length
+      ? sql`coalesce(i.care_setting = any(${f.settings}::text[]), false)`
+      : sql`true`,
     region: f.regions.length ? sql`coalesce(i.region_code = any(${f.regions}::text[]), false)` : sql`true`,
     organisation: f.organisations.length ? sql`(i.organisation_ids && ${f.organisations}::int[])` : sql`true`,
     stage: f.stages.length ? sql`coalesce(i.spread_stage = any(${f.stages}::text[]), false)` : sql`true`,

@@ -62,9 +62,14 @@ const isoDate = (what: string) =>
       z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}$/, `Enter the ${what} date as YYYY-MM-DD, for example 2026-04-01`)
-        .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
-          message: `Enter a real ${what} date`,
-        })
+        .refine(
+          (v) =>
+            !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+            new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+          {
+            message: `Enter a real ${what} date`,
+          },
+        )
         .nullable(),
     );
 
@@ -95,7 +100,12 @@ export const searchQuery = z
       .enum(['1', 'true', 'yes', '0', 'false', 'no', ''], { error: 'Say yes or no' })
       .optional()
       .transform((v) => v === '1' || v === 'true' || v === 'yes'),
-    page: z.coerce.number({ error: 'Enter a page number' }).int().min(1).max(100, 'Enter a page from 1 to 100').default(1),
+    page: z.coerce
+      .number({ error: 'Enter a page number' })
+      .int()
+      .min(1)
+      .max(100, 'Enter a page from 1 to 100')
+      .default(1),
   })
   .refine((v) => !v.from || !v.to || v.from <= v.to, {
     message: 'The from date must be on or before the to date',
