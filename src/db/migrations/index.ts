@@ -30,6 +30,7 @@ import * as m1207_0720 from './2026-12-07-0720-policy-questions-indexes.ts';
 import * as m1207_0730 from './2026-12-07-0730-policy-analysis.ts';
 import * as m1207_0740 from './2026-12-07-0740-policy-outcome-indexes.ts';
 import * as m1207_0800 from './2026-12-07-0800-knowledge.ts';
+import * as m1208_0100 from './2026-12-08-0100-knowledge-search.ts';
 
 /**
  * Every migration, by name, in the order they apply. Append new ones at the end (never edit or
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0730-policy-analysis': m1207_0730,
   '2026-12-07-0740-policy-outcome-indexes': m1207_0740,
   '2026-12-07-0800-knowledge': m1207_0800,
+  '2026-12-08-0100-knowledge-search': m1208_0100,
 };

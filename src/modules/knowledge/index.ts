@@ -12,9 +12,12 @@ import { filesPages } from './knowledge.files.pages.ts';
 import { createKnowledgeFiles } from './knowledge.files.ts';
 import { sharePages } from './knowledge.share.pages.ts';
 import { createKnowledgeShare } from './knowledge.share.ts';
+import { createKnowledgeSearch } from './knowledge.search.ts';
+import { searchApi } from './knowledge.search.api.ts';
+import { searchPages } from './knowledge.search.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
-export { indexItem } from './knowledge.search-index.ts';
+export { indexItem, indexPost } from './knowledge.search-index.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
@@ -38,6 +41,9 @@ export async function knowledgeModule(
   // Discussion and moderation.
 
   // Search and the clinical synonym layer.
+  const search = createKnowledgeSearch({ db, access });
+  await searchPages(app, { search });
+  await searchApi(app, { search });
 
   // Files and share links.
   const files = createKnowledgeFiles({

@@ -1,19 +1,80 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { markdownText } from '../../platform/markdown.ts';
 
 // What search reads of an item, kept up to date by every part that changes the item's words: the
 // title weighs most, then the summary, then the case study's structured fields and its PDSA cycles,
-// then the body. The items service calls this after each save; search adds its own upkeep here
-// (the words kept for typo tolerance).
+// then the body. The items service calls this after each save; the discussion calls indexPost after
+// each post is written, edited, hidden or restored. Both also keep the library's words counted
+// (knowledge_words), which typo tolerance corrects a query word to.
 
-/** Rebuilds the item's search vector from its row and its PDSA cycles. */
+/** Rebuilds the item's search vector from its row and its PDSA cycles, and the words it holds. */
 export async function indexItem(x: Executor, itemId: number): Promise<void> {
-  await sql`update knowledge_items i set search_vector =
+  const before = await sql<{ lexemes: string[] }>`select tsvector_to_array(search_vector) as lexemes
+    from knowledge_items where id = ${itemId}`.execute(x);
+  if (!before.rows[0]) return;
+  const after = await sql<{ lexemes: string[]; text: string }>`update knowledge_items i set search_vector =
       setweight(to_tsvector('english', i.title), 'A') ||
       setweight(to_tsvector('english', i.summary), 'B') ||
       setweight(to_tsvector('english', concat_ws(' ', i.problem, i.baseline, i.aim, i.results, i.cost,
         (select string_agg(concat_ws(' ', c.plan, c.prediction, c.happened), ' ')
            from knowledge_pdsa_cycles c where c.item_id = i.id))), 'C') ||
       setweight(to_tsvector('english', coalesce(i.body, '')), 'D')
-    where i.id = ${itemId}`.execute(x);
+    where i.id = ${itemId}
+    returning tsvector_to_array(i.search_vector) as lexemes,
+      concat_ws(' ', i.title, i.summary, i.problem, i.baseline, i.aim, i.results, i.cost, i.body,
+        (select string_agg(concat_ws(' ', c.plan, c.prediction, c.happened), ' ')
+           from knowledge_pdsa_cycles c where c.item_id = i.id)) as text`.execute(x);
+  const row = after.rows[0]!;
+  await countWords(x, row.text, before.rows[0].lexemes, row.lexemes);
+}
+
+/**
+ * Rebuilds a discussion post's search vector from its text (Markdown read as plain text; empty
+ * while the post is hidden, so a hidden post is never found) and the words it holds. Call it in
+ * the transaction that writes, edits, hides or restores the post.
+ */
+export async function indexPost(x: Executor, postId: number): Promise<void> {
+  const before = await sql<{ lexemes: string[]; body: string; status: string }>`select
+      tsvector_to_array(search_vector) as lexemes, body, status from knowledge_posts where id = ${postId}`.execute(
+    x,
+  );
+  const post = before.rows[0];
+  if (!post) return;
+  const text = post.status === 'visible' ? markdownText(post.body) : '';
+  const after = await sql<{ lexemes: string[] }>`update knowledge_posts
+    set search_vector = to_tsvector('english', ${text}) where id = ${postId}
+    returning tsvector_to_array(search_vector) as lexemes`.execute(x);
+  await countWords(x, text, post.lexemes, after.rows[0]!.lexemes);
+}
+
+/**
+ * Keeps knowledge_words: every word of the text is known (with its lexeme); a word's count of
+ * documents moves with the lexemes the document gained or lost, so re-indexing an unchanged
+ * document changes nothing.
+ */
+async function countWords(x: Executor, text: string, before: string[], after: string[]): Promise<void> {
+  const old = new Set(before);
+  const now = new Set(after);
+  const added = after.filter((l) => !old.has(l));
+  const removed = before.filter((l) => !now.has(l));
+  if (text.trim()) {
+    await sql`insert into knowledge_words (word, lexeme, documents)
+      select w.word, w.lexeme, 0 from (
+        select word, (tsvector_to_array(to_tsvector('english', word)))[1] as lexeme
+        from (select distinct t as word from regexp_split_to_table(lower(${text}), '[^[:alpha:]]+') t
+              where char_length(t) between 3 and 30) s
+      ) w where w.lexeme is not null
+      on conflict (word) do nothing`.execute(x);
+  }
+  if (added.length)
+    await sql`update knowledge_words set documents = documents + 1
+      where lexeme = any(${added}::text[])`.execute(x);
+  if (removed.length) {
+    await sql`update knowledge_words set documents = documents - 1
+      where lexeme = any(${removed}::text[])`.execute(x);
+    await sql`delete from knowledge_words where documents <= 0 and lexeme = any(${removed}::text[])`.execute(
+      x,
+    );
+  }
 }
