@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { forgetWordsOf } from './knowledge.search-index.ts';
 
 // The SQL of the knowledge module's data-rights contributor: rows about one person only.
 
@@ -121,6 +122,8 @@ export function listFilesUploadedBy(x: Executor, userId: number) {
 const REMOVED_POST = 'This post was removed at its author’s request.';
 
 export async function erase(x: Executor, userId: number, names: string[]) {
+  // The words only their documents held leave the typo-tolerance word list with them.
+  await forgetWordsOf(x, userId);
   // Their own items go, with their versions, cycles, measures, files, discussion and links: the
   // text is theirs. Items they are only the contact for lose the contact (the owner names another).
   await x.deleteFrom('knowledge_items').where('owner_user_id', '=', userId).execute();

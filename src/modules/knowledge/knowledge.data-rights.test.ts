@@ -104,7 +104,8 @@ describe('knowledge data rights', () => {
       .execute();
     await ctx.db
       .insertInto('knowledge_words')
-      .values([{ word: 'quenbi' }, { word: 'quenby' }, { word: 'huddl' }])
+      .values(['quenbi', 'quenby', 'huddl'].map((word) => ({ word, lexeme: word, documents: 1 })))
+      .onConflict((oc) => oc.doNothing())
       .execute();
 
     const who = await describeSubject(ctx.db, DATA_RIGHTS_CONTRIBUTORS, subject.id);

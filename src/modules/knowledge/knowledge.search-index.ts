@@ -49,6 +49,27 @@ export async function indexPost(x: Executor, postId: number): Promise<void> {
 }
 
 /**
+ * Takes out of the word counts the documents a person's erasure removes or empties: their own
+ * items, the posts on those items and their posts elsewhere. Call it before they go, in the
+ * erasure's transaction; a word no document holds any more is forgotten.
+ */
+export async function forgetWordsOf(x: Executor, userId: number): Promise<void> {
+  await sql`with docs as (
+      select tsvector_to_array(search_vector) as lexemes from knowledge_items where owner_user_id = ${userId}
+      union all
+      select tsvector_to_array(p.search_vector) from knowledge_posts p
+      where p.author_user_id = ${userId}
+         or p.item_id in (select id from knowledge_items where owner_user_id = ${userId})
+    ), counts as (
+      select l as lexeme, count(*)::int as n from docs, unnest(docs.lexemes) l group by l
+    )
+    update knowledge_words w set documents = w.documents - c.n from counts c where w.lexeme = c.lexeme`.execute(
+    x,
+  );
+  await sql`delete from knowledge_words where documents <= 0`.execute(x);
+}
+
+/**
  * Keeps knowledge_words: every word of the text is known (with its lexeme); a word's count of
  * documents moves with the lexemes the document gained or lost, so re-indexing an unchanged
  * document changes nothing.

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
-import { checkQuery, paginationFor, queryString } from '../../platform/forms.ts';
+import { z } from 'zod';
+import { checkQuery, paginationFor, parseQuery, queryString } from '../../platform/forms.ts';
 import type { Actor } from '../../platform/permissions.ts';
 import { READER_ROLES } from './knowledge.access.ts';
 import type { KnowledgeSearch } from './knowledge.search.ts';
@@ -20,6 +21,10 @@ const EMPTY: SearchQuery = {
   exact: false,
   page: 1,
 };
+
+/** What was typed, to show it again beside its error even when it did not pass the schema. */
+const typed = z.string().optional().catch(undefined);
+const echoQuery = z.object({ q: typed, from: typed, to: typed }).catch({});
 
 /** The library's search page: words, the facet filter panel, ranked results with why each matched. */
 export async function searchPages(app: FastifyInstance, opts: { search: KnowledgeSearch }) {
@@ -51,16 +56,16 @@ export async function searchPages(app: FastifyInstance, opts: { search: Knowledg
       to: input.to,
       exact: input.exact ? '1' : undefined,
     };
-    const raw = (request.query ?? {}) as Record<string, unknown>;
+    const raw = parseQuery(echoQuery, request.query);
     return reply.page(`${V}/search.njk`, {
       pageTitle: input.q ? `Search the library: ${input.q}` : 'Search the library',
       gridClass: 'nhsuk-grid-column-full',
       out,
       errors,
       values: {
-        q: typeof raw.q === 'string' ? raw.q : input.q,
-        from: typeof raw.from === 'string' ? raw.from : '',
-        to: typeof raw.to === 'string' ? raw.to : '',
+        q: raw.q ?? input.q,
+        from: raw.from ?? '',
+        to: raw.to ?? '',
       },
       exactHref: out.correctedFrom
         ? `/knowledge/search${queryString({ ...keep, q: out.correctedFrom, exact: '1' })}`
