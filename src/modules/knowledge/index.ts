@@ -4,9 +4,17 @@ import type { DB } from '../../db/database.ts';
 import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { discussionApi } from './knowledge.discussion.api.ts';
+import { discussionPages } from './knowledge.discussion.pages.ts';
+import { createDiscussion } from './knowledge.discussion.ts';
+import { createFollows } from './knowledge.follows.ts';
+import { moderationApi } from './knowledge.moderation.api.ts';
+import { moderationPages } from './knowledge.moderation.pages.ts';
+import { createModeration } from './knowledge.moderation.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem } from './knowledge.search-index.ts';
+export { followItemInTransaction } from './knowledge.follows.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
@@ -27,6 +35,13 @@ export async function knowledgeModule(
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 
   // Discussion and moderation.
+  const discussion = createDiscussion({ db, access, baseUrl: opts.config.baseUrl });
+  const follows = createFollows({ db, access });
+  const moderation = createModeration({ db, access, discussion, baseUrl: opts.config.baseUrl });
+  await discussionPages(app, { discussion, follows });
+  await discussionApi(app, { discussion, follows });
+  await moderationPages(app, { moderation });
+  await moderationApi(app, { moderation });
 
   // Search and the clinical synonym layer.
 

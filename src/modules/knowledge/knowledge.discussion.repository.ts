@@ -20,7 +20,11 @@ const postColumns = [
   'u.name as author_name',
 ] as const;
 
-export async function listTopLevelPosts(x: Executor, itemId: number, page: { limit: number; offset: number }) {
+export async function listTopLevelPosts(
+  x: Executor,
+  itemId: number,
+  page: { limit: number; offset: number },
+) {
   const [rows, total] = await Promise.all([
     x
       .selectFrom('knowledge_posts as p')
@@ -89,7 +93,14 @@ export async function lockPost(x: Executor, id: number) {
 
 export async function insertPost(
   x: Executor,
-  v: { itemId: number; parentId: number | null; kind: PostKind; authorUserId: number; body: string; text: string },
+  v: {
+    itemId: number;
+    parentId: number | null;
+    kind: PostKind;
+    authorUserId: number;
+    body: string;
+    text: string;
+  },
 ): Promise<number> {
   const row = await x
     .insertInto('knowledge_posts')
@@ -99,23 +110,18 @@ export async function insertPost(
       kind: v.kind,
       author_user_id: v.authorUserId,
       body: v.body,
-      search_vector: sql`to_tsvector('english', ${v.text})` as never,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await sql`update knowledge_posts set search_vector = to_tsvector('english', ${v.text}) where id = ${row.id}`.execute(
+    x,
+  );
   return row.id;
 }
 
 export async function updatePostBody(x: Executor, id: number, body: string, text: string): Promise<void> {
-  await x
-    .updateTable('knowledge_posts')
-    .set({
-      body,
-      search_vector: sql`to_tsvector('english', ${text})` as never,
-      edited_at: sql`now()`,
-    })
-    .where('id', '=', id)
-    .execute();
+  await sql`update knowledge_posts set body = ${body}, search_vector = to_tsvector('english', ${text}),
+    edited_at = now() where id = ${id}`.execute(x);
 }
 
 export async function deletePost(x: Executor, id: number): Promise<void> {
