@@ -69,6 +69,9 @@ module.exports = {
     // items
     // adoptions
     // discussion
+    'discussion',
+    'follows',
+    'moderation',
     // search
     // files
   ],

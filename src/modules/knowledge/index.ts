@@ -18,6 +18,7 @@ import { searchPages } from './knowledge.search.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
+export { followItemInTransaction } from './knowledge.follows.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
@@ -39,6 +40,7 @@ export async function knowledgeModule(
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 
   // Discussion and moderation.
+  // (k-discussion merged; registered once its tests and matrix entries land.)
 
   // Search and the clinical synonym layer.
   const search = createKnowledgeSearch({ db, access });
