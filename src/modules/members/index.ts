@@ -17,6 +17,12 @@ export {
   type MemberCard,
 } from './members.cohort-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
+export {
+  findOrganisationByOdsCode,
+  listOrganisationMembers,
+  listOrganisationsByIds,
+  type OrganisationFacts,
+} from './members.organisation-queries.ts';
 export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
 export {
   countPolicyAudienceBy,
