@@ -7,6 +7,7 @@ import { createKnowledgeAccess } from './knowledge.access.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem } from './knowledge.search-index.ts';
+export { isStale } from './knowledge.freshness.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**
