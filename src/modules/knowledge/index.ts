@@ -19,6 +19,7 @@ import { searchPages } from './knowledge.search.pages.ts';
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
+export { isStale } from './knowledge.freshness.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
 
 /**

@@ -300,7 +300,7 @@ export function createItems(deps: { db: DB; access: KnowledgeAccess }) {
         .filter((t) => item.topic_ids.includes(t.id))
         .map((t) => t.name)
         .join(', '),
-      organisations: organisations.map((o) => `${o.name} (${o.odsCode})`).join(', '),
+      organisations: organisations.map((o) => (o.odsCode ? `${o.name} (${o.odsCode})` : o.name)).join(', '),
       cycles: cycles
         .map(
           (c, i) =>

@@ -16,12 +16,14 @@ export {
   type CohortMember,
   type MemberCard,
 } from './members.cohort-queries.ts';
-export {
-  findOrganisationsByOds,
-  type KnowledgeOrganisation,
-  listOrganisationsByIds,
-} from './members.knowledge-queries.ts';
 export { findMentoringFacts, type MentoringFacts } from './members.mentoring-queries.ts';
+export {
+  findOrganisationByOdsCode,
+  findOrganisationsByOds,
+  listOrganisationMembers,
+  listOrganisationsByIds,
+  type OrganisationFacts,
+} from './members.organisation-queries.ts';
 export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
 export {
   countPolicyAudienceBy,

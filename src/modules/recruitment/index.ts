@@ -10,6 +10,7 @@ import type { RecruitmentService } from './recruitment.service.ts';
 export { registerRecruitmentCli } from './recruitment.cli.ts';
 export { recruitmentDemoStep } from './recruitment.demo.ts';
 export { buildSubmission } from './recruitment.factories.ts';
+export { listSponsorsOf } from './recruitment.sponsor-queries.ts';
 export {
   createRecruitmentService,
   type OpenIntakes,
