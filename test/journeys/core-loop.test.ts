@@ -24,8 +24,9 @@ import {
  * the regional lead forms and publishes sets that include them; they see their set and its first
  * session, assess themselves, ask for a mentor, are matched and meet; a national policy maker asks
  * the region for its view, the member answers, is counted under a theme and sees what was decided,
- * and a question they put to policy makers is answered. The suite's spine: later capabilities
- * (knowledge, events) carry it on.
+ * and a question they put to policy makers is answered; they write up their set's improvement work
+ * as a case study for their set, which their set-mates read and find by clinical words while people
+ * outside the set cannot. The suite's spine: later capabilities (events) carry it on.
  */
 
 const REGION = 'Q37'; // South East Coast
@@ -39,7 +40,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-describe('the core loop: apply, join, set, develop, mentor, policy', () => {
+describe('the core loop: apply, join, set, develop, mentor, policy, knowledge', () => {
   const email = `asha.okafor.${Date.now()}@nhs.test`;
   const sponsorEmail = `sponsor.${Date.now()}@nhs.test`;
   const password = 'a long journey passphrase';
@@ -336,5 +337,72 @@ describe('the core loop: apply, join, set, develop, mentor, policy', () => {
     const answered = visibleText((await member.get(questionPath)).body);
     expect(answered).toContain('Yes: community hospitals are in scope.');
     expect(answered).toContain('Deputy Director, Urgent Care, DHSC');
+  });
+
+  it('the member writes up a case study for their learning set; set-mates find it, others cannot', async () => {
+    const setId = Number(/(\d+)$/.exec(setPath)![1]);
+    const form = await member.get('/knowledge/items/new');
+    expect(visibleText(form.body)).toContain('Learning sets that can read it');
+    const itemPath = location(
+      await member.post('/knowledge/items', {
+        kind: 'case-study',
+        title: 'Frailty at the front door',
+        summary: 'A frailty practitioner in the emergency department saw frail older people on arrival.',
+        problem: 'Frail older people waited hours in the emergency department and were admitted by default.',
+        baseline: 'Median stay in the department of 6.5 hours for people over 80.',
+        aim: 'Same-day assessment for 80% of frail arrivals by March.',
+        results: 'Admissions of people over 80 fell by a fifth.',
+        careSetting: 'acute',
+        spreadStage: 'pilot',
+        evidenceLevel: 'before-after',
+        organisations: EMPLOYER,
+        reviewedOn: '2026-11-01',
+        reviewBy: '2027-11-01',
+        visibility: 'groups',
+        groupIds: String(setId),
+        note: '',
+      }),
+    );
+    location(
+      await member.post(`${itemPath}/cycles`, {
+        plan: 'A frailty nurse at triage on weekday mornings',
+        prediction: 'Fewer admissions of people over 80',
+        happened: 'Nine in ten were seen within the hour',
+        decision: 'adopt',
+        startedOn: '2026-09-07',
+      }),
+    );
+    location(await member.post(`${itemPath}/publish`, { note: '' }));
+
+    // A set-mate reads it and finds it by other clinical words: A&E for emergency department.
+    const mate = await ctx.db
+      .selectFrom('ls_set_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select('u.email')
+      .where('m.set_id', '=', setId)
+      .where('m.user_id', '<>', memberId)
+      .executeTakeFirstOrThrow();
+    const setMate = await signedIn(ctx, mate.email);
+    const read = visibleText((await setMate.get(itemPath)).body);
+    expect(read).toContain('Frailty at the front door');
+    expect(read).toContain('A frailty nurse at triage on weekday mornings');
+    const found = visibleText((await setMate.get('/knowledge/search?q=A%26E+frailty')).body);
+    expect(found).toContain('Frailty at the front door');
+
+    // A member of the same region outside the set, and one in another region, cannot read it.
+    for (const regionCode of [REGION, 'Q31']) {
+      const outsider = await addMember(ctx, {
+        regionCode,
+        name: `Outside ${regionCode}`,
+        profession: 'nurse',
+        organisationId: await organisationIdOf(ctx, EMPLOYER),
+        jobTitle: 'Staff nurse',
+      });
+      const agent = await signedIn(ctx, outsider.email);
+      expect((await agent.get(itemPath)).statusCode).toBe(404);
+      expect(visibleText((await agent.get('/knowledge/search?q=A%26E+frailty')).body)).not.toContain(
+        'Frailty at the front door',
+      );
+    }
   });
 });
