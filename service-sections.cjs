@@ -68,6 +68,8 @@ module.exports = {
     'access',
     // items
     // adoptions
+    'measures',
+    'adoptions',
     // discussion
     'discussion',
     'follows',

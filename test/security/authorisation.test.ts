@@ -133,6 +133,13 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/api/v1/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
   { prefix: '/knowledge/shared/', param: 'token', value: (w) => w.ids.shareToken },
   { prefix: '/knowledge/shared/', param: 'fileId', value: (w) => w.ids.knowledgeFile },
+  // Knowledge: measures, adoptions, organisations, freshness (Bo's measure on the region-only case
+  // study).
+  { prefix: '/knowledge/items/', param: 'measureId', value: (w) => w.ids.knowledgeMeasure },
+  { prefix: '/knowledge/items/', param: 'valueId', value: (w) => w.ids.knowledgeMeasureValue },
+  { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
+  { prefix: '/api/v1/knowledge/items/', param: 'measureId', value: (w) => w.ids.knowledgeMeasure },
+  { prefix: '/api/v1/knowledge/items/', param: 'valueId', value: (w) => w.ids.knowledgeMeasureValue },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -173,6 +180,10 @@ const DECISION = {
 };
 const MILESTONE = { title: 'Matrix milestone', dueOn: FUTURE, status: 'planned', progress: 0, note: '' };
 
+/** A valid measure and value, as the measures forms and the API take them. */
+const MEASURE = { kind: 'process', name: 'Matrix measure', unit: 'a day', description: '' };
+const VALUE = { measuredOn: '2026-02-02', value: '12', note: '' };
+
 /**
  * A valid body for each write that someone may pass the role check of but not the scope of, so the
  * refusal comes from the scope check and not from validation. A write missing here fails the suite.
@@ -187,6 +198,24 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /api/v1/knowledge/items/:id/share-links': () => ({}),
   'POST /knowledge/items/:id/share-links/:linkId/revoke': () => ({}),
   'DELETE /api/v1/knowledge/items/:id/share-links/:linkId': () => ({}),
+  // Knowledge: measures, adoptions, organisations, freshness. Valid measures and values (on a date
+  // the world's measure has no value for), so only the scope can refuse them.
+  'POST /knowledge/items/:id/measures': () => MEASURE,
+  'POST /knowledge/items/:id/measures/:measureId': () => MEASURE,
+  'POST /knowledge/items/:id/measures/:measureId/remove': () => ({}),
+  'POST /knowledge/items/:id/measures/:measureId/values': () => VALUE,
+  'POST /knowledge/items/:id/measures/:measureId/values/:valueId': () => VALUE,
+  'POST /knowledge/items/:id/measures/:measureId/values/:valueId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/measures': () => ({ ...MEASURE, description: null }),
+  'PATCH /api/v1/knowledge/items/:id/measures/:measureId': () => ({ ...MEASURE, description: null }),
+  'DELETE /api/v1/knowledge/items/:id/measures/:measureId': () => ({}),
+  'POST /api/v1/knowledge/items/:id/measures/:measureId/values': () => ({ ...VALUE, value: 12, note: null }),
+  'PATCH /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({}),
   // The owner-only routes of the world's call, sent by the policy maker who does not own it (and
   // by the safety lead's colleague to the safety concern): valid, so only the scope can refuse.
   'POST /policy/safety/:id/acknowledge': () => ({ note: 'Matrix acknowledgement' }),
@@ -546,6 +575,10 @@ function inScope(p: Persona, route: DeclaredRoute): boolean {
       return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
     case 'item-owner':
       return national || p.key === 'member-b';
+    // The world's adoption of Bo's case study was recorded by a member of another trust in region B
+    // who is none of the personas: only the national team may change it.
+    case 'adoption':
+      return national;
     case 'moderation':
       return national || p.key === 'lead-b';
     case 'region':

@@ -103,6 +103,8 @@ export type World = {
     knowledgeTopic: number;
     knowledgeCycle: number;
     // Knowledge: measures, adoptions, organisations, freshness.
+    knowledgeMeasure: number;
+    knowledgeMeasureValue: number;
     // Knowledge: discussion and moderation.
     // Knowledge: search and synonyms.
     // Knowledge: files and share links.
@@ -718,7 +720,40 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       .where('item_id', '=', knowledgeItem)
       .executeTakeFirstOrThrow()
   ).id;
-  // Knowledge: measures, adoptions, organisations, freshness.
+  // Knowledge: measures, adoptions, organisations, freshness. Bo adds a measure with two values to
+  // the region-only case study, through its page.
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}/measures`);
+  const measurePath = location(
+    await memberB.agent.post(`/knowledge/items/${knowledgeItem}/measures`, {
+      kind: 'outcome',
+      name: 'Measure Gannet Reach admissions',
+      unit: 'a week',
+      description: '',
+    }),
+  );
+  const knowledgeMeasure = Number(/#measure-(\d+)/.exec(measurePath)![1]);
+  for (const [measuredOn, value] of [
+    ['2026-01-05', '31'],
+    ['2026-01-12', '27'],
+  ] as const)
+    location(
+      await memberB.agent.post(`/knowledge/items/${knowledgeItem}/measures/${knowledgeMeasure}/values`, {
+        measuredOn,
+        value,
+        note: measuredOn === '2026-01-05' ? 'Counted at Osprey Shingle ward' : '',
+      }),
+    );
+  const knowledgeMeasureValue = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_measure_values')
+        .select('id')
+        .where('measure_id', '=', knowledgeMeasure)
+        .orderBy('measured_on')
+        .executeTakeFirst(),
+      'measure value',
+    )
+  ).id;
 
   // Knowledge: discussion and moderation.
 
@@ -822,6 +857,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     },
     { text: 'Heronsgate Weir', what: "Bo's region-only case study", seenBy: ['member-b', ...bStaff] },
     // Knowledge: secrets of measures, adoptions, organisations, freshness.
+    {
+      text: 'Gannet Reach',
+      what: "the measure on Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Osprey Shingle',
+      what: "a value's note on Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
     // Knowledge: secrets of discussion and moderation.
     // Knowledge: secrets of files and share links.
     {
@@ -885,6 +930,8 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeTopic,
       knowledgeCycle,
       // Knowledge: measures, adoptions, organisations, freshness.
+      knowledgeMeasure,
+      knowledgeMeasureValue,
       // Knowledge: discussion and moderation.
       // Knowledge: search and synonyms.
       // Knowledge: files and share links.

@@ -15,6 +15,9 @@ import { createKnowledgeShare } from './knowledge.share.ts';
 import { createKnowledgeSearch } from './knowledge.search.ts';
 import { searchApi } from './knowledge.search.api.ts';
 import { searchPages } from './knowledge.search.pages.ts';
+import { createMeasures } from './knowledge.measures.ts';
+import { ITEM_MEASURES, measuresPages } from './knowledge.measures.pages.ts';
+import { measuresApi } from './knowledge.measures.api.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
@@ -39,6 +42,9 @@ export async function knowledgeModule(
   await itemsPages(app, { items: createItems({ db, access }) });
 
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
+  const measures = createMeasures({ db, access });
+  await measuresPages(app, { measures, mount: ITEM_MEASURES });
+  await measuresApi(app, { measures });
 
   // Discussion and moderation.
   // (k-discussion merged; registered once its tests and matrix entries land.)
