@@ -20,6 +20,7 @@ import { ITEM_MEASURES, measuresPages } from './knowledge.measures.pages.ts';
 import { measuresApi } from './knowledge.measures.api.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
+export { knowledgeDemoStep } from './knowledge.demo.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
 export { isStale } from './knowledge.freshness.ts';
