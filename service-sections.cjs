@@ -70,6 +70,7 @@ module.exports = {
     // adoptions
     'measures',
     'adoptions',
+    'organisations',
     // discussion
     'discussion',
     'follows',

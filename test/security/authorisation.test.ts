@@ -140,6 +140,15 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
   { prefix: '/api/v1/knowledge/items/', param: 'measureId', value: (w) => w.ids.knowledgeMeasure },
   { prefix: '/api/v1/knowledge/items/', param: 'valueId', value: (w) => w.ids.knowledgeMeasureValue },
+  { prefix: '/knowledge/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  { prefix: '/api/v1/knowledge/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  // The adoption of it by another trust of region B, and that adoption's own measure.
+  { prefix: '/knowledge/items/', param: 'adoptionId', value: (w) => w.ids.knowledgeAdoption },
+  { prefix: '/api/v1/knowledge/items/', param: 'adoptionId', value: (w) => w.ids.knowledgeAdoption },
+  ...['/knowledge/items/:id/adoptions/', '/api/v1/knowledge/items/:id/adoptions/'].flatMap((prefix) => [
+    { prefix, param: 'measureId', value: (w: World) => w.ids.adoptionMeasure },
+    { prefix, param: 'valueId', value: (w: World) => w.ids.adoptionMeasureValue },
+  ]),
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -183,6 +192,7 @@ const MILESTONE = { title: 'Matrix milestone', dueOn: FUTURE, status: 'planned',
 /** A valid measure and value, as the measures forms and the API take them. */
 const MEASURE = { kind: 'process', name: 'Matrix measure', unit: 'a day', description: '' };
 const VALUE = { measuredOn: '2026-02-02', value: '12', note: '' };
+const ADOPTION = { status: 'adopted', adoptedOn: '2026-03-03', notes: '' };
 
 /**
  * A valid body for each write that someone may pass the role check of but not the scope of, so the
@@ -216,6 +226,38 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
     note: null,
   }),
   'DELETE /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({}),
+  'POST /knowledge/items/:id/adoptions': () => ADOPTION,
+  'POST /knowledge/items/:id/adoptions/:adoptionId': () => ADOPTION,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions': () => ({ ...ADOPTION, notes: null }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId': () => ({ ...ADOPTION, notes: null }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId': () => ({}),
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures': () => MEASURE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => MEASURE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/remove': () => ({}),
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values': () => VALUE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => VALUE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures': () => ({
+    ...MEASURE,
+    description: null,
+  }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => ({
+    ...MEASURE,
+    description: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => ({}),
   // The owner-only routes of the world's call, sent by the policy maker who does not own it (and
   // by the safety lead's colleague to the safety concern): valid, so only the scope can refuse.
   'POST /policy/safety/:id/acknowledge': () => ({ note: 'Matrix acknowledgement' }),

@@ -105,6 +105,9 @@ export type World = {
     // Knowledge: measures, adoptions, organisations, freshness.
     knowledgeMeasure: number;
     knowledgeMeasureValue: number;
+    knowledgeAdoption: number;
+    adoptionMeasure: number;
+    adoptionMeasureValue: number;
     // Knowledge: discussion and moderation.
     // Knowledge: search and synonyms.
     // Knowledge: files and share links.
@@ -755,6 +758,49 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     )
   ).id;
 
+  // A member of another trust in region B records that their trust adapted Bo's case study, with
+  // a measure of its own, through the pages: none of the personas recorded it.
+  const adopter = await signedIn(ctx, others[1]!.email);
+  await adopter.get(`/knowledge/items/${knowledgeItem}/spread`);
+  const adoptionPath = location(
+    await adopter.post(`/knowledge/items/${knowledgeItem}/adoptions`, {
+      status: 'adapted',
+      adoptedOn: '2026-02-02',
+      notes: 'Adapted for Cormorant Sill community beds',
+    }),
+  );
+  const knowledgeAdoption = Number(adoptionPath.split('/').pop());
+  await adopter.get(`${adoptionPath}/measures`);
+  const adoptionMeasure = Number(
+    /#measure-(\d+)/.exec(
+      location(
+        await adopter.post(`${adoptionPath}/measures`, {
+          kind: 'process',
+          name: 'Measure Avocet Drove same-day reviews',
+          unit: '%',
+          description: '',
+        }),
+      ),
+    )![1],
+  );
+  location(
+    await adopter.post(`${adoptionPath}/measures/${adoptionMeasure}/values`, {
+      measuredOn: '2026-02-09',
+      value: '58',
+      note: '',
+    }),
+  );
+  const adoptionMeasureValue = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_measure_values')
+        .select('id')
+        .where('measure_id', '=', adoptionMeasure)
+        .executeTakeFirst(),
+      'adoption measure value',
+    )
+  ).id;
+
   // Knowledge: discussion and moderation.
 
   // Knowledge: search and synonyms.
@@ -863,6 +909,16 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       seenBy: ['member-b', ...bStaff],
     },
     {
+      text: 'Cormorant Sill',
+      what: "the notes of an adoption of Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Avocet Drove',
+      what: "the measure of an adoption of Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
       text: 'Osprey Shingle',
       what: "a value's note on Bo's region-only case study",
       seenBy: ['member-b', ...bStaff],
@@ -932,6 +988,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       // Knowledge: measures, adoptions, organisations, freshness.
       knowledgeMeasure,
       knowledgeMeasureValue,
+      knowledgeAdoption,
+      adoptionMeasure,
+      adoptionMeasureValue,
       // Knowledge: discussion and moderation.
       // Knowledge: search and synonyms.
       // Knowledge: files and share links.

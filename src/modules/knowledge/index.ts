@@ -16,8 +16,14 @@ import { createKnowledgeSearch } from './knowledge.search.ts';
 import { searchApi } from './knowledge.search.api.ts';
 import { searchPages } from './knowledge.search.pages.ts';
 import { createMeasures } from './knowledge.measures.ts';
-import { ITEM_MEASURES, measuresPages } from './knowledge.measures.pages.ts';
-import { measuresApi } from './knowledge.measures.api.ts';
+import { ADOPTION_MEASURES, ITEM_MEASURES, measuresPages } from './knowledge.measures.pages.ts';
+import { ADOPTION_MEASURES_API, ITEM_MEASURES_API, measuresApi } from './knowledge.measures.api.ts';
+import { createAdoptions } from './knowledge.adoptions.ts';
+import { adoptionsPages } from './knowledge.adoptions.pages.ts';
+import { adoptionsApi } from './knowledge.adoptions.api.ts';
+import { createKnowledgeOrganisations } from './knowledge.organisations.ts';
+import { organisationsPages } from './knowledge.organisations.pages.ts';
+import { organisationsApi } from './knowledge.organisations.api.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { knowledgeDemoStep } from './knowledge.demo.ts';
@@ -45,7 +51,16 @@ export async function knowledgeModule(
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
   const measures = createMeasures({ db, access });
   await measuresPages(app, { measures, mount: ITEM_MEASURES });
-  await measuresApi(app, { measures });
+  await measuresApi(app, { measures, mount: ITEM_MEASURES_API });
+  const adoptions = createAdoptions({ db, access });
+  await adoptionsPages(app, { adoptions, measures });
+  await adoptionsApi(app, { adoptions });
+  // An adoption's own measures: the same pages and operations, managed by whoever recorded it.
+  await measuresPages(app, { measures, mount: ADOPTION_MEASURES });
+  await measuresApi(app, { measures, mount: ADOPTION_MEASURES_API });
+  const organisations = createKnowledgeOrganisations({ db, access });
+  await organisationsPages(app, { organisations });
+  await organisationsApi(app, { organisations });
 
   // Discussion and moderation.
   // (k-discussion merged; registered once its tests and matrix entries land.)

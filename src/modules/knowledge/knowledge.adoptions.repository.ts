@@ -89,16 +89,3 @@ export function updateAdoption(
 export function deleteAdoption(x: Executor, id: number) {
   return x.deleteFrom('knowledge_adoptions').where('id', '=', id).execute();
 }
-
-/** The adoptions by one organisation, newest first, with their items (the caller filters by access). */
-export function listAdoptionsByOrganisation(x: Executor, organisationId: number, limit = 200) {
-  return x
-    .selectFrom('knowledge_adoptions as a')
-    .innerJoin('knowledge_items as i', 'i.id', 'a.item_id')
-    .select(['a.id', 'a.item_id', 'a.status', 'a.adopted_on', 'a.recorded_by'])
-    .where('a.organisation_id', '=', organisationId)
-    .orderBy('a.adopted_on', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .execute();
-}
