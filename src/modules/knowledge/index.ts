@@ -5,6 +5,7 @@ import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import type { FileStore } from '../../platform/file-store.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { itemsApi } from './knowledge.items.api.ts';
 import { itemsPages } from './knowledge.items.pages.ts';
 import { createItems } from './knowledge.items.ts';
 import { filesApi } from './knowledge.files.api.ts';
@@ -36,7 +37,9 @@ export async function knowledgeModule(
   const access = createKnowledgeAccess({ db });
 
   // Items: the library, case studies with PDSA cycles, versions, topics, organisations.
-  await itemsPages(app, { items: createItems({ db, access }) });
+  const items = createItems({ db, access });
+  await itemsPages(app, { items });
+  await itemsApi(app, { items });
 
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 
