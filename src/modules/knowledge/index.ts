@@ -18,6 +18,7 @@ import { searchApi } from './knowledge.search.api.ts';
 import { searchPages } from './knowledge.search.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
+export { knowledgeDemoStep } from './knowledge.demo.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
 export { isStale } from './knowledge.freshness.ts';
