@@ -137,6 +137,10 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/api/v1/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
   { prefix: '/knowledge/shared/', param: 'token', value: (w) => w.ids.shareToken },
   { prefix: '/knowledge/shared/', param: 'fileId', value: (w) => w.ids.knowledgeFile },
+  // Knowledge: discussion and moderation (Bo's question on the region-only case study).
+  { prefix: '/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
+  { prefix: '/api/v1/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
+  { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -191,6 +195,31 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /api/v1/knowledge/items/:id/share-links': () => ({}),
   'POST /knowledge/items/:id/share-links/:linkId/revoke': () => ({}),
   'DELETE /api/v1/knowledge/items/:id/share-links/:linkId': () => ({}),
+  // Knowledge: discussion and moderation, on Bo's question (Finn's reply is its answer).
+  'POST /knowledge/items/:id/posts': () => ({ kind: 'comment', body: 'Matrix comment', mentions: '' }),
+  'POST /api/v1/knowledge/items/:id/posts': () => ({ kind: 'comment', body: 'Matrix comment' }),
+  'POST /knowledge/items/:id/follow': () => ({}),
+  'POST /knowledge/items/:id/unfollow': () => ({}),
+  'PUT /api/v1/knowledge/items/:id/follow': () => ({}),
+  'DELETE /api/v1/knowledge/items/:id/follow': () => ({}),
+  'POST /knowledge/posts/:id/replies': () => ({ body: 'Matrix reply', mentions: '' }),
+  'POST /api/v1/knowledge/posts/:id/replies': () => ({ body: 'Matrix reply' }),
+  'POST /knowledge/posts/:id/edit': () => ({ body: 'Matrix edit', mentions: '' }),
+  'PATCH /api/v1/knowledge/posts/:id': () => ({ body: 'Matrix edit' }),
+  'POST /knowledge/posts/:id/delete': () => ({}),
+  'DELETE /api/v1/knowledge/posts/:id': () => ({}),
+  'POST /knowledge/posts/:id/accept': (w) => ({ replyId: w.ids.knowledgeReply }),
+  'POST /api/v1/knowledge/posts/:id/accept': (w) => ({ replyId: w.ids.knowledgeReply }),
+  'POST /knowledge/posts/:id/unaccept': () => ({}),
+  'POST /api/v1/knowledge/posts/:id/unaccept': () => ({}),
+  'POST /knowledge/posts/:id/report': () => ({ reason: 'Matrix report' }),
+  'POST /api/v1/knowledge/posts/:id/reports': () => ({ reason: 'Matrix report' }),
+  'POST /knowledge/posts/:id/hide': () => ({ reason: 'Matrix hide' }),
+  'POST /api/v1/knowledge/posts/:id/hide': () => ({ reason: 'Matrix hide' }),
+  'POST /knowledge/posts/:id/restore': () => ({}),
+  'POST /api/v1/knowledge/posts/:id/restore': () => ({}),
+  'POST /knowledge/posts/:id/keep': () => ({}),
+  'POST /api/v1/knowledge/posts/:id/keep': () => ({}),
   // The owner-only routes of the world's call, sent by the policy maker who does not own it (and
   // by the safety lead's colleague to the safety concern): valid, so only the scope can refuse.
   'POST /policy/safety/:id/acknowledge': () => ({ note: 'Matrix acknowledgement' }),
