@@ -820,6 +820,22 @@ const IN_SCOPE_WRITES: {
     body: () => ({ sentiment: 'mixed' }),
     changes: 'policy_theme_assignments',
   },
+  // Knowledge: discussion and moderation. Region B's facilitator answers Bo's question on the
+  // region-only case study; region B's lead hides Finn's reply that Bo reported.
+  {
+    persona: 'facilitator-b',
+    method: 'POST',
+    url: (w) => `/api/v1/knowledge/posts/${w.ids.knowledgePost}/replies`,
+    body: () => ({ body: 'Matrix reply from the facilitator' }),
+    changes: 'knowledge_posts',
+  },
+  {
+    persona: 'lead-b',
+    method: 'POST',
+    url: (w) => `/api/v1/knowledge/posts/${w.ids.knowledgeReply}/hide`,
+    body: () => ({ reason: 'Matrix moderation' }),
+    changes: 'knowledge_posts',
+  },
 ];
 
 describe('the authorisation matrix', () => {
@@ -985,7 +1001,16 @@ describe('the authorisation matrix', () => {
     expect(failures).toEqual([]);
     expect([...modules].sort()).toEqual(
       // 'profile' is the members module's own pages.
-      ['development', 'learning-sets', 'mentoring', 'policy', 'profile', 'programme', 'recruitment'].sort(),
+      [
+        'development',
+        'knowledge',
+        'learning-sets',
+        'mentoring',
+        'policy',
+        'profile',
+        'programme',
+        'recruitment',
+      ].sort(),
     );
   });
 
