@@ -140,7 +140,6 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   // Knowledge: discussion and moderation (Bo's question on the region-only case study).
   { prefix: '/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
   { prefix: '/api/v1/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
-  { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
