@@ -22,6 +22,8 @@ module.exports = {
     'directory',
     'reference-lists',
     'organisations',
+    'digests',
+    'freshness',
     'erasure-requests',
   ],
   'learning-sets': [

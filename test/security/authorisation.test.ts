@@ -232,6 +232,8 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
     note: null,
   }),
   'DELETE /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({}),
+  'POST /knowledge/items/:id/confirm': () => ({ reviewBy: '' }),
+  'POST /api/v1/knowledge/items/:id/confirm': () => ({ reviewBy: null }),
   'POST /knowledge/items/:id/adoptions': () => ADOPTION,
   'POST /knowledge/items/:id/adoptions/:adoptionId': () => ADOPTION,
   'POST /knowledge/items/:id/adoptions/:adoptionId/remove': () => ({}),

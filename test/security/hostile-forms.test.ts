@@ -327,9 +327,17 @@ beforeAll(async () => {
         `/mentoring/pairs/${pair}`,
         discussion,
         `/knowledge/posts/${question}/edit`,
+        // Knowledge: measures, adoptions, organisations, freshness.
+        `/knowledge/items/${knowledgeItem}/measures`,
+        `/knowledge/items/${knowledgeItem}/confirm`,
       ],
     },
-    { label: 'mentor', agent: mentorAgent, start: [`/mentoring/pairs/${pair}`] },
+    {
+      label: 'mentor',
+      agent: mentorAgent,
+      // Another organisation's member: the spread view's form records an adoption of the item.
+      start: [`/mentoring/pairs/${pair}`, `/knowledge/items/${knowledgeItem}/spread`],
+    },
     {
       label: 'facilitator',
       agent: facilitatorAgent,

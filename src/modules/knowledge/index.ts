@@ -32,6 +32,10 @@ import { adoptionsApi } from './knowledge.adoptions.api.ts';
 import { createKnowledgeOrganisations } from './knowledge.organisations.ts';
 import { organisationsPages } from './knowledge.organisations.pages.ts';
 import { organisationsApi } from './knowledge.organisations.api.ts';
+import { createDigests } from './knowledge.digests.ts';
+import { createFreshness } from './knowledge.freshness.ts';
+import { freshnessApi } from './knowledge.freshness.api.ts';
+import { freshnessPages } from './knowledge.freshness.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { knowledgeDemoStep } from './knowledge.demo.ts';
@@ -71,6 +75,26 @@ export async function knowledgeModule(
   const organisations = createKnowledgeOrganisations({ db, access });
   await organisationsPages(app, { organisations });
   await organisationsApi(app, { organisations });
+  // Each organisation's monthly digest for its sponsors, once per organisation and month.
+  const digests = createDigests({ db, baseUrl: opts.config.baseUrl });
+  app.scheduledTasks.push({
+    name: 'knowledge.monthly-digests',
+    everyMinutes: 60,
+    run: () => digests.sendMonthlyDigests(),
+  });
+  // Freshness: confirming an item as current; owners asked at the review-by date; a new contact
+  // asked for when an item's contact has left the network.
+  const freshness = createFreshness({ db, access, baseUrl: opts.config.baseUrl });
+  await freshnessPages(app, { freshness });
+  await freshnessApi(app, { freshness });
+  app.scheduledTasks.push({
+    name: 'knowledge.freshness',
+    everyMinutes: 60,
+    run: async () => ({
+      reviewsAsked: await freshness.sendReviewReminders(),
+      contactsAsked: await freshness.askForNewContacts(),
+    }),
+  });
 
   // Discussion and moderation.
   const discussion = createDiscussion({ db, access, baseUrl: opts.config.baseUrl });
