@@ -22,8 +22,6 @@ module.exports = {
     'directory',
     'reference-lists',
     'organisations',
-    'digests',
-    'freshness',
     'erasure-requests',
   ],
   'learning-sets': [
@@ -73,6 +71,8 @@ module.exports = {
     'measures',
     'adoptions',
     'organisations',
+    'digests',
+    'freshness',
     // discussion
     'discussion',
     'follows',
