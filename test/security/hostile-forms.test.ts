@@ -291,6 +291,34 @@ beforeAll(async () => {
   location(await leadAgent.post(`${run}/approve`));
   const pair = linkId((await memberAgent.get('/mentoring')).body, /href="\/mentoring\/pairs\/(\d+)"/, 'pair');
 
+  // Events: a published event in the lead's region with the member registered, so that the
+  // organiser's forms (change, status, agenda, decisions) and the member's are reached.
+  await leadAgent.get('/events/new');
+  const eventManage = location(
+    await leadAgent.post('/events', {
+      scope: 'regional',
+      regionCode: 'Q37',
+      format: 'in-person',
+      title: 'Forms launch',
+      summary: 'A launch',
+      venueName: 'Forms Hall',
+      startDate: FUTURE,
+      startTime: '10:00',
+      endDate: FUTURE,
+      endTime: '16:00',
+      capacity: '20',
+      audience: 'region',
+    }),
+  );
+  const eventId = Number(/\/events\/(\d+)/.exec(eventManage)![1]);
+  await leadAgent.get(eventManage);
+  location(
+    await leadAgent.post(`/events/${eventId}/agenda`, { time: '10:00', title: 'Welcome', speakers: '' }),
+  );
+  location(await leadAgent.post(`/events/${eventId}/status`, { to: 'published', reason: '' }));
+  await memberAgent.get(`/events/${eventId}`);
+  location(await memberAgent.post(`/events/${eventId}/register`));
+
   personas = [
     { label: 'signed out', agent: new Agent(ctx.app), start: [] },
     {
@@ -313,6 +341,8 @@ beforeAll(async () => {
         '/programme/regions/Q37',
         `/learning-sets/sessions/${session}`,
         draft,
+        `/events/${eventId}/manage`,
+        `/events/${eventId}/edit`,
       ],
     },
     { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
@@ -467,6 +497,10 @@ describe('hostile input on every form', () => {
       'POST /learning-sets/formations/:id/move',
       'POST /learning-sets/formations/:id/swap',
       'POST /learning-sets/formations/:id/facilitator',
+      'POST /events',
+      'POST /events/:id/edit',
+      'POST /events/:id/status',
+      'POST /events/:id/agenda',
     ];
     expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);
