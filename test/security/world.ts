@@ -1,7 +1,6 @@
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
 import { Agent, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
-import { seedItem, seedTopic } from '../knowledge-fixtures.ts';
 import { addMember, formationForm, location, signedIn, trustsOf } from '../journeys/support.ts';
 
 /**
@@ -104,6 +103,9 @@ export type World = {
     knowledgeCycle: number;
     // Knowledge: measures, adoptions, organisations, freshness.
     // Knowledge: discussion and moderation.
+    knowledgePost: number;
+    knowledgeReply: number;
+    knowledgeReport: number;
     // Knowledge: search and synonyms.
     // Knowledge: files and share links.
     knowledgeFile: number;
@@ -691,24 +693,36 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     'safety concern',
   );
 
-  // Knowledge (issue 18): Bo's region-only case study and Bo's public resource.
-  const knowledgeTopic = await seedTopic(ctx.db, 'Frailty');
-  const knowledgeItem = await seedItem(ctx.db, {
-    ownerUserId: memberB.user.id,
-    title: 'Frailty front door Heronsgate Weir',
-    summary: 'Same-day assessment of frail older people at Heronsgate Weir.',
-    visibility: 'region',
-    regionCode: REGION_B,
-    topicIds: [knowledgeTopic],
-  });
-  const publicItem = await seedItem(ctx.db, {
-    ownerUserId: memberB.user.id,
-    kind: 'resource',
-    title: 'Discharge checklist for everyone',
-    summary: 'A public checklist anyone may read.',
-    visibility: 'public',
-  });
-  // Bo adds a PDSA cycle to the case study through its page (which writes its version 1).
+  // Knowledge (issue 18): Bo's region-only case study and Bo's public resource, drafted and
+  // published through the API (the national team names the topic).
+  const knowledgeTopic = Number(
+    (await api(ctx, national.token, 'POST', '/api/v1/knowledge/topics', { name: 'Frailty' })).id,
+  );
+  const knowledgeItem = Number(
+    (
+      await api(ctx, memberB.token, 'POST', '/api/v1/knowledge/items', {
+        kind: 'case-study',
+        title: 'Frailty front door Heronsgate Weir',
+        summary: 'Same-day assessment of frail older people at Heronsgate Weir.',
+        visibility: 'region',
+        regionCode: REGION_B,
+        topicIds: [knowledgeTopic],
+      })
+    ).id,
+  );
+  await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/items/${knowledgeItem}/publish`, {});
+  const publicItem = Number(
+    (
+      await api(ctx, memberB.token, 'POST', '/api/v1/knowledge/items', {
+        kind: 'resource',
+        title: 'Discharge checklist for everyone',
+        summary: 'A public checklist anyone may read.',
+        visibility: 'public',
+      })
+    ).id,
+  );
+  await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/items/${publicItem}/publish`, {});
+  // Bo adds a PDSA cycle to the case study through its page (which writes its version 2).
   await memberB.agent.get(`/knowledge/items/${knowledgeItem}`);
   location(
     await memberB.agent.post(`/knowledge/items/${knowledgeItem}/cycles`, {
@@ -724,7 +738,38 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   ).id;
   // Knowledge: measures, adoptions, organisations, freshness.
 
-  // Knowledge: discussion and moderation.
+  // Knowledge: discussion and moderation. Bo asks a question on the region-only case study; Finn
+  // (region B's facilitator) replies, mentioning Bo; Bo reports the reply to the moderators.
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}/discussion`);
+  const knowledgePost = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await memberB.agent.post(`/knowledge/items/${knowledgeItem}/posts`, {
+          kind: 'question',
+          body: 'Has anyone run the Tamarind Causeway triage model out of hours?',
+          mentions: '',
+        }),
+      ),
+    )?.[1],
+  );
+  await facB.agent.get(`/knowledge/posts/${knowledgePost}/reply`);
+  const knowledgeReply = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await facB.agent.post(`/knowledge/posts/${knowledgePost}/replies`, {
+          body: 'We ran it at Gannet Reach with two nurses overnight.',
+          mentions: memberB.user.email,
+        }),
+      ),
+    )?.[1],
+  );
+  const knowledgeReport = Number(
+    (
+      await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/posts/${knowledgeReply}/reports`, {
+        reason: 'Names a ward, Quince Harbour, that should stay private.',
+      })
+    ).id,
+  );
 
   // Knowledge: search and synonyms.
 
@@ -865,7 +910,11 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     },
     { text: 'Heronsgate Weir', what: "Bo's region-only case study", seenBy: ['member-b', ...bStaff] },
     // Knowledge: secrets of measures, adoptions, organisations, freshness.
-    // Knowledge: secrets of discussion and moderation.
+    // Knowledge: secrets of discussion and moderation. A report's reason is for the moderators
+    // (region B's lead and national) and the person who reported it.
+    { text: 'Tamarind Causeway', what: "Bo's question on the case study", seenBy: ['member-b', ...bStaff] },
+    { text: 'Gannet Reach', what: "Finn's reply to Bo's question", seenBy: ['member-b', ...bStaff] },
+    { text: 'Quince Harbour', what: "Bo's report of the reply", seenBy: ['member-b', 'lead-b', 'national'] },
     // Knowledge: secrets of files and share links.
     // Events: region B's event is for region B; its notes are for its organisers.
     {
@@ -940,6 +989,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeCycle,
       // Knowledge: measures, adoptions, organisations, freshness.
       // Knowledge: discussion and moderation.
+      knowledgePost,
+      knowledgeReply,
+      knowledgeReport,
       // Knowledge: search and synonyms.
       // Knowledge: files and share links.
       knowledgeFile,
