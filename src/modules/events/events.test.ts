@@ -343,6 +343,9 @@ describe('events', () => {
     expect(filtered).not.toContain('Regional only day');
     await mine.get(`/events/${regional}`);
     location(await mine.post(`/events/${regional}/register`));
+    const home = visibleText((await mine.get('/member')).body);
+    expect(home).toContain('Your events');
+    expect(home).toContain('Regional only day');
     await lead.get(`/events/${regional}/manage`);
     location(await lead.post(`/events/${regional}/status`, { to: 'cancelled', reason: 'Venue flooded' }));
     const notice = await ctx.db

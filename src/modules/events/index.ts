@@ -11,6 +11,12 @@ export { createEventsService };
 export { createEventsAccess };
 export { eventsDataRights } from './events.data-rights.ts';
 
+/** A person's coming events (registered, waitlisted, offered), for their own page. */
+export function createUpcomingEvents(opts: { db: DB; config: Config }) {
+  const access = createEventsAccess({ db: opts.db });
+  return createEventsService({ db: opts.db, access, baseUrl: opts.config.baseUrl }).myUpcoming;
+}
+
 /**
  * Events: national and regional network events with their agenda, audience and places;
  * registration with a fair waitlist (offers in order, accepted or declined, running out on time);
