@@ -80,4 +80,5 @@ module.exports = {
     // search
     // files
   ],
+  events: ['access'],
 };

@@ -34,7 +34,10 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
  *   recorded it and the national team (reading it is `item`);
  * - `post`: a discussion post, for the readers of its item (changing it: its author);
  * - `moderation`: hiding and restoring posts and handling reports, for the national team and the
- *   regional leads of the item's region.
+ *   regional leads of the item's region;
+ * - `event`: an event and the caller's own registration for it, for the people its audience admits
+ *   (anyone for a public event, the network, one region's members and staff, named invitees) and
+ *   its organisers (the national team, the regional leads of its region); others get 404.
  */
 export const SCOPES = [
   'none',
@@ -56,6 +59,7 @@ export const SCOPES = [
   'adoption',
   'post',
   'moderation',
+  'event',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
