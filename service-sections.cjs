@@ -73,6 +73,7 @@ module.exports = {
     'follows',
     'moderation',
     // search
+    'synonyms',
     // files
   ],
 };

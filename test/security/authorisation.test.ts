@@ -133,6 +133,9 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/api/v1/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
   { prefix: '/knowledge/shared/', param: 'token', value: (w) => w.ids.shareToken },
   { prefix: '/knowledge/shared/', param: 'fileId', value: (w) => w.ids.knowledgeFile },
+  // Knowledge: search and synonyms (a shipped synonym group).
+  { prefix: '/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
+  { prefix: '/api/v1/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -460,6 +463,13 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /knowledge/items/:id/cycles/:cycleId/remove': () => ({}),
   'POST /knowledge/items/:id/cycles/:cycleId/move': () => ({ direction: 'down' }),
   'POST /knowledge/topics/:id': () => ({ name: 'Matrix topic' }),
+  // Knowledge: search and synonyms. Valid groups, so only the role check can refuse them.
+  'POST /knowledge/synonyms': () => ({ terms: 'Matrix ward, matrix unit' }),
+  'POST /knowledge/synonyms/:id': () => ({ terms: 'COPD, matrix lungs' }),
+  'POST /knowledge/synonyms/:id/delete': () => ({}),
+  'POST /api/v1/knowledge/synonyms': () => ({ terms: ['Matrix ward', 'matrix unit'] }),
+  'PUT /api/v1/knowledge/synonyms/:id': () => ({ terms: ['COPD', 'matrix lungs'] }),
+  'DELETE /api/v1/knowledge/synonyms/:id': () => ({}),
 };
 
 /** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */

@@ -15,6 +15,9 @@ import { createKnowledgeShare } from './knowledge.share.ts';
 import { createKnowledgeSearch } from './knowledge.search.ts';
 import { searchApi } from './knowledge.search.api.ts';
 import { searchPages } from './knowledge.search.pages.ts';
+import { createKnowledgeSynonyms } from './knowledge.synonyms.ts';
+import { synonymsApi } from './knowledge.synonyms.api.ts';
+import { synonymsPages } from './knowledge.synonyms.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { indexItem, indexPost } from './knowledge.search-index.ts';
@@ -47,6 +50,9 @@ export async function knowledgeModule(
   const search = createKnowledgeSearch({ db, access });
   await searchPages(app, { search });
   await searchApi(app, { search });
+  const synonyms = createKnowledgeSynonyms({ db });
+  await synonymsPages(app, { synonyms });
+  await synonymsApi(app, { synonyms });
 
   // Files and share links.
   const files = createKnowledgeFiles({
