@@ -20,7 +20,7 @@ import { synonymsApi } from './knowledge.synonyms.api.ts';
 import { synonymsPages } from './knowledge.synonyms.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
-export { indexItem, indexPost } from './knowledge.search-index.ts';
+export { indexItem, indexPost, ITEM_SEARCH_VECTOR } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
 export { isStale } from './knowledge.freshness.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
