@@ -1,4 +1,5 @@
 import { seedDevelopmentDemo } from '../modules/development/index.ts';
+import { knowledgeDemoStep } from '../modules/knowledge/index.ts';
 import { learningSetsDemoStep } from '../modules/learning-sets/index.ts';
 import { membersDemoStep } from '../modules/members/index.ts';
 import { mentoringDemoStep } from '../modules/mentoring/index.ts';
@@ -14,4 +15,5 @@ export const demoSteps: DemoStep[] = [
   { name: 'development: self-assessments, a 360 and a plan', run: seedDevelopmentDemo },
   mentoringDemoStep,
   policyDemoStep,
+  knowledgeDemoStep,
 ];

@@ -104,6 +104,9 @@ export type World = {
     knowledgeCycle: number;
     // Knowledge: measures, adoptions, organisations, freshness.
     // Knowledge: discussion and moderation.
+    knowledgePost: number;
+    knowledgeReply: number;
+    knowledgeReport: number;
     // Knowledge: search and synonyms. A shipped synonym group (the national team's to edit).
     synonymGroup: number;
     // Knowledge: files and share links.
@@ -721,7 +724,38 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   ).id;
   // Knowledge: measures, adoptions, organisations, freshness.
 
-  // Knowledge: discussion and moderation.
+  // Knowledge: discussion and moderation. Bo asks a question on the region-only case study; Finn
+  // (region B's facilitator) replies, mentioning Bo; Bo reports the reply to the moderators.
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}/discussion`);
+  const knowledgePost = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await memberB.agent.post(`/knowledge/items/${knowledgeItem}/posts`, {
+          kind: 'question',
+          body: 'Has anyone run the Tamarind Causeway triage model out of hours?',
+          mentions: '',
+        }),
+      ),
+    )?.[1],
+  );
+  await facB.agent.get(`/knowledge/posts/${knowledgePost}/reply`);
+  const knowledgeReply = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await facB.agent.post(`/knowledge/posts/${knowledgePost}/replies`, {
+          body: 'We ran it at Gannet Reach with two nurses overnight.',
+          mentions: memberB.user.email,
+        }),
+      ),
+    )?.[1],
+  );
+  const knowledgeReport = Number(
+    (
+      await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/posts/${knowledgeReply}/reports`, {
+        reason: 'Names a ward, Quince Harbour, that should stay private.',
+      })
+    ).id,
+  );
 
   // Knowledge: search and synonyms.
   const synonymGroup = (await ctx.db.selectFrom('knowledge_synonyms').select(['id', 'terms']).execute()).find(
@@ -826,7 +860,11 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     },
     { text: 'Heronsgate Weir', what: "Bo's region-only case study", seenBy: ['member-b', ...bStaff] },
     // Knowledge: secrets of measures, adoptions, organisations, freshness.
-    // Knowledge: secrets of discussion and moderation.
+    // Knowledge: secrets of discussion and moderation. A report's reason is for the moderators
+    // (region B's lead and national) and the person who reported it.
+    { text: 'Tamarind Causeway', what: "Bo's question on the case study", seenBy: ['member-b', ...bStaff] },
+    { text: 'Gannet Reach', what: "Finn's reply to Bo's question", seenBy: ['member-b', ...bStaff] },
+    { text: 'Quince Harbour', what: "Bo's report of the reply", seenBy: ['member-b', 'lead-b', 'national'] },
     // Knowledge: secrets of files and share links.
     {
       text: 'Kittiwake Sluice',
@@ -890,6 +928,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeCycle,
       // Knowledge: measures, adoptions, organisations, freshness.
       // Knowledge: discussion and moderation.
+      knowledgePost,
+      knowledgeReply,
+      knowledgeReport,
       // Knowledge: search and synonyms.
       synonymGroup,
       // Knowledge: files and share links.

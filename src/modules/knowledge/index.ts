@@ -5,6 +5,13 @@ import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import type { FileStore } from '../../platform/file-store.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { discussionApi } from './knowledge.discussion.api.ts';
+import { discussionPages } from './knowledge.discussion.pages.ts';
+import { createDiscussion } from './knowledge.discussion.ts';
+import { createFollows } from './knowledge.follows.ts';
+import { moderationApi } from './knowledge.moderation.api.ts';
+import { moderationPages } from './knowledge.moderation.pages.ts';
+import { createModeration } from './knowledge.moderation.ts';
 import { itemsPages } from './knowledge.items.pages.ts';
 import { createItems } from './knowledge.items.ts';
 import { filesApi } from './knowledge.files.api.ts';
@@ -20,6 +27,7 @@ import { synonymsApi } from './knowledge.synonyms.api.ts';
 import { synonymsPages } from './knowledge.synonyms.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
+export { knowledgeDemoStep } from './knowledge.demo.ts';
 export { indexItem, indexPost, ITEM_SEARCH_VECTOR } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
 export { isStale } from './knowledge.freshness.ts';
@@ -44,7 +52,13 @@ export async function knowledgeModule(
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 
   // Discussion and moderation.
-  // (k-discussion merged; registered once its tests and matrix entries land.)
+  const discussion = createDiscussion({ db, access, baseUrl: opts.config.baseUrl });
+  const follows = createFollows({ db, access });
+  const moderation = createModeration({ db, access, discussion, baseUrl: opts.config.baseUrl });
+  await discussionPages(app, { discussion, follows });
+  await discussionApi(app, { discussion, follows });
+  await moderationPages(app, { moderation });
+  await moderationApi(app, { moderation });
 
   // Search and the clinical synonym layer.
   const search = createKnowledgeSearch({ db, access });

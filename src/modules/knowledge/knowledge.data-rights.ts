@@ -31,7 +31,7 @@ export const knowledgeDataRights: DataRightsContributor = {
     knowledge_files: ['filename'],
     knowledge_posts: ['body', 'hidden_reason', 'search_vector'],
     knowledge_post_reports: ['reason'],
-    knowledge_words: ['word'],
+    knowledge_words: ['word', 'lexeme'],
   },
   async describe(db, subject) {
     const [items, posts] = await Promise.all([

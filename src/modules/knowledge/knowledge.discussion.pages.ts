@@ -38,6 +38,14 @@ function typed(body: unknown): Record<string, unknown> {
   return { ...b, mentions: Array.isArray(b.mentions) ? b.mentions.join('\n') : b.mentions };
 }
 
+/** One address of the mentions box is wrong: the message goes on the box (the form has one field). */
+function onFields(errors: unknown): unknown {
+  if (!Array.isArray(errors)) return errors;
+  return (errors as { field: string; message: string }[]).map((e) =>
+    e.field.startsWith('mentions.') ? { ...e, field: 'mentions' } : e,
+  );
+}
+
 /** The discussion of a library item: posts, replies, the accepted answer, follows and reports. */
 export async function discussionPages(
   app: FastifyInstance,
@@ -66,6 +74,7 @@ export async function discussionPages(
         (p) => `${discussionHref(itemId)}${queryString({}, p)}`,
       ),
       ...extra,
+      errors: onFields(extra.errors),
     });
   }
 
@@ -150,6 +159,7 @@ export async function discussionPages(
       reasonMax: REASON_MAX,
       values: mode === 'edit' ? { body: found.post.body } : {},
       ...extra,
+      errors: onFields(extra.errors),
     });
   }
 

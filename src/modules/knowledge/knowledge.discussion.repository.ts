@@ -99,7 +99,6 @@ export async function insertPost(
     kind: PostKind;
     authorUserId: number;
     body: string;
-    text: string;
   },
 ): Promise<number> {
   const row = await x
@@ -113,15 +112,26 @@ export async function insertPost(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await sql`update knowledge_posts set search_vector = to_tsvector('english', ${v.text}) where id = ${row.id}`.execute(
-    x,
-  );
   return row.id;
 }
 
-export async function updatePostBody(x: Executor, id: number, body: string, text: string): Promise<void> {
-  await sql`update knowledge_posts set body = ${body}, search_vector = to_tsvector('english', ${text}),
-    edited_at = now() where id = ${id}`.execute(x);
+/** The post's new words (the caller re-indexes it for search in the same transaction). */
+export async function updatePostBody(x: Executor, id: number, body: string): Promise<void> {
+  await x
+    .updateTable('knowledge_posts')
+    .set({ body, edited_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The post and its replies (which go with it when it is deleted). */
+export async function listPostAndReplyIds(x: Executor, id: number): Promise<number[]> {
+  const rows = await x
+    .selectFrom('knowledge_posts')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', id), eb('parent_id', '=', id)]))
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function deletePost(x: Executor, id: number): Promise<void> {

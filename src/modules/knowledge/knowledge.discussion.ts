@@ -9,6 +9,7 @@ import { canReadItem, type KnowledgeAccess, requireContributor, requireReader } 
 import * as repo from './knowledge.discussion.repository.ts';
 import type { EditPostInput, NewPostInput, ReplyInput } from './knowledge.discussion.schemas.ts';
 import * as follows from './knowledge.follows.repository.ts';
+import { indexPost, unindexPost } from './knowledge.search-index.ts';
 import type { KnowledgeItemRow, PostKind } from './knowledge.table.ts';
 
 export const DISCUSSION_PAGE_SIZE = 20;
@@ -37,7 +38,9 @@ function present(row: PostRow, viewer: Viewer, mentions: Mention[], acceptedRepl
     body: shown ? row.body : null,
     bodyHtml: shown ? renderMarkdown(row.body, { below: 3 }) : null,
     accepted: acceptedReplyId !== null && acceptedReplyId === row.id,
-    mentions: mentions.filter((m) => m.post_id === row.id).map((m) => ({ userId: m.user_id, name: m.name })),
+    mentions: shown
+      ? mentions.filter((m) => m.post_id === row.id).map((m) => ({ userId: m.user_id, name: m.name }))
+      : [],
     mine,
     canEdit: mine && !hidden,
     canReport: !mine && !hidden,
@@ -300,8 +303,8 @@ export function createDiscussion(deps: { db: DB; access: KnowledgeAccess; baseUr
       kind: post.kind,
       authorUserId: actor.userId,
       body: post.body,
-      text,
     });
+    await indexPost(trx, id);
     await repo.replaceMentions(
       trx,
       id,
@@ -333,7 +336,8 @@ export function createDiscussion(deps: { db: DB; access: KnowledgeAccess; baseUr
         throw new ConflictError('A moderator has hidden this post, so it cannot be changed');
       const mentioned = await resolveMentions(trx, actor, item, groupIds, input.mentions);
       const text = markdownText(input.body);
-      await repo.updatePostBody(trx, postId, input.body, text);
+      await repo.updatePostBody(trx, postId, input.body);
+      await indexPost(trx, postId);
       // Mentions are added to a post, never taken away by an edit: the people were told.
       const had = (await repo.listMentions(trx, [postId])).map((m) => m.user_id);
       const added = await repo.replaceMentions(trx, postId, [
@@ -368,6 +372,7 @@ export function createDiscussion(deps: { db: DB; access: KnowledgeAccess; baseUr
         throw new ConflictError(
           'Other people have replied to this post, so it cannot be deleted: edit it instead',
         );
+      for (const id of await repo.listPostAndReplyIds(trx, postId)) await unindexPost(trx, id);
       await repo.deletePost(trx, postId);
       await recordAudit(trx, actor, {
         action: 'knowledge.post.delete',

@@ -9,6 +9,7 @@ import type { KnowledgeAccess } from './knowledge.access.ts';
 import type { KnowledgeDiscussion } from './knowledge.discussion.ts';
 import * as people from './knowledge.discussion.repository.ts';
 import * as repo from './knowledge.moderation.repository.ts';
+import { indexPost } from './knowledge.search-index.ts';
 
 export const QUEUE_PAGE_SIZE = 20;
 
@@ -103,6 +104,7 @@ export function createModeration(deps: {
       const { post, item } = await loadToModerate(actor, postId, trx, true);
       if (post.status === 'hidden') throw new ConflictError('This post is already hidden');
       await repo.hidePost(trx, postId, actor.userId, reason);
+      await indexPost(trx, postId);
       const closed = await repo.resolveReports(trx, postId, actor.userId, 'hidden');
       if (post.author_user_id !== null && post.author_user_id !== actor.userId) {
         const [author] = await people.findPeopleByIds(trx, [post.author_user_id]);
@@ -142,6 +144,7 @@ export function createModeration(deps: {
       const { post, item } = await loadToModerate(actor, postId, trx, true);
       if (post.status !== 'hidden') throw new ConflictError('This post is not hidden');
       await repo.restorePost(trx, postId);
+      await indexPost(trx, postId);
       await recordAudit(trx, actor, {
         action: 'knowledge.post.restore',
         entityType: 'knowledge_post',

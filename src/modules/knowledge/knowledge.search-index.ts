@@ -42,13 +42,25 @@ export async function indexItem(x: Executor, itemId: number): Promise<void> {
  * the transaction that writes, edits, hides or restores the post.
  */
 export async function indexPost(x: Executor, postId: number): Promise<void> {
+  await writePostVector(x, postId, false);
+}
+
+/**
+ * Empties a post's search vector and takes its words out of the counts: call it for a post (and
+ * each of its replies) in the transaction that deletes it.
+ */
+export async function unindexPost(x: Executor, postId: number): Promise<void> {
+  await writePostVector(x, postId, true);
+}
+
+async function writePostVector(x: Executor, postId: number, empty: boolean): Promise<void> {
   const before = await sql<{ lexemes: string[]; body: string; status: string }>`select
       tsvector_to_array(search_vector) as lexemes, body, status from knowledge_posts where id = ${postId}`.execute(
     x,
   );
   const post = before.rows[0];
   if (!post) return;
-  const text = post.status === 'visible' ? markdownText(post.body) : '';
+  const text = !empty && post.status === 'visible' ? markdownText(post.body) : '';
   const after = await sql<{ lexemes: string[] }>`update knowledge_posts
     set search_vector = to_tsvector('english', ${text}) where id = ${postId}
     returning tsvector_to_array(search_vector) as lexemes`.execute(x);

@@ -5,7 +5,7 @@ import { checkQuery, paginationFor, parseQuery, queryString } from '../../platfo
 import { type Actor, hasRole } from '../../platform/permissions.ts';
 import { READER_ROLES } from './knowledge.access.ts';
 import type { KnowledgeSearch } from './knowledge.search.ts';
-import { type SearchOut, type SearchQuery, searchQuery } from './knowledge.search.schemas.ts';
+import { KIND_LABELS, type SearchOut, type SearchQuery, searchQuery } from './knowledge.search.schemas.ts';
 
 const V = 'modules/knowledge/views/search';
 const EMPTY: SearchQuery = {
@@ -61,6 +61,7 @@ export async function searchPages(app: FastifyInstance, opts: { search: Knowledg
       pageTitle: input.q ? `Search the library: ${input.q}` : 'Search the library',
       gridClass: 'nhsuk-grid-column-full',
       canEditSynonyms: hasRole(request.actor as Actor, 'national'),
+      kindLabels: KIND_LABELS,
       out,
       errors,
       values: {

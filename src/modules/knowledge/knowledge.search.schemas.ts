@@ -2,40 +2,16 @@ import { z } from 'zod';
 
 export const SEARCH_MAX = 200;
 export const FACET_VALUES_MAX = 20;
-export const ITEM_KINDS = ['resource', 'case-study', 'innovation', 'guidance'] as const;
-export const CARE_SETTINGS = [
-  'acute',
-  'community',
-  'primary-care',
-  'mental-health',
-  'ambulance',
-  'social-care',
-  'other',
-] as const;
-export const SPREAD_STAGES = ['idea', 'pilot', 'local', 'spreading', 'national'] as const;
-
-export const KIND_LABELS: Record<(typeof ITEM_KINDS)[number], string> = {
-  resource: 'Resource',
-  'case-study': 'Improvement case study',
-  innovation: 'Innovation',
-  guidance: 'Guidance summary',
-};
-export const SETTING_LABELS: Record<(typeof CARE_SETTINGS)[number], string> = {
-  acute: 'Acute (hospital)',
-  community: 'Community',
-  'primary-care': 'Primary care',
-  'mental-health': 'Mental health',
-  ambulance: 'Ambulance',
-  'social-care': 'Social care',
-  other: 'Other',
-};
-export const STAGE_LABELS: Record<(typeof SPREAD_STAGES)[number], string> = {
-  idea: 'Idea',
-  pilot: 'Pilot',
-  local: 'In use locally',
-  spreading: 'Spreading',
-  national: 'National',
-};
+// The library's own words for kinds, settings and stages, so search and the items agree.
+export {
+  CARE_SETTINGS,
+  ITEM_KINDS,
+  KIND_LABELS,
+  CARE_SETTING_LABELS as SETTING_LABELS,
+  SPREAD_STAGES,
+  SPREAD_STAGE_LABELS as STAGE_LABELS,
+} from './knowledge.items.schemas.ts';
+import { CARE_SETTINGS, ITEM_KINDS, SPREAD_STAGES } from './knowledge.items.schemas.ts';
 
 /** A facet given once (`kind=x`) or several times (`kind=x&kind=y`); empty values dropped. */
 function many<T extends z.ZodType>(item: T, label: string) {
