@@ -120,6 +120,10 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/knowledge/items/', param: 'cycleId', value: (w) => w.ids.knowledgeCycle },
   { prefix: '/knowledge/items/', param: 'version', value: () => 1 },
   { prefix: '/knowledge/topics/', param: 'id', value: (w) => w.ids.knowledgeTopic },
+  { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
+  { prefix: '/api/v1/knowledge/items/', param: 'cycleId', value: (w) => w.ids.knowledgeCycle },
+  { prefix: '/api/v1/knowledge/items/', param: 'version', value: () => 1 },
+  { prefix: '/api/v1/knowledge/topics/', param: 'id', value: (w) => w.ids.knowledgeTopic },
   { prefix: '/api/v1/mentoring/runs/', param: 'id', value: (w) => w.ids.run },
   // Knowledge: files and share links (Bo's file on the region-only case study; Bo's share link to
   // the public resource).
@@ -492,6 +496,23 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /knowledge/items/:id/cycles/:cycleId/remove': () => ({}),
   'POST /knowledge/items/:id/cycles/:cycleId/move': () => ({ direction: 'down' }),
   'POST /knowledge/topics/:id': () => ({ name: 'Matrix topic' }),
+  'PUT /api/v1/knowledge/items/:id': (w) => ({
+    kind: 'case-study',
+    title: 'Matrix item',
+    summary: 'Matrix summary',
+    visibility: 'region',
+    regionCode: REGION_B,
+    topicIds: [w.ids.knowledgeTopic],
+  }),
+  'POST /api/v1/knowledge/items/:id/publish': () => ({}),
+  'POST /api/v1/knowledge/items/:id/archive': () => ({}),
+  'POST /api/v1/knowledge/items/:id/cycles': () => ({ plan: 'Matrix plan' }),
+  'PUT /api/v1/knowledge/items/:id/cycles/:cycleId': () => ({ plan: 'Matrix plan' }),
+  'POST /api/v1/knowledge/items/:id/cycles/:cycleId/move': () => ({ direction: 'down' }),
+  'DELETE /api/v1/knowledge/items/:id/cycles/:cycleId': () => ({}),
+  'PUT /api/v1/knowledge/topics/:id': () => ({ name: 'Matrix topic' }),
+  // An upload with no file part: refused by the item's rule before the missing file is noticed.
+  'POST /api/v1/knowledge/items/:id/files': () => ({}),
   // Knowledge: search and synonyms. Valid groups, so only the role check can refuse them.
   'POST /knowledge/synonyms': () => ({ terms: 'Matrix ward, matrix unit' }),
   'POST /knowledge/synonyms/:id': () => ({ terms: 'COPD, matrix lungs' }),

@@ -1,7 +1,6 @@
 import { buildSubmission } from '../../src/modules/recruitment/index.ts';
 import type { RoleGrant } from '../../src/platform/permissions.ts';
 import { Agent, createUser, followRefresh, type TestContext, visibleText } from '../app.ts';
-import { seedItem, seedTopic } from '../knowledge-fixtures.ts';
 import { addMember, formationForm, location, signedIn, trustsOf } from '../journeys/support.ts';
 
 /**
@@ -691,24 +690,36 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     'safety concern',
   );
 
-  // Knowledge (issue 18): Bo's region-only case study and Bo's public resource.
-  const knowledgeTopic = await seedTopic(ctx.db, 'Frailty');
-  const knowledgeItem = await seedItem(ctx.db, {
-    ownerUserId: memberB.user.id,
-    title: 'Frailty front door Heronsgate Weir',
-    summary: 'Same-day assessment of frail older people at Heronsgate Weir.',
-    visibility: 'region',
-    regionCode: REGION_B,
-    topicIds: [knowledgeTopic],
-  });
-  const publicItem = await seedItem(ctx.db, {
-    ownerUserId: memberB.user.id,
-    kind: 'resource',
-    title: 'Discharge checklist for everyone',
-    summary: 'A public checklist anyone may read.',
-    visibility: 'public',
-  });
-  // Bo adds a PDSA cycle to the case study through its page (which writes its version 1).
+  // Knowledge (issue 18): Bo's region-only case study and Bo's public resource, drafted and
+  // published through the API (the national team names the topic).
+  const knowledgeTopic = Number(
+    (await api(ctx, national.token, 'POST', '/api/v1/knowledge/topics', { name: 'Frailty' })).id,
+  );
+  const knowledgeItem = Number(
+    (
+      await api(ctx, memberB.token, 'POST', '/api/v1/knowledge/items', {
+        kind: 'case-study',
+        title: 'Frailty front door Heronsgate Weir',
+        summary: 'Same-day assessment of frail older people at Heronsgate Weir.',
+        visibility: 'region',
+        regionCode: REGION_B,
+        topicIds: [knowledgeTopic],
+      })
+    ).id,
+  );
+  await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/items/${knowledgeItem}/publish`, {});
+  const publicItem = Number(
+    (
+      await api(ctx, memberB.token, 'POST', '/api/v1/knowledge/items', {
+        kind: 'resource',
+        title: 'Discharge checklist for everyone',
+        summary: 'A public checklist anyone may read.',
+        visibility: 'public',
+      })
+    ).id,
+  );
+  await api(ctx, memberB.token, 'POST', `/api/v1/knowledge/items/${publicItem}/publish`, {});
+  // Bo adds a PDSA cycle to the case study through its page (which writes its version 2).
   await memberB.agent.get(`/knowledge/items/${knowledgeItem}`);
   location(
     await memberB.agent.post(`/knowledge/items/${knowledgeItem}/cycles`, {

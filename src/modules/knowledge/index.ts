@@ -5,6 +5,7 @@ import type { EngineJobs } from '../../platform/engine-jobs.ts';
 import type { WorkerPool } from '../../platform/workers.ts';
 import type { FileStore } from '../../platform/file-store.ts';
 import { createKnowledgeAccess } from './knowledge.access.ts';
+import { itemsApi } from './knowledge.items.api.ts';
 import { discussionApi } from './knowledge.discussion.api.ts';
 import { discussionPages } from './knowledge.discussion.pages.ts';
 import { createDiscussion } from './knowledge.discussion.ts';
@@ -47,7 +48,9 @@ export async function knowledgeModule(
   const access = createKnowledgeAccess({ db });
 
   // Items: the library, case studies with PDSA cycles, versions, topics, organisations.
-  await itemsPages(app, { items: createItems({ db, access }) });
+  const items = createItems({ db, access });
+  await itemsPages(app, { items });
+  await itemsApi(app, { items });
 
   // Measures and run charts, adoptions and spread, organisation pages, digests, freshness.
 

@@ -1,6 +1,8 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ValidationError } from '../../platform/errors.ts';
 import { apiErrorSchema, idParam } from '../../platform/schemas.ts';
 import { CONTRIBUTOR_ROLES, READER_ROLES } from './knowledge.access.ts';
 import type { FileView, KnowledgeFiles } from './knowledge.files.ts';
@@ -9,7 +11,13 @@ import type { KnowledgeShare } from './knowledge.share.ts';
 const tags = ['knowledge'];
 const readers = { access: READER_ROLES, scope: 'item' as const };
 const owners = { access: CONTRIBUTOR_ROLES, scope: 'item-owner' as const };
-const errors = { 400: apiErrorSchema, 403: apiErrorSchema, 404: apiErrorSchema, 409: apiErrorSchema };
+const errors = {
+  400: apiErrorSchema,
+  401: apiErrorSchema,
+  403: apiErrorSchema,
+  404: apiErrorSchema,
+  409: apiErrorSchema,
+};
 const linkParams = idParam.extend({ linkId: z.coerce.number().int().positive().max(2_147_483_647) });
 
 const fileOut = z.object({
@@ -42,7 +50,7 @@ const linkOut = z.object({
   active: z.boolean(),
 });
 
-/** Files and share links in the JSON API (uploads go through the item's files page). */
+/** Files and share links in the JSON API; an upload is one multipart part named `file`. */
 export async function filesApi(app: FastifyInstance, opts: { files: KnowledgeFiles; share: KnowledgeShare }) {
   const { files, share } = opts;
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -62,6 +70,85 @@ export async function filesApi(app: FastifyInstance, opts: { files: KnowledgeFil
       files: (await files.listFiles(request.actor!, request.params.id)).files.map(toFileOut),
     }),
   );
+
+  // Uploads: multipart in a scope of their own (as the files page), one file of at most maxBytes.
+  await app.register(async (scoped) => {
+    await scoped.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: files.maxBytes, files: 1, fields: 5, parts: 6 },
+      throwFileSizeLimit: true,
+      async onFile(part) {
+        const data = await part.toBuffer();
+        (part as unknown as { value: unknown }).value = {
+          filename: part.filename,
+          declaredType: part.mimetype,
+          data,
+        };
+      },
+    });
+    const maxMb = Math.round((files.maxBytes / 1024 / 1024) * 10) / 10;
+    scoped.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/knowledge/items/:id/files',
+      {
+        config: owners,
+        schema: {
+          tags,
+          summary: `Upload a file to a library item (its owner or the national team): multipart/form-data with one part named "file", at most ${maxMb} MB, checked by its content (PDF, Office documents, images, text, CSV)`,
+          consumes: ['multipart/form-data'],
+          params: idParam,
+          response: { 201: fileOut, 413: apiErrorSchema, ...errors },
+        },
+        errorHandler: async (err, request, reply) => {
+          const e = err as { code?: string; statusCode?: number; message?: string };
+          const tooLarge = e.code === 'FST_REQ_FILE_TOO_LARGE' || e.statusCode === 413;
+          const tooMany =
+            e.code === 'FST_PARTS_LIMIT' || e.code === 'FST_FILES_LIMIT' || e.code === 'FST_FIELDS_LIMIT';
+          const unreadable =
+            e.statusCode === undefined &&
+            /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/.test(
+              e.message ?? '',
+            );
+          if (!tooLarge && !tooMany && !unreadable) throw err;
+          // Someone who may not manage the item learns nothing from what they sent.
+          const id = idParam.safeParse(request.params);
+          if (id.success) await files.checkManage(request.actor!, id.data.id);
+          const message = tooLarge
+            ? `The file must be smaller than ${maxMb} MB`
+            : tooMany
+              ? 'Upload one file at a time'
+              : 'The upload could not be read: send the file again';
+          return reply.status(tooLarge ? 413 : 400).send({
+            error: {
+              code: tooLarge ? 'payload_too_large' : 'validation_failed',
+              message,
+              fields: [{ field: 'file', message }],
+            },
+          });
+        },
+      },
+      async (request, reply) => {
+        const file = (request.body as Record<string, unknown> | undefined)?.file as
+          { filename?: unknown; declaredType?: unknown; data?: unknown } | undefined;
+        const upload =
+          file && typeof file === 'object' && Buffer.isBuffer(file.data)
+            ? {
+                filename: typeof file.filename === 'string' ? file.filename : '',
+                declaredType: typeof file.declaredType === 'string' ? file.declaredType : undefined,
+                data: file.data,
+              }
+            : null;
+        if (!upload) {
+          await files.checkManage(request.actor!, request.params.id);
+          throw new ValidationError([
+            { field: 'file', message: 'Send the file as multipart/form-data, in a part named "file"' },
+          ]);
+        }
+        const saved = await files.uploadFile(request.actor!, request.params.id, upload);
+        reply.status(201);
+        return toFileOut(saved);
+      },
+    );
+  });
 
   api.get(
     '/api/v1/knowledge/files/:id',

@@ -206,6 +206,8 @@ export const cycleMoveInput = z.strictObject({
   direction: z.enum(['up', 'down'], { error: 'Choose up or down' }),
 });
 
+export const emptyInput = z.strictObject({});
+
 export const statusNoteInput = z.strictObject({
   note: optionalText('note of what changed', LIMITS.note).optional(),
 });
@@ -289,7 +291,9 @@ export const itemOut = itemSummaryOut.extend({
   evidenceLevel: z.enum(EVIDENCE_LEVELS).nullable(),
   contact: z.object({ userId: z.number().int(), name: z.string() }).nullable(),
   owner: z.object({ userId: z.number().int(), name: z.string() }).nullable(),
-  organisations: z.array(z.object({ id: z.number().int(), odsCode: z.string(), name: z.string() })),
+  organisations: z.array(
+    z.object({ id: z.number().int(), odsCode: z.string().nullable(), name: z.string() }),
+  ),
   topics: z.array(z.object({ id: z.number().int(), name: z.string() })),
   groups: z.array(z.object({ id: z.number().int(), name: z.string() })),
   reviewedOn: z.string().nullable(),
@@ -297,16 +301,16 @@ export const itemOut = itemSummaryOut.extend({
   cycles: z.array(cycleOut),
   canManage: z.boolean(),
 });
-export const versionListOut = z.object({
-  versions: z.array(
-    z.object({
-      version: z.number().int(),
-      changedAt: z.date(),
-      changedBy: z.string(),
-      note: z.string().nullable(),
-    }),
-  ),
+const versionSummaryOut = z.object({
+  version: z.number().int(),
+  changedAt: z.date(),
+  changedBy: z.string(),
+  note: z.string().nullable(),
 });
+export const versionListOut = z.object({ versions: z.array(versionSummaryOut) });
+/** One item as the API gives it: its fields, PDSA cycles, organisations, topics and versions. */
+export const itemDetailOut = itemOut.extend({ versions: z.array(versionSummaryOut) });
+export const cycleDetailOut = cycleOut;
 export const versionOut = z.object({
   version: z.number().int(),
   previous: z.number().int().nullable(),

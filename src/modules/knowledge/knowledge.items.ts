@@ -166,6 +166,21 @@ export function createItems(deps: { db: DB; access: KnowledgeAccess }) {
     return describeItem(db, item, manage);
   }
 
+  /** The item with the list of its versions, as the API gives it. */
+  async function getItemDetail(actor: Actor, id: number) {
+    const { item, manage } = await access.loadItemFor(actor, id);
+    const [view, versions] = await Promise.all([describeItem(db, item, manage), repo.listVersions(db, id)]);
+    return {
+      ...view,
+      versions: versions.map((r) => ({
+        version: r.version,
+        changedAt: r.changed_at,
+        changedBy: r.changed_by_name ?? 'A former member',
+        note: r.note,
+      })),
+    };
+  }
+
   /** The item as the page shows it: Markdown rendered safe, labels for the coded fields. */
   async function getItemPage(actor: Actor, id: number) {
     const view = await getItem(actor, id);
@@ -673,6 +688,7 @@ export function createItems(deps: { db: DB; access: KnowledgeAccess }) {
   return {
     listLibrary,
     getItem,
+    getItemDetail,
     getItemPage,
     createItem,
     updateItem,

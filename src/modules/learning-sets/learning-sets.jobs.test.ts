@@ -9,6 +9,7 @@ import {
   type TestContext,
   visibleText,
 } from '../../../test/app.ts';
+import { formationForm } from '../../../test/journeys/support.ts';
 import { createMemberProfile } from '../members/index.ts';
 
 // Forming sets runs the engine in worker threads as a job: the lead watches a progress page (or
@@ -25,21 +26,8 @@ afterAll(async () => {
 
 const REGION = 'Q36';
 const PROFESSIONS = ['doctor', 'nurse', 'pharmacist', 'midwife', 'allied-health-professional'];
-const FORM = {
-  minSize: '6',
-  maxSize: '8',
-  setCount: '',
-  sizing: 'equal',
-  separateOrganisations: 'yes',
-  weightProfession: '3',
-  weightOrganisation: '2',
-  weightSystem: '1',
-  weightSpecialty: '2',
-  weightSeniority: '1',
-  keepApart: '',
-  keepTogether: '',
-  seed: '1',
-};
+/** The formation form's choices these tests make; the rest are the shared defaults. */
+const FORM = { minSize: '6', sizing: 'equal', separateOrganisations: 'yes' };
 
 let lead: Agent;
 let otherLead: Agent;
@@ -116,8 +104,7 @@ describe('forming sets as a job', () => {
   it('shows progress that refreshes, refuses other regions, and cancels with nothing saved', async () => {
     await lead.get(`/learning-sets/regions/${REGION}/form`);
     const started = await lead.post(`/learning-sets/regions/${REGION}/form`, {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
     });
     expect(started.statusCode).toBe(303);
     const jobPath = started.headers.location as string;
@@ -138,8 +125,7 @@ describe('forming sets as a job', () => {
 
     // A second start for the cohort while it runs is refused, naming who started it.
     const again = await lead.post(`/learning-sets/regions/${REGION}/form`, {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
     });
     expect(again.statusCode).toBe(409);
     expect(visibleText(again.body)).toMatch(/are being formed by Test Person \d+, who started at \d\d:\d\d/);
@@ -182,7 +168,7 @@ describe('forming sets as a job', () => {
   it('through the API: 202 with the job, which reports progress and then the draft', async () => {
     await lead.get('/learning-sets');
     const res = await lead.api('POST', `/api/v1/learning-sets/regions/${REGION}/formations`, {
-      ...FORM,
+      ...formationForm(intakeId, FORM),
       intakeId,
     });
     expect(res.statusCode).toBe(202);
@@ -192,7 +178,7 @@ describe('forming sets as a job', () => {
     expect(
       (
         await otherLead.api('POST', `/api/v1/learning-sets/regions/${REGION}/formations`, {
-          ...FORM,
+          ...formationForm(intakeId, FORM),
           intakeId,
         })
       ).statusCode,
@@ -211,7 +197,7 @@ describe('forming sets as a job', () => {
     expect(visibleText(draft.body)).toContain('Draft sets for');
     // The one-draft rule still holds once the draft exists.
     const second = await lead.api('POST', `/api/v1/learning-sets/regions/${REGION}/formations`, {
-      ...FORM,
+      ...formationForm(intakeId, FORM),
       intakeId,
     });
     expect(second.statusCode).toBe(409);
@@ -238,8 +224,7 @@ describe('forming sets as a job', () => {
 
     await lead.get(`/learning-sets/regions/${REGION}/form`);
     const started = await lead.post(`/learning-sets/regions/${REGION}/form`, {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
     });
     expect(started.statusCode).toBe(303);
     const jobId = Number((started.headers.location as string).split('/').pop());

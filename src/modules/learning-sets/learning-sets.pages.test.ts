@@ -10,6 +10,7 @@ import {
   type TestContext,
   visibleText,
 } from '../../../test/app.ts';
+import { formationForm } from '../../../test/journeys/support.ts';
 import { createMemberProfile } from '../members/index.ts';
 import { summariseSessionReturns } from './index.ts';
 
@@ -77,21 +78,8 @@ async function facilitator(region: string, lead: Agent, maxSets = 3) {
   return { user, agent };
 }
 
-const FORM = {
-  minSize: '6',
-  maxSize: '8',
-  setCount: '',
-  sizing: 'equal',
-  separateOrganisations: 'yes',
-  weightProfession: '3',
-  weightOrganisation: '2',
-  weightSystem: '1',
-  weightSpecialty: '2',
-  weightSeniority: '1',
-  keepApart: '',
-  keepTogether: '',
-  seed: '1',
-};
+/** The formation form's choices these tests make; the rest are the shared defaults. */
+const FORM = { minSize: '6', sizing: 'equal', separateOrganisations: 'yes' };
 
 describe('forming, publishing and running sets', () => {
   let lead: Agent;
@@ -109,14 +97,13 @@ describe('forming, publishing and running sets', () => {
 
   it('explains infeasible requests instead of forming sets', async () => {
     await lead.get('/learning-sets/regions/Q35/form');
-    let res = await lead.post('/learning-sets/regions/Q35/form', { ...FORM, intakeId: String(intakeId) });
+    let res = await lead.post('/learning-sets/regions/Q35/form', formationForm(intakeId, FORM));
     expect(res.statusCode).toBe(400);
     expect(visibleText(res.body)).toContain("the region's facilitators can take only 0 more");
 
     fac = await facilitator('Q35', lead);
     res = await lead.post('/learning-sets/regions/Q35/form', {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
       minSize: '8',
       maxSize: '9',
     });
@@ -124,8 +111,7 @@ describe('forming, publishing and running sets', () => {
     expect(visibleText(res.body)).toContain('14 members cannot be split into sets of 8 to 9');
 
     res = await lead.post('/learning-sets/regions/Q35/form', {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
       keepApart: `${members[0]!.name}; ${members[1]!.name}`,
       keepTogether: `${members[0]!.email}; ${members[1]!.email}`,
     });
@@ -135,16 +121,14 @@ describe('forming, publishing and running sets', () => {
     );
 
     res = await lead.post('/learning-sets/regions/Q35/form', {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
       keepApart: 'Nobody Here; Someone Else',
     });
     expect(res.statusCode).toBe(400);
     expect(visibleText(res.body)).toContain('"nobody here" is not an active member of this cohort');
 
     res = await lead.post('/learning-sets/regions/Q35/form', {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
       maxSize: '11',
       weightProfession: 'x',
     });
@@ -155,8 +139,7 @@ describe('forming, publishing and running sets', () => {
 
   it('forms sets with scores, moves and swaps by hand, and publishes with emails', async () => {
     const started = await lead.post('/learning-sets/regions/Q35/form', {
-      ...FORM,
-      intakeId: String(intakeId),
+      ...formationForm(intakeId, FORM),
       keepApart: `${members[2]!.name}; ${members[3]!.name}`,
     });
     expect(started.statusCode).toBe(303);
