@@ -11,6 +11,7 @@ import {
   signedIn,
   trustsOf,
 } from '../journeys/support.ts';
+import { seedItem } from '../knowledge-fixtures.ts';
 import { changedTables, HOSTILE_STRINGS, internalDetail, OVER_LONG, rowCounts } from './hostile-values.ts';
 
 /**
@@ -290,19 +291,53 @@ beforeAll(async () => {
   );
   location(await leadAgent.post(`${run}/approve`));
   const pair = linkId((await memberAgent.get('/mentoring')).body, /href="\/mentoring\/pairs\/(\d+)"/, 'pair');
+  // Knowledge: discussion and moderation. The member's question on their item in Q37, the
+  // facilitator's reply (which the member may accept), reported by the member to the lead.
+  const knowledgeItem = await seedItem(ctx.db, {
+    ownerUserId: member.id,
+    title: 'Forms frailty pathway',
+    regionCode: 'Q37',
+  });
+  const discussion = `/knowledge/items/${knowledgeItem}/discussion`;
+  await memberAgent.get(discussion);
+  const question = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await memberAgent.post(`/knowledge/items/${knowledgeItem}/posts`, { kind: 'question', body: 'Q?' }),
+      ),
+    )?.[1],
+  );
+  await facilitatorAgent.get(`/knowledge/posts/${question}/reply`);
+  const reply = Number(
+    /#post-(\d+)$/.exec(
+      location(await facilitatorAgent.post(`/knowledge/posts/${question}/replies`, { body: 'A.' })),
+    )?.[1],
+  );
+  await memberAgent.get(`/knowledge/posts/${reply}/report`);
+  location(await memberAgent.post(`/knowledge/posts/${reply}/report`, { reason: 'Forms report' }));
 
   personas = [
     { label: 'signed out', agent: new Agent(ctx.app), start: [] },
     {
       label: 'member',
       agent: memberAgent,
-      start: [`/members/${member.id}`, `/learning-sets/sets/${set}`, `/mentoring/pairs/${pair}`],
+      start: [
+        `/members/${member.id}`,
+        `/learning-sets/sets/${set}`,
+        `/mentoring/pairs/${pair}`,
+        discussion,
+        `/knowledge/posts/${question}/edit`,
+      ],
     },
     { label: 'mentor', agent: mentorAgent, start: [`/mentoring/pairs/${pair}`] },
     {
       label: 'facilitator',
       agent: facilitatorAgent,
-      start: [`/learning-sets/sets/${set}`, `/learning-sets/sessions/${session}`],
+      start: [
+        `/learning-sets/sets/${set}`,
+        `/learning-sets/sessions/${session}`,
+        `/knowledge/posts/${question}/report`,
+      ],
     },
     {
       label: 'regional lead',
@@ -313,6 +348,8 @@ beforeAll(async () => {
         '/programme/regions/Q37',
         `/learning-sets/sessions/${session}`,
         draft,
+        '/knowledge/moderation',
+        `/knowledge/posts/${reply}/moderate`,
       ],
     },
     { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
@@ -467,6 +504,13 @@ describe('hostile input on every form', () => {
       'POST /learning-sets/formations/:id/move',
       'POST /learning-sets/formations/:id/swap',
       'POST /learning-sets/formations/:id/facilitator',
+      // Knowledge: discussion and moderation.
+      'POST /knowledge/items/:id/posts',
+      'POST /knowledge/posts/:id/replies',
+      'POST /knowledge/posts/:id/edit',
+      'POST /knowledge/posts/:id/report',
+      'POST /knowledge/posts/:id/accept',
+      'POST /knowledge/posts/:id/hide',
       // Knowledge: search and synonyms (the national team's editor).
       'POST /knowledge/synonyms',
       'POST /knowledge/synonyms/:id',
