@@ -76,4 +76,5 @@ module.exports = {
     'synonyms',
     // files
   ],
+  events: ['access'],
 };
