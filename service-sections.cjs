@@ -78,6 +78,7 @@ module.exports = {
     'follows',
     'moderation',
     // search
+    'synonyms',
     // files
   ],
   events: ['access'],

@@ -160,6 +160,9 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
   { prefix: '/api/v1/events/', param: 'id', value: (w) => w.ids.event },
   { prefix: '/api/v1/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
+  // Knowledge: search and synonyms (a shipped synonym group).
+  { prefix: '/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
+  { prefix: '/api/v1/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -617,6 +620,13 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /api/v1/events/:id/registration': () => ({}),
   'DELETE /api/v1/events/:id/registration': () => ({}),
   'POST /api/v1/events/:id/registration/offer': () => ({ answer: 'decline' }),
+  // Knowledge: search and synonyms. Valid groups, so only the role check can refuse them.
+  'POST /knowledge/synonyms': () => ({ terms: 'Matrix ward, matrix unit' }),
+  'POST /knowledge/synonyms/:id': () => ({ terms: 'COPD, matrix lungs' }),
+  'POST /knowledge/synonyms/:id/delete': () => ({}),
+  'POST /api/v1/knowledge/synonyms': () => ({ terms: ['Matrix ward', 'matrix unit'] }),
+  'PUT /api/v1/knowledge/synonyms/:id': () => ({ terms: ['COPD', 'matrix lungs'] }),
+  'DELETE /api/v1/knowledge/synonyms/:id': () => ({}),
 };
 
 /** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */

@@ -111,7 +111,8 @@ export type World = {
     knowledgePost: number;
     knowledgeReply: number;
     knowledgeReport: number;
-    // Knowledge: search and synonyms.
+    // Knowledge: search and synonyms. A shipped synonym group (the national team's to edit).
+    synonymGroup: number;
     // Knowledge: files and share links.
     knowledgeFile: number;
     shareLink: number;
@@ -853,6 +854,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   );
 
   // Knowledge: search and synonyms.
+  const synonymGroup = (await ctx.db.selectFrom('knowledge_synonyms').select(['id', 'terms']).execute()).find(
+    (g) => g.terms.includes('COPD'),
+  )!.id;
 
   // Knowledge: files and share links. Bo uploads a text file to the region-only case study and
   // makes a share link to the public resource, through the pages.
@@ -1099,6 +1103,7 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeReply,
       knowledgeReport,
       // Knowledge: search and synonyms.
+      synonymGroup,
       // Knowledge: files and share links.
       knowledgeFile,
       shareLink,

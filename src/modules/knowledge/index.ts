@@ -36,10 +36,13 @@ import { createDigests } from './knowledge.digests.ts';
 import { createFreshness } from './knowledge.freshness.ts';
 import { freshnessApi } from './knowledge.freshness.api.ts';
 import { freshnessPages } from './knowledge.freshness.pages.ts';
+import { createKnowledgeSynonyms } from './knowledge.synonyms.ts';
+import { synonymsApi } from './knowledge.synonyms.api.ts';
+import { synonymsPages } from './knowledge.synonyms.pages.ts';
 
 export { knowledgeDataRights } from './knowledge.data-rights.ts';
 export { knowledgeDemoStep } from './knowledge.demo.ts';
-export { indexItem, indexPost } from './knowledge.search-index.ts';
+export { indexItem, indexPost, ITEM_SEARCH_VECTOR } from './knowledge.search-index.ts';
 export { followItemInTransaction } from './knowledge.follows.ts';
 export { isStale } from './knowledge.freshness.ts';
 export type { ItemKind, ItemStatus, ItemVisibility } from './knowledge.table.ts';
@@ -109,6 +112,9 @@ export async function knowledgeModule(
   const search = createKnowledgeSearch({ db, access });
   await searchPages(app, { search });
   await searchApi(app, { search });
+  const synonyms = createKnowledgeSynonyms({ db });
+  await synonymsPages(app, { synonyms });
+  await synonymsApi(app, { synonyms });
 
   // Files and share links.
   const files = createKnowledgeFiles({
