@@ -168,6 +168,8 @@ let ctx: TestContext;
 let operations: Operation[];
 let callers: Caller[];
 let address = 0;
+/** A library item of the national caller's with a PDSA cycle: the item routes' probes reach the service. */
+let knowledge: { id: string; cycleId: string } | undefined;
 
 beforeAll(async () => {
   ctx = await buildTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -215,6 +217,22 @@ beforeAll(async () => {
     { label: 'member', headers: { authorization: `Bearer ${await tokenOf(member)}` }, variantStride: 4 },
     { label: 'signed out', headers: {}, variantStride: 6 },
   ];
+  const made = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/knowledge/items',
+    headers: callers[0]!.headers,
+    payload: { kind: 'case-study', title: 'Fuzz case study', summary: 'Fuzz summary', visibility: 'network' },
+  });
+  expect(made.statusCode, made.body).toBe(201);
+  const id = String(made.json().id);
+  const cycle = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/knowledge/items/${id}/cycles`,
+    headers: callers[0]!.headers,
+    payload: { plan: 'Fuzz cycle' },
+  });
+  expect(cycle.statusCode, cycle.body).toBe(201);
+  knowledge = { id, cycleId: String(cycle.json().id) };
 });
 afterAll(async () => {
   await ctx?.close();
@@ -222,10 +240,13 @@ afterAll(async () => {
 
 /** A path with each parameter filled: a record that does not exist unless a value is given. */
 function fillPath(path: string, values: Record<string, string> = {}): string {
+  const item = path.startsWith('/api/v1/knowledge/items/{id}') ? knowledge : undefined;
   return path.replace(
     /\{(\w+)\}/g,
     (_, name: string) =>
       values[name] ??
+      (item && name === 'id' ? item.id : undefined) ??
+      (item && name === 'cycleId' ? item.cycleId : undefined) ??
       (name === 'code' ? 'Q34' : name === 'ods' ? 'RRK' : name === 'token' ? 'no-such-token' : '987654'),
   );
 }
