@@ -389,6 +389,38 @@ describe('the core loop: apply, join, set, develop, mentor, policy, knowledge', 
     const found = visibleText((await setMate.get('/knowledge/search?q=A%26E+frailty')).body);
     expect(found).toContain('Frailty at the front door');
 
+    // The set-mate asks a question on it; the member, who follows their own item, is emailed and
+    // answers; the set-mate marks the answer as accepted.
+    const discussion = `${itemPath}/discussion`;
+    await setMate.get(discussion);
+    const question = /#post-(\d+)$/.exec(
+      location(
+        await setMate.post(`${itemPath}/posts`, {
+          kind: 'question',
+          body: 'Did the frailty nurse work weekends too?',
+        }),
+      ),
+    )![1]!;
+    const notice = await ctx.db
+      .selectFrom('outbox')
+      .select('subject')
+      .where('kind', '=', 'knowledge-new-post')
+      .innerJoin('users as u', 'u.email', 'outbox.to_address')
+      .where('u.id', '=', memberId)
+      .executeTakeFirstOrThrow();
+    expect(notice.subject).toBe('New question on "Frailty at the front door"');
+    await member.get(`/knowledge/posts/${question}/reply`);
+    const answer = /#post-(\d+)$/.exec(
+      location(
+        await member.post(`/knowledge/posts/${question}/replies`, {
+          body: 'Weekday mornings only: weekends are the next cycle.',
+        }),
+      ),
+    )![1]!;
+    await setMate.get(discussion);
+    location(await setMate.post(`/knowledge/posts/${question}/accept`, { replyId: answer }));
+    expect(visibleText((await member.get(discussion)).body)).toContain('Accepted answer');
+
     // A member of the same region outside the set, and one in another region, cannot read it.
     for (const regionCode of [REGION, 'Q31']) {
       const outsider = await addMember(ctx, {
@@ -400,6 +432,7 @@ describe('the core loop: apply, join, set, develop, mentor, policy, knowledge', 
       });
       const agent = await signedIn(ctx, outsider.email);
       expect((await agent.get(itemPath)).statusCode).toBe(404);
+      expect((await agent.get(`${itemPath}/discussion`)).statusCode).toBe(404);
       expect(visibleText((await agent.get('/knowledge/search?q=A%26E+frailty')).body)).not.toContain(
         'Frailty at the front door',
       );

@@ -140,7 +140,6 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   // Knowledge: discussion and moderation (Bo's question on the region-only case study).
   { prefix: '/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
   { prefix: '/api/v1/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
-  { prefix: '/api/v1/knowledge/items/', param: 'id', value: (w) => w.ids.knowledgeItem },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -841,6 +840,22 @@ const IN_SCOPE_WRITES: {
     body: () => ({ sentiment: 'mixed' }),
     changes: 'policy_theme_assignments',
   },
+  // Knowledge: discussion and moderation. Region B's facilitator answers Bo's question on the
+  // region-only case study; region B's lead hides Finn's reply that Bo reported.
+  {
+    persona: 'facilitator-b',
+    method: 'POST',
+    url: (w) => `/api/v1/knowledge/posts/${w.ids.knowledgePost}/replies`,
+    body: () => ({ body: 'Matrix reply from the facilitator' }),
+    changes: 'knowledge_posts',
+  },
+  {
+    persona: 'lead-b',
+    method: 'POST',
+    url: (w) => `/api/v1/knowledge/posts/${w.ids.knowledgeReply}/hide`,
+    body: () => ({ reason: 'Matrix moderation' }),
+    changes: 'knowledge_posts',
+  },
 ];
 
 describe('the authorisation matrix', () => {
@@ -1006,7 +1021,16 @@ describe('the authorisation matrix', () => {
     expect(failures).toEqual([]);
     expect([...modules].sort()).toEqual(
       // 'profile' is the members module's own pages.
-      ['development', 'learning-sets', 'mentoring', 'policy', 'profile', 'programme', 'recruitment'].sort(),
+      [
+        'development',
+        'knowledge',
+        'learning-sets',
+        'mentoring',
+        'policy',
+        'profile',
+        'programme',
+        'recruitment',
+      ].sort(),
     );
   });
 

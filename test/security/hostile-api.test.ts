@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorSchema } from '../../src/platform/schemas.ts';
 import { buildTestApp, createUser, type TestContext } from '../app.ts';
+import { seedItem } from '../knowledge-fixtures.ts';
 import { addMember, organisationIdOf } from '../journeys/support.ts';
 import { HOSTILE_PATH_VALUES, HOSTILE_STRINGS, internalDetail, OVER_LONG } from './hostile-values.ts';
 
@@ -168,8 +169,8 @@ let ctx: TestContext;
 let operations: Operation[];
 let callers: Caller[];
 let address = 0;
-/** A library item of the national caller's with a PDSA cycle: the item routes' probes reach the service. */
-let knowledge: { id: string; cycleId: string } | undefined;
+/** Real records for the paths that name them, so that their bodies reach the service's rules. */
+const realIds: { pattern: RegExp; name: string; value: string }[] = [];
 
 beforeAll(async () => {
   ctx = await buildTestApp({ RATE_LIMIT_PER_MINUTE: '1000000' });
@@ -212,6 +213,26 @@ beforeAll(async () => {
         'hostile input',
       )
     ).token;
+  // Knowledge: discussion and moderation. A network item with a question by someone who is not a
+  // caller (so no caller can delete it): the discussion's operations reach a real post.
+  const author = await createUser(ctx, [{ role: 'member', regionCode: 'Q34' }]);
+  const item = await seedItem(ctx.db, { ownerUserId: author.id, title: 'Fuzz discussion item' });
+  const posted = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/knowledge/items/${item}/posts`,
+    headers: { authorization: `Bearer ${await tokenOf(author)}`, accept: 'application/json' },
+    payload: { kind: 'question', body: 'Fuzz question' },
+  });
+  if (posted.statusCode !== 201) throw new Error(`knowledge post: ${posted.statusCode} ${posted.body}`);
+  const post = (posted.json() as { post: { id: number } }).post.id;
+  realIds.push(
+    {
+      pattern: /^\/api\/v1\/knowledge\/items\/\{id\}\/(discussion|posts|follow)$/,
+      name: 'id',
+      value: String(item),
+    },
+    { pattern: /^\/api\/v1\/knowledge\/posts\/\{id\}/, name: 'id', value: String(post) },
+  );
   callers = [
     { label: 'national', headers: { authorization: `Bearer ${await tokenOf(national)}` }, variantStride: 1 },
     { label: 'member', headers: { authorization: `Bearer ${await tokenOf(member)}` }, variantStride: 4 },
@@ -232,7 +253,15 @@ beforeAll(async () => {
     payload: { plan: 'Fuzz cycle' },
   });
   expect(cycle.statusCode, cycle.body).toBe(201);
-  knowledge = { id, cycleId: String(cycle.json().id) };
+  // After the discussion's own item: the other item routes (edit, publish, cycles, versions, files).
+  realIds.push(
+    { pattern: /^\/api\/v1\/knowledge\/items\/\{id\}/, name: 'id', value: id },
+    {
+      pattern: /^\/api\/v1\/knowledge\/items\/\{id\}\/cycles\//,
+      name: 'cycleId',
+      value: String(cycle.json().id),
+    },
+  );
 });
 afterAll(async () => {
   await ctx?.close();
@@ -240,13 +269,11 @@ afterAll(async () => {
 
 /** A path with each parameter filled: a record that does not exist unless a value is given. */
 function fillPath(path: string, values: Record<string, string> = {}): string {
-  const item = path.startsWith('/api/v1/knowledge/items/{id}') ? knowledge : undefined;
   return path.replace(
     /\{(\w+)\}/g,
     (_, name: string) =>
       values[name] ??
-      (item && name === 'id' ? item.id : undefined) ??
-      (item && name === 'cycleId' ? item.cycleId : undefined) ??
+      realIds.find((r) => r.name === name && r.pattern.test(path))?.value ??
       (name === 'code' ? 'Q34' : name === 'ods' ? 'RRK' : name === 'token' ? 'no-such-token' : '987654'),
   );
 }
@@ -425,6 +452,13 @@ describe('hostile input on every API operation of the OpenAPI document', () => {
       }
     }
     console.info(`hostile-api: ${operations.length} operations, ${sent} requests`);
+    // The discussion's operations reached the real post: some of the valid replies were written.
+    const replies = await ctx.db
+      .selectFrom('knowledge_posts')
+      .select('id')
+      .where('parent_id', 'is not', null)
+      .execute();
+    expect(replies.length).toBeGreaterThan(0);
     expect(failures.slice(0, 60)).toEqual([]);
   }, 600_000);
 });

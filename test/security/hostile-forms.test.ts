@@ -11,6 +11,7 @@ import {
   signedIn,
   trustsOf,
 } from '../journeys/support.ts';
+import { seedItem } from '../knowledge-fixtures.ts';
 import { changedTables, HOSTILE_STRINGS, internalDetail, OVER_LONG, rowCounts } from './hostile-values.ts';
 
 /**
@@ -336,6 +337,30 @@ beforeAll(async () => {
   expect(uploaded.statusCode).toBe(303);
   await memberAgent.get(`${resource}/share-links`);
   expect((await memberAgent.post(`${resource}/share-links`)).statusCode).toBeLessThan(400);
+  // Knowledge: discussion and moderation. The member's question on their item in Q37, the
+  // facilitator's reply (which the member may accept), reported by the member to the lead.
+  const knowledgeItem = await seedItem(ctx.db, {
+    ownerUserId: member.id,
+    title: 'Forms frailty pathway',
+    regionCode: 'Q37',
+  });
+  const discussion = `/knowledge/items/${knowledgeItem}/discussion`;
+  await memberAgent.get(discussion);
+  const question = Number(
+    /#post-(\d+)$/.exec(
+      location(
+        await memberAgent.post(`/knowledge/items/${knowledgeItem}/posts`, { kind: 'question', body: 'Q?' }),
+      ),
+    )?.[1],
+  );
+  await facilitatorAgent.get(`/knowledge/posts/${question}/reply`);
+  const reply = Number(
+    /#post-(\d+)$/.exec(
+      location(await facilitatorAgent.post(`/knowledge/posts/${question}/replies`, { body: 'A.' })),
+    )?.[1],
+  );
+  await memberAgent.get(`/knowledge/posts/${reply}/report`);
+  location(await memberAgent.post(`/knowledge/posts/${reply}/report`, { reason: 'Forms report' }));
 
   personas = [
     { label: 'signed out', agent: new Agent(ctx.app), start: [] },
@@ -351,13 +376,19 @@ beforeAll(async () => {
         resource,
         `${resource}/files`,
         `${resource}/share-links`,
+        discussion,
+        `/knowledge/posts/${question}/edit`,
       ],
     },
     { label: 'mentor', agent: mentorAgent, start: [`/mentoring/pairs/${pair}`] },
     {
       label: 'facilitator',
       agent: facilitatorAgent,
-      start: [`/learning-sets/sets/${set}`, `/learning-sets/sessions/${session}`],
+      start: [
+        `/learning-sets/sets/${set}`,
+        `/learning-sets/sessions/${session}`,
+        `/knowledge/posts/${question}/report`,
+      ],
     },
     {
       label: 'regional lead',
@@ -368,6 +399,8 @@ beforeAll(async () => {
         '/programme/regions/Q37',
         `/learning-sets/sessions/${session}`,
         draft,
+        '/knowledge/moderation',
+        `/knowledge/posts/${reply}/moderate`,
       ],
     },
     { label: 'national', agent: nationalAgent, start: [] },
@@ -540,6 +573,13 @@ describe('hostile input on every form', () => {
       'POST /knowledge/files/:id/remove',
       'POST /knowledge/items/:id/share-links',
       'POST /knowledge/items/:id/share-links/:linkId/revoke',
+      // Knowledge: discussion and moderation.
+      'POST /knowledge/items/:id/posts',
+      'POST /knowledge/posts/:id/replies',
+      'POST /knowledge/posts/:id/edit',
+      'POST /knowledge/posts/:id/report',
+      'POST /knowledge/posts/:id/accept',
+      'POST /knowledge/posts/:id/hide',
     ];
     expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);
