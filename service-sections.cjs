@@ -75,4 +75,5 @@ module.exports = {
     // search
     // files
   ],
+  events: ['access'],
 };

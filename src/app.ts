@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { DATA_RIGHTS_CONTRIBUTORS } from './data-rights.ts';
 import type { DB } from './db/database.ts';
 import { developmentModule } from './modules/development/index.ts';
+import { createUpcomingEvents, eventsModule } from './modules/events/index.ts';
 import { homeModule } from './modules/home/index.ts';
 import { learningSetsModule } from './modules/learning-sets/index.ts';
 import { membersModule } from './modules/members/index.ts';
@@ -166,7 +167,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // through it. Its intakes taking applications are the way in on the home and about pages.
   const recruitment = createRecruitmentService({ db, config });
   const openIntakes = () => recruitment.describeOpenIntakes();
-  await homeModule(app, { openIntakes, policyHomeFigures: createPolicyHomeFigures({ db }) });
+  await homeModule(app, {
+    openIntakes,
+    policyHomeFigures: createPolicyHomeFigures({ db }),
+    upcomingEvents: createUpcomingEvents({ db, config }),
+  });
   await adminPages(app, { admin: createAdminService({ db }), accounts });
   await programmeModule(app, {
     db,
@@ -204,6 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await mentoringModule(app, { db, config, pool, jobs });
   await policyModule(app, { db, config, pool, jobs });
   await knowledgeModule(app, { db, config, pool, jobs, files });
+  await eventsModule(app, { db, config });
 
   app.decorate('services', { accounts });
   return app as unknown as App;

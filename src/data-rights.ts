@@ -1,4 +1,5 @@
 import { developmentDataRights } from './modules/development/index.ts';
+import { eventsDataRights } from './modules/events/index.ts';
 import { knowledgeDataRights } from './modules/knowledge/index.ts';
 import { learningSetsDataRights } from './modules/learning-sets/index.ts';
 import { membersDataRights } from './modules/members/index.ts';
@@ -25,6 +26,7 @@ export const DATA_RIGHTS_CONTRIBUTORS: readonly DataRightsContributor[] = [
   mentoringDataRights,
   policyDataRights,
   knowledgeDataRights,
+  eventsDataRights,
   membersDataRights,
   accountsDataRights,
   engineJobsDataRights,
@@ -70,6 +72,25 @@ export const NOT_PERSONAL_COLUMNS: Readonly<Record<string, string>> = {
   'organisations.postcode': 'an organisation’s site, from ODS',
   'organisations.town': 'an organisation’s site, from ODS',
   'organisations.notes': 'staff notes about an organisation (mergers)',
+  // Events: an event's details are written by its organisers for its audience, about no member.
+  'events.scope': 'a code',
+  'events.region_code': 'a region code',
+  'events.format': 'a code',
+  'events.status': 'a state',
+  'events.title': 'an event’s title',
+  'events.summary': 'an event’s summary',
+  'events.description': 'an event’s description',
+  'events.venue_name': 'a venue',
+  'events.venue_address': 'a venue’s address',
+  'events.accessibility_notes': 'a venue’s accessibility notes',
+  'events.online_url': 'the event’s joining link',
+  'events.audience': 'a code',
+  'events.audience_region_code': 'a region code',
+  'events.organiser_notes': 'organisers’ notes about running the event',
+  'events.cancel_reason': 'why the event was cancelled',
+  'event_agenda_items.starts_at_time': 'a time of day',
+  'event_agenda_items.title': 'an agenda item',
+  'event_agenda_items.speakers': 'speakers named on the event’s published agenda',
   // Knowledge
   'knowledge_topics.name': 'a topic of the library, about no one',
   'knowledge_items.kind': 'a code',

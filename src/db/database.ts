@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { EventsTables } from '../modules/events/events.table.ts';
 import type { DevelopmentTables } from '../modules/development/development.table.ts';
 import type { KnowledgeTables } from '../modules/knowledge/knowledge.table.ts';
 import type { LearningSetsTables } from '../modules/learning-sets/learning-sets.table.ts';
@@ -21,7 +22,8 @@ export type Database = PlatformTables &
   LearningSetsTables &
   MentoringTables &
   PolicyTables &
-  KnowledgeTables;
+  KnowledgeTables &
+  EventsTables;
 
 export type DB = Kysely<Database>;
 /** Either the database or an open transaction: repositories accept both. */

@@ -32,7 +32,10 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
  * - `item-owner`: what only the item's owner and the national team may do (edit, publish, share);
  * - `post`: a discussion post, for the readers of its item (changing it: its author);
  * - `moderation`: hiding and restoring posts and handling reports, for the national team and the
- *   regional leads of the item's region.
+ *   regional leads of the item's region;
+ * - `event`: an event and the caller's own registration for it, for the people its audience admits
+ *   (anyone for a public event, the network, one region's members and staff, named invitees) and
+ *   its organisers (the national team, the regional leads of its region); others get 404.
  */
 export const SCOPES = [
   'none',
@@ -53,6 +56,7 @@ export const SCOPES = [
   'item-owner',
   'post',
   'moderation',
+  'event',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

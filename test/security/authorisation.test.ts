@@ -140,6 +140,11 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   // Knowledge: discussion and moderation (Bo's question on the region-only case study).
   { prefix: '/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
   { prefix: '/api/v1/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
+  // Events: region B's event and Bo's registration for it.
+  { prefix: '/events/', param: 'id', value: (w) => w.ids.event },
+  { prefix: '/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
+  { prefix: '/api/v1/events/', param: 'id', value: (w) => w.ids.event },
+  { prefix: '/api/v1/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -177,6 +182,21 @@ const DECISION = {
   reason: '',
   ownerRole: 'Matrix role',
   decidedOn: TODAY,
+};
+/** A valid change to region B's event, as its form and the API take it. */
+const EVENT_FORM = {
+  scope: 'regional',
+  regionCode: REGION_B,
+  format: 'in-person',
+  title: 'Matrix event',
+  summary: 'Matrix summary',
+  venueName: 'Matrix hall',
+  startDate: FUTURE,
+  startTime: '10:00',
+  endDate: FUTURE,
+  endTime: '12:00',
+  capacity: '30',
+  audience: 'region',
 };
 const MILESTONE = { title: 'Matrix milestone', dueOn: FUTURE, status: 'planned', progress: 0, note: '' };
 
@@ -509,6 +529,22 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'PUT /api/v1/knowledge/topics/:id': () => ({ name: 'Matrix topic' }),
   // An upload with no file part: refused by the item's rule before the missing file is noticed.
   'POST /api/v1/knowledge/items/:id/files': () => ({}),
+  // Events: region B's event (its organisers' routes) and Bo's place at it (the audience's routes).
+  'POST /events/:id/register': () => ({}),
+  'POST /events/:id/cancel-place': () => ({}),
+  'POST /events/:id/offer': () => ({ answer: 'decline' }),
+  'POST /events/:id/edit': () => EVENT_FORM,
+  'POST /events/:id/status': () => ({ to: 'cancelled', reason: 'Matrix reason' }),
+  'POST /events/:id/agenda': () => ({ time: '10:00', title: 'Matrix item' }),
+  'POST /events/:id/agenda/remove': (w) => ({ itemId: w.ids.eventAgendaItem }),
+  'POST /events/:id/registrations/:registrationId': () => ({ decision: 'refuse' }),
+  'PUT /api/v1/events/:id': () => ({ ...EVENT_FORM, capacity: 30 }),
+  'POST /api/v1/events/:id/status': () => ({ to: 'cancelled', reason: 'Matrix reason' }),
+  'PUT /api/v1/events/:id/agenda': () => ({ items: [{ time: '10:00', title: 'Matrix item' }] }),
+  'POST /api/v1/events/:id/registrations/:registrationId': () => ({ decision: 'refuse' }),
+  'POST /api/v1/events/:id/registration': () => ({}),
+  'DELETE /api/v1/events/:id/registration': () => ({}),
+  'POST /api/v1/events/:id/registration/offer': () => ({ answer: 'decline' }),
 };
 
 /** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */
@@ -597,6 +633,9 @@ function inScope(p: Persona, route: DeclaredRoute): boolean {
       return national || p.key === 'member-b';
     case 'moderation':
       return national || p.key === 'lead-b';
+    // Region B's event is for region B's members and staff; its organisers are lead B and national.
+    case 'event':
+      return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
     case 'region':
       return p.roles.some(
         (g) =>
@@ -834,6 +873,13 @@ const IN_SCOPE_WRITES: {
     changes: 'policy_questions',
   },
   {
+    persona: 'lead-b',
+    method: 'POST',
+    url: (w) => `/events/${w.ids.event}/agenda`,
+    body: () => ({ time: '12:30', title: 'Matrix lunch', speakers: '' }),
+    changes: 'event_agenda_items',
+  },
+  {
     persona: 'national',
     method: 'PATCH',
     url: (w) => `/api/v1/policy/assignments/${w.ids.policyAssignment}`,
@@ -1024,6 +1070,7 @@ describe('the authorisation matrix', () => {
       [
         'development',
         'knowledge',
+        'events',
         'learning-sets',
         'mentoring',
         'policy',

@@ -362,6 +362,34 @@ beforeAll(async () => {
   await memberAgent.get(`/knowledge/posts/${reply}/report`);
   location(await memberAgent.post(`/knowledge/posts/${reply}/report`, { reason: 'Forms report' }));
 
+  // Events: a published event in the lead's region with the member registered, so that the
+  // organiser's forms (change, status, agenda, decisions) and the member's are reached.
+  await leadAgent.get('/events/new');
+  const eventManage = location(
+    await leadAgent.post('/events', {
+      scope: 'regional',
+      regionCode: 'Q37',
+      format: 'in-person',
+      title: 'Forms launch',
+      summary: 'A launch',
+      venueName: 'Forms Hall',
+      startDate: FUTURE,
+      startTime: '10:00',
+      endDate: FUTURE,
+      endTime: '16:00',
+      capacity: '20',
+      audience: 'region',
+    }),
+  );
+  const eventId = Number(/\/events\/(\d+)/.exec(eventManage)![1]);
+  await leadAgent.get(eventManage);
+  location(
+    await leadAgent.post(`/events/${eventId}/agenda`, { time: '10:00', title: 'Welcome', speakers: '' }),
+  );
+  location(await leadAgent.post(`/events/${eventId}/status`, { to: 'published', reason: '' }));
+  await memberAgent.get(`/events/${eventId}`);
+  location(await memberAgent.post(`/events/${eventId}/register`));
+
   personas = [
     { label: 'signed out', agent: new Agent(ctx.app), start: [] },
     {
@@ -401,6 +429,8 @@ beforeAll(async () => {
         draft,
         '/knowledge/moderation',
         `/knowledge/posts/${reply}/moderate`,
+        `/events/${eventId}/manage`,
+        `/events/${eventId}/edit`,
       ],
     },
     { label: 'national', agent: nationalAgent, start: [] },
@@ -580,6 +610,10 @@ describe('hostile input on every form', () => {
       'POST /knowledge/posts/:id/report',
       'POST /knowledge/posts/:id/accept',
       'POST /knowledge/posts/:id/hide',
+      'POST /events',
+      'POST /events/:id/edit',
+      'POST /events/:id/status',
+      'POST /events/:id/agenda',
     ];
     expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);

@@ -111,6 +111,10 @@ export type World = {
     knowledgeFile: number;
     shareLink: number;
     shareToken: string;
+    // Events: region B's launch event (lead B's, for region B), Bo's registration, an agenda item.
+    event: number;
+    eventRegistration: number;
+    eventAgendaItem: number;
   };
   secrets: Secret[];
 };
@@ -814,6 +818,45 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     )
   ).id;
 
+  // Events: region B's launch event, organised by its lead for region B's members, with notes for
+  // organisers and an agenda item; Bo registers for it through the API.
+  const event = Number(
+    (
+      await api(ctx, leadB.token, 'POST', '/api/v1/events', {
+        scope: 'regional',
+        regionCode: REGION_B,
+        format: 'in-person',
+        title: 'Launch at Bramblecombe',
+        summary: 'Region B meets for the first time.',
+        venueName: 'Bramblecombe Hall',
+        startDate: FUTURE,
+        startTime: '10:00',
+        endDate: FUTURE,
+        endTime: '16:00',
+        capacity: 30,
+        audience: 'region',
+        organiserNotes: 'Caterer Gannet Thornbury needs numbers',
+      })
+    ).id,
+  );
+  const withAgenda = await api(ctx, leadB.token, 'PUT', `/api/v1/events/${event}/agenda`, {
+    items: [{ time: '10:00', title: 'Welcome', speakers: 'Luca Lead' }],
+  });
+  const eventAgendaItem = Number((withAgenda.agenda as { id: number }[])[0]!.id);
+  await api(ctx, leadB.token, 'POST', `/api/v1/events/${event}/status`, { to: 'published' });
+  await api(ctx, memberB.token, 'POST', `/api/v1/events/${event}/registration`, {});
+  const eventRegistration = (
+    await one(
+      ctx.db
+        .selectFrom('event_registrations')
+        .select('id')
+        .where('event_id', '=', event)
+        .where('user_id', '=', memberB.user.id)
+        .executeTakeFirst(),
+      'event registration',
+    )
+  ).id;
+
   const outbox = await one(
     ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirst(),
     'outbox row',
@@ -873,6 +916,17 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     { text: 'Gannet Reach', what: "Finn's reply to Bo's question", seenBy: ['member-b', ...bStaff] },
     { text: 'Quince Harbour', what: "Bo's report of the reply", seenBy: ['member-b', 'lead-b', 'national'] },
     // Knowledge: secrets of files and share links.
+    // Events: region B's event is for region B; its notes are for its organisers.
+    {
+      text: 'Bramblecombe',
+      what: "region B's event (for region B only)",
+      seenBy: ['member-b', 'lead-b', 'facilitator-b', 'national'],
+    },
+    {
+      text: 'Gannet Thornbury',
+      what: "the organisers' notes of region B's event",
+      seenBy: ['lead-b', 'national'],
+    },
     {
       text: 'Kittiwake Sluice',
       what: "the name of Bo's file on the region-only case study",
@@ -943,6 +997,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeFile,
       shareLink,
       shareToken,
+      event,
+      eventRegistration,
+      eventAgendaItem,
     },
     secrets,
   };

@@ -13,6 +13,7 @@ export async function homePages(
   opts: {
     openIntakes: () => Promise<OpenIntakes>;
     policyHomeFigures: (actor: Actor) => Promise<PolicyHomeFigures>;
+    upcomingEvents?: (actor: Actor) => Promise<{ id: number; title: string; when: string }[]>;
   },
 ) {
   app.get('/dashboard', { config: { access: 'signed-in' } }, async (request, reply) =>
@@ -34,6 +35,9 @@ export async function homePages(
         others,
         gridClass: 'nhsuk-grid-column-full',
         ...LANDING_CARDS[landing.role],
+        ...(landing.role === 'member' && opts.upcomingEvents
+          ? { yourEvents: await opts.upcomingEvents(actor) }
+          : {}),
         ...(landing.role === 'policy-maker'
           ? { cards: policyMakerCards(await opts.policyHomeFigures(actor)) }
           : {}),

@@ -11,6 +11,8 @@ export async function homeModule(
     /** Recruitment's intakes taking applications, for the about page. */ openIntakes: () => Promise<OpenIntakes>;
     /** The policy channel's counts for the policy maker's cards (open safety concerns, calls awaiting analysis). */
     policyHomeFigures: (actor: Actor) => Promise<PolicyHomeFigures>;
+    /** The events module's coming events of the person, for "Your events" on a member's page. */
+    upcomingEvents?: (actor: Actor) => Promise<{ id: number; title: string; when: string }[]>;
   },
 ) {
   app.navItems.unshift({ href: '/dashboard', text: 'Your page', roles: 'signed-in' });

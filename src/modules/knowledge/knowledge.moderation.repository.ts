@@ -17,15 +17,19 @@ export async function listQueue(x: Executor, f: QueueFilter, page: { limit: numb
   const base = x
     .selectFrom('knowledge_posts as p')
     .innerJoin('knowledge_items as i', 'i.id', 'p.item_id')
-    .where((eb) =>
-      eb.or([
-        eb('p.status', '=', 'hidden'),
-        eb(
-          'p.id',
-          'in',
-          eb.selectFrom('knowledge_post_reports as r').select('r.post_id').where('r.resolved_at', 'is', null),
+    // A union, not "hidden or reported": each side reads its own partial index (the few hidden
+    // posts, the open reports), where an "or" walks every post.
+    .where('p.id', 'in', (eb) =>
+      eb
+        .selectFrom('knowledge_posts as h')
+        .select('h.id')
+        .where('h.status', '=', 'hidden')
+        .union(
+          eb
+            .selectFrom('knowledge_post_reports as r')
+            .select('r.post_id as id')
+            .where('r.resolved_at', 'is', null),
         ),
-      ]),
     )
     .$if(f.regions !== 'all', (q) =>
       q
