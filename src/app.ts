@@ -31,7 +31,7 @@ import { anyQueryString } from './platform/input.ts';
 import { answerFrameworkError, registerErrorHandling, registerHttpBasics } from './platform/http.ts';
 import './platform/http-types.ts';
 import { createEngineJobs } from './platform/engine-jobs.ts';
-import { createFileStore } from './platform/file-store.ts';
+import { createFileStore, deleteStoredFiles } from './platform/file-store.ts';
 import { createToken } from './platform/security.ts';
 import { createWorkerPool } from './platform/workers.ts';
 
@@ -181,7 +181,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     policyChannel: createPolicyDashboardFigures({ db }),
   });
   await recruitmentModule(app, { db, config, recruitment });
-  await membersModule(app, { db, config, dataRights: DATA_RIGHTS_CONTRIBUTORS });
+  await membersModule(app, {
+    db,
+    config,
+    dataRights: DATA_RIGHTS_CONTRIBUTORS,
+    // After an erasure commits, the blobs of the files whose rows it deleted leave the file store.
+    runAfterErasure: async (after) => {
+      await deleteStoredFiles(files, after.storedFiles, (ref, err) =>
+        app.log.error({ err, storage: ref.storage, key: ref.key }, 'an erased file could not be deleted'),
+      );
+    },
+  });
   await developmentModule(app, {
     db,
     config,

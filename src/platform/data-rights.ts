@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import type { StoredFileRef } from './file-store.ts';
 
 /**
  * The data-rights contract (UK GDPR rights of access and erasure). Every module that holds personal
@@ -52,10 +53,25 @@ export type DataRightsContributor = {
   /**
    * Removes or anonymises the person's data in this module's own tables, inside the caller's
    * transaction. Reads only rows about the person (by user id, or the emails and registration
-   * numbers in `subject`), never scans unrelated tables.
+   * numbers in `subject`), never scans unrelated tables. What cannot be rolled back (a file in the
+   * file store whose row the erasure deletes) goes in `after`, done once the transaction commits.
    */
-  erase: (trx: Executor, subject: DataSubject) => Promise<void>;
+  erase: (trx: Executor, subject: DataSubject, after?: AfterErasure) => Promise<void>;
 };
+
+/**
+ * What an erasure leaves to do after its transaction has committed: work that a rollback could not
+ * undo, so it must not happen before the database change is certain. The members service runs it
+ * (`runAfterErasure` from the app) once the erasure's transaction has committed.
+ */
+export type AfterErasure = {
+  /** Blobs in the file store whose rows the erasure deleted (uploaded files of the person's items). */
+  storedFiles: StoredFileRef[];
+};
+
+export function newAfterErasure(): AfterErasure {
+  return { storedFiles: [] };
+}
 
 /** The name an erased person's kept rows carry instead of theirs. */
 export function erasedLabel(userId: number): string {
@@ -134,11 +150,16 @@ export async function exportSubject(
   return out;
 }
 
-/** Every contributor's `erase`, in registry order, inside the caller's one transaction. */
+/**
+ * Every contributor's `erase`, in registry order, inside the caller's one transaction. Returns what
+ * the contributors left for after the commit: the caller does it only once the transaction commits.
+ */
 export async function eraseSubject(
   trx: Executor,
   contributors: readonly DataRightsContributor[],
   subject: DataSubject,
-): Promise<void> {
-  for (const c of contributors) await c.erase(trx, subject);
+): Promise<AfterErasure> {
+  const after = newAfterErasure();
+  for (const c of contributors) await c.erase(trx, subject, after);
+  return after;
 }

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +28,10 @@ import {
  * The right to erasure, end to end (issue 15): a person is built through the modules' own routes
  * (application, endorsement, offer, acceptance, profile, learning set with a session, an action and
  * attendance, a self-assessment with evidence, a 360 round with raters and their comments, a
- * development plan, a mentoring request, match and meeting notes), asks for erasure, the national
- * team approves; then a dump of the whole database holds none of their names, emails,
- * registration number or words, and no page or API finds them.
+ * development plan, a mentoring request, match and meeting notes, a library case study with a file),
+ * asks for erasure, the national team approves; then a dump of the whole database holds none of
+ * their names, emails, registration number or words, no page or API finds them, and the file they
+ * uploaded is gone from the file store.
  */
 
 const REGION = 'Q37';
@@ -67,14 +70,18 @@ const FREE_TEXT = {
   actionDescription: 'Present the Sorrelgate case next time',
   mentoringGoals: 'Build a Bracklewood business case',
   meetingNotes: 'First meeting: Tansyford goals agreed',
+  knowledgeTitle: 'Corncrakewell frailty hub',
 };
 
 let ctx: TestContext;
+// The library's files on disk in a directory of this file's own, to look for them after erasure.
+const filesDir = mkdtempSync(path.join(os.tmpdir(), 'cln-erasure-files-'));
 beforeAll(async () => {
-  ctx = await buildTestApp();
+  ctx = await buildTestApp({ FILES_DIR: filesDir });
 });
 afterAll(async () => {
   await ctx?.close();
+  rmSync(filesDir, { recursive: true, force: true });
 });
 
 async function json(agent: Agent, url: string) {
@@ -128,6 +135,7 @@ describe('erasure leaves no trace of the person', () => {
   let member: Agent;
   let national: Agent;
   let memberId: number;
+  let storedFile: string;
 
   it('builds the person through every module', async () => {
     // Recruitment: apply, endorse, offer, accept.
@@ -334,6 +342,40 @@ describe('erasure leaves no trace of the person', () => {
       }),
     );
 
+    // Knowledge: a case study of their own with a file uploaded to it (kept on disk).
+    await member.get('/knowledge/items/new');
+    const itemPath = location(
+      await member.post('/knowledge/items', {
+        kind: 'case-study',
+        title: FREE_TEXT.knowledgeTitle,
+        summary: 'Same-day frailty assessment.',
+        visibility: 'network',
+      }),
+    );
+    await member.get(`${itemPath}/files`);
+    const boundary = '----clnerasurefile';
+    const uploaded = await ctx.app.inject({
+      method: 'POST',
+      url: `${itemPath}/files`,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        accept: 'text/html',
+        cookie: (member as unknown as { cookieHeader(): string }).cookieHeader(),
+      },
+      payload:
+        `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${member.csrfToken}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="hub audit.txt"\r\n` +
+        `Content-Type: text/plain\r\n\r\n${FREE_TEXT.knowledgeTitle} audit\n\r\n--${boundary}--\r\n`,
+    });
+    expect(uploaded.statusCode, visibleText(uploaded.body).slice(0, 300)).toBe(303);
+    const file = await ctx.db
+      .selectFrom('knowledge_files')
+      .select('storage_key')
+      .where('uploaded_by', '=', memberId)
+      .executeTakeFirstOrThrow();
+    storedFile = path.join(filesDir, file.storage_key.slice(0, 2), file.storage_key);
+    expect(existsSync(storedFile), storedFile).toBe(true);
+
     // Before erasure every secret is there, and the lead's API finds the application by first name.
     const before = traces(await dumpRows());
     expect(before).toEqual(expect.arrayContaining([person.given, person.email, FREE_TEXT.meetingNotes]));
@@ -400,6 +442,9 @@ describe('erasure leaves no trace of the person', () => {
         note: 'Identity checked; no legal hold',
       }),
     );
+
+    // The file they uploaded to their own (now deleted) item is gone from the file store too.
+    expect(existsSync(storedFile), storedFile).toBe(false);
 
     const dump = await dumpRows();
     if (process.env.ERASURE_DEBUG)

@@ -238,6 +238,30 @@ beforeAll(async () => {
     { label: 'member', headers: { authorization: `Bearer ${await tokenOf(member)}` }, variantStride: 4 },
     { label: 'signed out', headers: {}, variantStride: 6 },
   ];
+  const made = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/knowledge/items',
+    headers: callers[0]!.headers,
+    payload: { kind: 'case-study', title: 'Fuzz case study', summary: 'Fuzz summary', visibility: 'network' },
+  });
+  expect(made.statusCode, made.body).toBe(201);
+  const id = String(made.json().id);
+  const cycle = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/v1/knowledge/items/${id}/cycles`,
+    headers: callers[0]!.headers,
+    payload: { plan: 'Fuzz cycle' },
+  });
+  expect(cycle.statusCode, cycle.body).toBe(201);
+  // After the discussion's own item: the other item routes (edit, publish, cycles, versions, files).
+  realIds.push(
+    { pattern: /^\/api\/v1\/knowledge\/items\/\{id\}/, name: 'id', value: id },
+    {
+      pattern: /^\/api\/v1\/knowledge\/items\/\{id\}\/cycles\//,
+      name: 'cycleId',
+      value: String(cycle.json().id),
+    },
+  );
 });
 afterAll(async () => {
   await ctx?.close();

@@ -291,6 +291,52 @@ beforeAll(async () => {
   );
   location(await leadAgent.post(`${run}/approve`));
   const pair = linkId((await memberAgent.get('/mentoring')).body, /href="\/mentoring\/pairs\/(\d+)"/, 'pair');
+  // The library: a topic the national team names, the member's draft case study with two PDSA
+  // cycles, and a published public resource with a file and a share link, so that every item form
+  // (edit, cycles, publish, archive), the files form and the share-link forms are reached.
+  const nationalAgent = await signedIn(ctx, national.email);
+  await nationalAgent.get('/knowledge/topics');
+  location(await nationalAgent.post('/knowledge/topics', { name: 'Fuzz topic' }));
+  await memberAgent.get('/knowledge/items/new');
+  const caseStudy = location(
+    await memberAgent.post('/knowledge/items', {
+      kind: 'case-study',
+      title: 'Fuzz case study',
+      summary: 'Fuzz summary',
+      visibility: 'network',
+    }),
+  ).replace(/#.*$/, '');
+  await memberAgent.get(caseStudy);
+  for (const plan of ['Fuzz cycle one', 'Fuzz cycle two'])
+    location(await memberAgent.post(`${caseStudy}/cycles`, { plan }));
+  const resource = location(
+    await memberAgent.post('/knowledge/items', {
+      kind: 'resource',
+      title: 'Fuzz resource',
+      summary: 'Fuzz summary',
+      visibility: 'public',
+    }),
+  );
+  await memberAgent.get(resource);
+  location(await memberAgent.post(`${resource}/publish`));
+  await memberAgent.get(`${resource}/files`);
+  const boundary = '----clnfuzzfile';
+  const uploaded = await ctx.app.inject({
+    method: 'POST',
+    url: `${resource}/files`,
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      accept: 'text/html',
+      cookie: (memberAgent as unknown as { cookieHeader(): string }).cookieHeader(),
+    },
+    payload:
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${memberAgent.csrfToken}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="fuzz.txt"\r\n` +
+      `Content-Type: text/plain\r\n\r\nFuzz file\n\r\n--${boundary}--\r\n`,
+  });
+  expect(uploaded.statusCode).toBe(303);
+  await memberAgent.get(`${resource}/share-links`);
+  expect((await memberAgent.post(`${resource}/share-links`)).statusCode).toBeLessThan(400);
   // Knowledge: discussion and moderation. The member's question on their item in Q37, the
   // facilitator's reply (which the member may accept), reported by the member to the lead.
   const knowledgeItem = await seedItem(ctx.db, {
@@ -353,6 +399,11 @@ beforeAll(async () => {
         `/members/${member.id}`,
         `/learning-sets/sets/${set}`,
         `/mentoring/pairs/${pair}`,
+        caseStudy,
+        `${caseStudy}/edit`,
+        resource,
+        `${resource}/files`,
+        `${resource}/share-links`,
         discussion,
         `/knowledge/posts/${question}/edit`,
         // Knowledge: measures, adoptions, organisations, freshness.
@@ -390,7 +441,7 @@ beforeAll(async () => {
         `/events/${eventId}/edit`,
       ],
     },
-    { label: 'national', agent: await signedIn(ctx, national.email), start: [] },
+    { label: 'national', agent: nationalAgent, start: [] },
   ];
 });
 afterAll(async () => {
@@ -462,7 +513,8 @@ describe('hostile input on every form', () => {
           if (covered.has(key) || SKIP_ACTIONS.test(form.action) || form.action.startsWith('/api/')) continue;
           covered.add(key);
           const fields = form.controls.filter((c) => c.kind !== 'hidden' || c.name !== '_csrf');
-          if (!fields.length) continue;
+          // A form with nothing to fill in (publish, remove, make a link) gets a field it does not expect.
+          if (!fields.length) fields.push({ name: 'unexpected', kind: 'text', value: '', options: [] });
           await p.agent.get(form.page);
           let before = await rowCounts(ctx.db);
           // Every variant for every field would be thousands of requests: each field gets a share of
@@ -542,6 +594,23 @@ describe('hostile input on every form', () => {
       'POST /learning-sets/formations/:id/move',
       'POST /learning-sets/formations/:id/swap',
       'POST /learning-sets/formations/:id/facilitator',
+      // The library: its list and search, an item's forms, topics, files and share links.
+      'GET /knowledge',
+      'GET /knowledge/search',
+      'POST /knowledge/items',
+      'POST /knowledge/items/:id',
+      'POST /knowledge/items/:id/publish',
+      'POST /knowledge/items/:id/archive',
+      'POST /knowledge/items/:id/cycles',
+      'POST /knowledge/items/:id/cycles/:cycleId',
+      'POST /knowledge/items/:id/cycles/:cycleId/move',
+      'POST /knowledge/items/:id/cycles/:cycleId/remove',
+      'POST /knowledge/topics',
+      'POST /knowledge/topics/:id',
+      'POST /knowledge/items/:id/files',
+      'POST /knowledge/files/:id/remove',
+      'POST /knowledge/items/:id/share-links',
+      'POST /knowledge/items/:id/share-links/:linkId/revoke',
       // Knowledge: discussion and moderation.
       'POST /knowledge/items/:id/posts',
       'POST /knowledge/posts/:id/replies',

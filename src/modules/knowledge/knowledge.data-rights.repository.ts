@@ -121,9 +121,20 @@ export function listFilesUploadedBy(x: Executor, userId: number) {
 
 const REMOVED_POST = 'This post was removed at its author’s request.';
 
+/**
+ * Erases the person's rows; returns the stored files of the items it deleted (their rows go with
+ * the items), for the caller to delete from the file store once the erasure has committed.
+ */
 export async function erase(x: Executor, userId: number, names: string[]) {
   // The words only their documents held leave the typo-tolerance word list with them.
   await forgetWordsOf(x, userId);
+  const files = await x
+    .selectFrom('knowledge_files as f')
+    .innerJoin('knowledge_items as i', 'i.id', 'f.item_id')
+    .select(['f.storage', 'f.storage_key'])
+    .where('i.owner_user_id', '=', userId)
+    .orderBy('f.id')
+    .execute();
   // Their own items go, with their versions, cycles, measures, files, discussion and links: the
   // text is theirs. Items they are only the contact for lose the contact (the owner names another).
   await x.deleteFrom('knowledge_items').where('owner_user_id', '=', userId).execute();
@@ -195,4 +206,5 @@ export async function erase(x: Executor, userId: number, names: string[]) {
       where word in (select unnest(tsvector_to_array(to_tsvector('english', ${names.join(' ')}))))
          or word in (select lower(unnest(regexp_split_to_array(${names.join(' ')}, '\\s+'))))`.execute(x);
   }
+  return files;
 }

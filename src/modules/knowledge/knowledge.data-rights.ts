@@ -140,7 +140,9 @@ export const knowledgeDataRights: DataRightsContributor = {
       },
     ];
   },
-  async erase(trx, subject) {
-    await repo.erase(trx, subject.userId, subject.names);
+  async erase(trx, subject, after) {
+    // The blobs of the files on their own items go from the file store once the erasure commits.
+    const files = await repo.erase(trx, subject.userId, subject.names);
+    after?.storedFiles.push(...files.map((f) => ({ storage: f.storage, key: f.storage_key })));
   },
 };

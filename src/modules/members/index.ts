@@ -4,7 +4,7 @@ import type { DB } from '../../db/database.ts';
 import { membersApi } from './members.api.ts';
 import { createMembersCsv } from './members.csv.ts';
 import { membersPages } from './members.pages.ts';
-import type { DataRightsContributor } from '../../platform/data-rights.ts';
+import type { AfterErasure, DataRightsContributor } from '../../platform/data-rights.ts';
 import { createDataRightsService } from './members.data-rights.ts';
 import { createMembersService } from './members.service.ts';
 
@@ -40,10 +40,19 @@ export { membersDataRights } from './members.data-rights.ts';
 /** Profiles, organisations, the directory, privacy, import/export and data rights. */
 export async function membersModule(
   app: FastifyInstance,
-  opts: { db: DB; config: Config; dataRights: readonly DataRightsContributor[] },
+  opts: {
+    db: DB;
+    config: Config;
+    dataRights: readonly DataRightsContributor[];
+    runAfterErasure?: (after: AfterErasure) => Promise<void>;
+  },
 ) {
   const members = createMembersService({ db: opts.db });
-  const dataRights = createDataRightsService({ db: opts.db, contributors: opts.dataRights });
+  const dataRights = createDataRightsService({
+    db: opts.db,
+    contributors: opts.dataRights,
+    ...(opts.runAfterErasure ? { runAfterErasure: opts.runAfterErasure } : {}),
+  });
   const csv = createMembersCsv(opts.db, members);
   await membersPages(app, { csv, members, dataRights, baseUrl: opts.config.baseUrl });
   await membersApi(app, { csv, members, dataRights });

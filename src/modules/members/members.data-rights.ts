@@ -2,6 +2,7 @@ import type { DB, Executor } from '../../db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import {
   addToSubject,
+  type AfterErasure,
   type DataDownload,
   type DataRightsContributor,
   describeSubject,
@@ -89,9 +90,14 @@ export const membersDataRights: DataRightsContributor = {
 
 /**
  * The person's download and the national team's erasure decision, composed from every module's
- * contributor (the registry in src/data-rights.ts, passed in by the app).
+ * contributor (the registry in src/data-rights.ts, passed in by the app). `runAfterErasure` does
+ * what the contributors left for after the erasure's commit (the app deletes stored files).
  */
-export function createDataRightsService(deps: { db: DB; contributors: readonly DataRightsContributor[] }) {
+export function createDataRightsService(deps: {
+  db: DB;
+  contributors: readonly DataRightsContributor[];
+  runAfterErasure?: (after: AfterErasure) => Promise<void>;
+}) {
   const { db, contributors } = deps;
 
   /** Everything held about the member, every module's part (UK GDPR right of access). Audited. */
@@ -148,7 +154,7 @@ export function createDataRightsService(deps: { db: DB; contributors: readonly D
     decision: 'approve' | 'reject',
     note: string | null,
   ) {
-    await db.transaction().execute(async (trx) => {
+    const after = await db.transaction().execute(async (trx): Promise<AfterErasure | null> => {
       const request = await pendingRequest(trx, actor, requestId);
       if (decision === 'reject') {
         await membersRepo.decideErasure(trx, requestId, {
@@ -163,12 +169,12 @@ export function createDataRightsService(deps: { db: DB; contributors: readonly D
           summary: `Rejected erasure request #${requestId} of member #${request.user_id}`,
           details: note ? { note } : undefined,
         });
-        return;
+        return null;
       }
       if (!note)
         throw new ValidationError([{ field: 'note', message: 'Enter a note on why the data is erased' }]);
       const subject = await describeSubject(trx, contributors, request.user_id);
-      await eraseSubject(trx, contributors, subject);
+      const followUps = await eraseSubject(trx, contributors, subject);
       await membersRepo.decideErasure(trx, requestId, { status: 'approved', decidedBy: actor.userId, note });
       await recordAudit(trx, actor, {
         action: 'member.erase',
@@ -177,7 +183,10 @@ export function createDataRightsService(deps: { db: DB; contributors: readonly D
         summary: `Erased the personal data of member #${request.user_id} (request #${requestId})`,
         details: { note, modules: contributors.map((c) => c.module) },
       });
+      return followUps;
     });
+    // Only now that the erasure has committed: a rollback cannot bring a deleted file back.
+    if (after && deps.runAfterErasure) await deps.runAfterErasure(after);
   }
 
   return { downloadOwnData, previewErasure, decideErasure };

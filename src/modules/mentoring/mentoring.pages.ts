@@ -333,13 +333,19 @@ export async function mentoringPages(app: FastifyInstance, opts: { mentoring: Me
   app.post(
     '/mentoring/pairs/:id/decline',
     { config: { ...participants, scope: 'pair' } },
-    async (request, reply) => {
-      await mentoring.declinePair(request.actor!, pathId(request.params));
-      reply.flash(
-        'The match has been declined. The mentee goes back into the pool for the next matching run.',
-      );
-      return reply.redirect('/mentoring', 303);
-    },
+    async (request, reply) =>
+      // A match already declined or under way is the pair's page again with the reason.
+      withFormErrors(
+        reply,
+        (errors) => pairPage(request, reply, { errors }),
+        async () => {
+          await mentoring.declinePair(request.actor!, pathId(request.params));
+          reply.flash(
+            'The match has been declined. The mentee goes back into the pool for the next matching run.',
+          );
+          return reply.redirect('/mentoring', 303);
+        },
+      ),
   );
 
   // Administration ----------------------------------------------------------------------------
