@@ -68,11 +68,17 @@ module.exports = {
     'access',
     // items
     // adoptions
+    'measures',
+    'adoptions',
+    'organisations',
+    'digests',
+    'freshness',
     // discussion
     'discussion',
     'follows',
     'moderation',
     // search
+    'synonyms',
     // files
   ],
   events: ['access'],

@@ -7,6 +7,8 @@
  * insert ... select from unnest(...) and set-based SQL; progress on standard error.
  *
  *   npm run bench:data -- --members 100000 [--seed 4242]     (DATABASE_URL, else CLN_DATA_DIR)
+ *   npm run bench:data -- --members 20000 --knowledge-items 1000000
+ *   npm run bench:data -- --knowledge-items 1000000   (adds the library to an existing bench database)
  *
  * A feature's tables that do not exist yet are skipped with a note. Each feature adds its step in
  * bench/data/<feature>.ts and one entry in STEPS below.
@@ -20,6 +22,7 @@ import { openDatabase } from '../src/db/open.ts';
 import { attachBenchAccounts, ensureBenchAccounts } from './data/accounts.ts';
 import { BENCH_DOMAIN, existingTables, rng } from './data/bulk.ts';
 import { insertDevelopment } from './data/development.ts';
+import { insertKnowledge, KNOWLEDGE_TABLES } from './data/knowledge.ts';
 import { insertLearningSets, LEARNING_SET_TABLES } from './data/learning-sets.ts';
 import { ensurePastIntakes, insertMembers, insertStaff, readReference } from './data/members.ts';
 import { insertMentoring, MENTORING_TABLES } from './data/mentoring.ts';
@@ -29,6 +32,7 @@ const { values: args } = parseArgs({
   options: {
     members: { type: 'string', default: '10000' },
     seed: { type: 'string', default: '4242' },
+    'knowledge-items': { type: 'string', default: '0' },
   },
 });
 
@@ -70,12 +74,18 @@ const COUNTED = [
   'ls_actions',
   'mentoring_relationships',
   'audit_log',
+  'knowledge_items',
+  'knowledge_posts',
+  'knowledge_pdsa_cycles',
+  'knowledge_words',
 ];
 
 async function main() {
   const n = Number(args.members);
   const seed = Number(args.seed);
+  const items = Number(args['knowledge-items']);
   if (!Number.isInteger(n) || n < 100) throw new Error('--members must be a whole number of at least 100');
+  if (!Number.isInteger(items) || items < 0) throw new Error('--knowledge-items must be a whole number');
   if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
   const config = loadConfig(process.env);
   const handle = await openDatabase(config.database);
@@ -85,6 +95,21 @@ async function main() {
     await migrateToLatest(db);
     const existing = await sql<{ n: number }>`select count(*)::int as n from users
       where email like ${`m0.%@${BENCH_DOMAIN}`}`.execute(db);
+    if (existing.rows[0]!.n > 0 && items > 0) {
+      // The library alone, on a network bench:data made before.
+      const tables = await existingTables(db);
+      const missing = KNOWLEDGE_TABLES.filter((t) => !tables.has(t));
+      if (missing.length)
+        throw new Error(`No table ${missing.join(', ')}: the knowledge library is not migrated`);
+      console.error(
+        `Adding ${items} knowledge items (seed ${seed}) to the bench network on ${handle.backend}...`,
+      );
+      await insertKnowledge(db, seed, items);
+      console.error('Vacuuming and analysing the library...');
+      for (const t of KNOWLEDGE_TABLES) await sql`vacuum analyze ${sql.table(t)}`.execute(db);
+      await report(db, tables, started);
+      return;
+    }
     if (existing.rows[0]!.n > 0) {
       console.error(
         `This database already holds benchmark data (accounts @${BENCH_DOMAIN}). Point DATABASE_URL or ` +
@@ -119,6 +144,12 @@ async function main() {
       }
       await step.run(db, seed, ranges, n);
     }
+    if (items > 0) {
+      const missing = KNOWLEDGE_TABLES.filter((t) => !tables.has(t));
+      if (missing.length)
+        console.error(`Skipping the knowledge library: no table ${missing.join(', ')} yet.`);
+      else await insertKnowledge(db, seed, items);
+    }
     const accountIds = await ensureBenchAccounts(db, config);
     await attachBenchAccounts(db, accountIds);
     await sql`insert into app_settings (key, value) values ('bench_data', ${JSON.stringify({ members: n, seed, at: new Date().toISOString() })})
@@ -126,15 +157,19 @@ async function main() {
     // As autovacuum would leave a live database: statistics and the visibility map (index-only scans).
     console.error('Vacuuming and analysing tables...');
     await sql`vacuum analyze`.execute(db);
-    const counts: string[] = [];
-    for (const t of COUNTED.filter((x) => tables.has(x))) {
-      const c = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db);
-      counts.push(`${t} ${c.rows[0]!.n}`);
-    }
-    console.error(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts.join(', ')}.`);
+    await report(db, tables, started);
   } finally {
     await handle.close();
   }
+}
+
+async function report(db: DB, tables: Set<string>, started: number) {
+  const counts: string[] = [];
+  for (const t of COUNTED.filter((x) => tables.has(x))) {
+    const c = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t)}`.execute(db);
+    counts.push(`${t} ${c.rows[0]!.n}`);
+  }
+  console.error(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts.join(', ')}.`);
 }
 
 main().catch((err) => {

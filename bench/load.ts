@@ -310,9 +310,15 @@ async function main() {
     failures.push(`server memory peaked at ${Math.round(peakRssMb)} MB (budget ${BUDGET.memoryMb} MB)`);
   for (const r of rows.filter((x) => x.rps === 0 && x.p95 === 0))
     failures.push(`${r.scenario}: no response at ${r.connections} connections`);
+  const own = new Map(scenarios.filter((s) => s.budget).map((s) => [s.name, s.budget!]));
   for (const r of rows.filter((x) => x.connections === 16)) {
-    if (r.p95 > p95Budget)
-      failures.push(`${r.scenario}: p95 ${r.p95} ms at 16 connections (budget ${p95Budget} ms)`);
+    const budget = own.get(r.scenario);
+    const ms = budget?.p95Ms ?? p95Budget;
+    if (r.p95 > ms) failures.push(`${r.scenario}: p95 ${r.p95} ms at 16 connections (budget ${ms} ms)`);
+    if (budget && r.p95VsFloor !== undefined && r.p95VsFloor > budget.vsFloor)
+      failures.push(
+        `${r.scenario}: p95 ${r.p95VsFloor}x the floor's at 16 connections (budget ${budget.vsFloor}x)`,
+      );
     if (r.errors + r.non2xx > 0)
       failures.push(`${r.scenario}: ${r.errors + r.non2xx} errors at 16 connections`);
   }

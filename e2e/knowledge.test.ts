@@ -17,7 +17,9 @@ const shots = process.env.E2E_SCREENSHOTS;
  * The knowledge library in a real browser, every page checked with axe: a member in the South East
  * writes up an improvement case study for her region with a PDSA cycle and publishes it; searching
  * "A&E frailty" finds it by "emergency department" and "frail"; a member in another region is
- * refused it; a public resource's share link opens signed out, and stops working once withdrawn.
+ * refused it; the case study's outcome measure is drawn as a run chart with its figures in a table;
+ * a team at another trust records that it adapted the idea, and the spread view shows where it has
+ * travelled; a public resource's share link opens signed out, and stops working once withdrawn.
  */
 describe.skipIf(!chromiumPath)('the knowledge library in a real browser', () => {
   let server: TestServer;
@@ -161,6 +163,57 @@ describe.skipIf(!chromiumPath)('the knowledge library in a real browser', () => 
     await expectNoAxeViolations(page);
     await visit('/knowledge/search?q=frailty');
     expect(await mainText()).not.toContain('Frailty at the front door');
+  });
+
+  it('an outcome measure over time is drawn as a run chart, with the figures as a table too', async () => {
+    const { page } = browser;
+    await signIn('kit@nhs.test');
+    await visit(`${casePath}/measures`);
+    await page.getByLabel('Outcome measure').check();
+    await page.getByLabel('Name', { exact: true }).fill('People over 80 admitted');
+    await page.getByLabel('Unit (optional)').fill('per cent');
+    await page.getByRole('button', { name: 'Add the measure' }).click();
+    await page.waitForURL(/\/measures#measure-\d+$/);
+    for (const [on, value] of [
+      ['2026-08-03', '71'],
+      ['2026-08-10', '70'],
+      ['2026-08-17', '72'],
+      ['2026-09-07', '64'],
+      ['2026-09-14', '61'],
+      ['2026-09-21', '58'],
+    ]) {
+      await page.getByLabel('Date measured').fill(on!);
+      await page.locator('input[name="value"]').fill(value!);
+      await page.getByRole('button', { name: 'Add the value' }).click();
+      await page.waitForURL(/\/measures#measure-\d+$/);
+    }
+    await expectNoAxeViolations(page);
+    const chart = page.locator('svg.app-run-chart');
+    await expect(chart.count()).resolves.toBe(1);
+    expect(await chart.getAttribute('role')).toBe('img');
+    const figures = (await page.locator('main table').first().textContent()) ?? '';
+    for (const v of ['71', '58']) expect(figures).toContain(v);
+    await shot('knowledge-run-chart');
+  });
+
+  it('a team at another trust records that it adapted the idea; the spread view shows where it went', async () => {
+    const { page } = browser;
+    await signIn('max@nhs.test');
+    await visit(`${casePath}/spread`);
+    await page.getByLabel('Adapted to fit').check();
+    await page.getByLabel('When did it start?').fill('2026-11-16');
+    await page
+      .getByLabel('What you changed and what you learnt (optional)')
+      .fill('We ran it from the acute medical unit rather than triage.');
+    await page.getByRole('button', { name: 'Record the adoption' }).click();
+    await page.waitForURL(/\/adoptions\/\d+$/);
+    await expectNoAxeViolations(page);
+    await visit(`${casePath}/spread`);
+    const spread = await mainText();
+    expect(spread).toContain('Medway');
+    expect(spread).toContain('South East Coast');
+    expect(spread).toContain('Adapted to fit');
+    await shot('knowledge-spread');
   });
 
   it('a public resource’s share link opens signed out, and not once it is withdrawn', async () => {

@@ -30,6 +30,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
  * - `item`: a knowledge item and what hangs off it (files, discussion, adoptions), for the people
  *   its visibility admits (the network, one region, named learning sets) and its owner; others 404;
  * - `item-owner`: what only the item's owner and the national team may do (edit, publish, share);
+ * - `adoption`: changing an organisation's adoption of an item and its measures, for the person who
+ *   recorded it and the national team (reading it is `item`);
  * - `post`: a discussion post, for the readers of its item (changing it: its author);
  * - `moderation`: hiding and restoring posts and handling reports, for the national team and the
  *   regional leads of the item's region;
@@ -54,6 +56,7 @@ export const SCOPES = [
   'safety',
   'item',
   'item-owner',
+  'adoption',
   'post',
   'moderation',
   'event',

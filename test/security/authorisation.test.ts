@@ -137,6 +137,21 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/api/v1/knowledge/files/', param: 'id', value: (w) => w.ids.knowledgeFile },
   { prefix: '/knowledge/shared/', param: 'token', value: (w) => w.ids.shareToken },
   { prefix: '/knowledge/shared/', param: 'fileId', value: (w) => w.ids.knowledgeFile },
+  // Knowledge: measures, adoptions, organisations, freshness (Bo's measure on the region-only case
+  // study).
+  { prefix: '/knowledge/items/', param: 'measureId', value: (w) => w.ids.knowledgeMeasure },
+  { prefix: '/knowledge/items/', param: 'valueId', value: (w) => w.ids.knowledgeMeasureValue },
+  { prefix: '/api/v1/knowledge/items/', param: 'measureId', value: (w) => w.ids.knowledgeMeasure },
+  { prefix: '/api/v1/knowledge/items/', param: 'valueId', value: (w) => w.ids.knowledgeMeasureValue },
+  { prefix: '/knowledge/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  { prefix: '/api/v1/knowledge/organisations/', param: 'ods', value: (w) => w.ids.odsB },
+  // The adoption of it by another trust of region B, and that adoption's own measure.
+  { prefix: '/knowledge/items/', param: 'adoptionId', value: (w) => w.ids.knowledgeAdoption },
+  { prefix: '/api/v1/knowledge/items/', param: 'adoptionId', value: (w) => w.ids.knowledgeAdoption },
+  ...['/knowledge/items/:id/adoptions/', '/api/v1/knowledge/items/:id/adoptions/'].flatMap((prefix) => [
+    { prefix, param: 'measureId', value: (w: World) => w.ids.adoptionMeasure },
+    { prefix, param: 'valueId', value: (w: World) => w.ids.adoptionMeasureValue },
+  ]),
   // Knowledge: discussion and moderation (Bo's question on the region-only case study).
   { prefix: '/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
   { prefix: '/api/v1/knowledge/posts/', param: 'id', value: (w) => w.ids.knowledgePost },
@@ -145,6 +160,9 @@ const PARAMETERS: { prefix: string; param: string; value: (w: World) => string |
   { prefix: '/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
   { prefix: '/api/v1/events/', param: 'id', value: (w) => w.ids.event },
   { prefix: '/api/v1/events/', param: 'registrationId', value: (w) => w.ids.eventRegistration },
+  // Knowledge: search and synonyms (a shipped synonym group).
+  { prefix: '/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
+  { prefix: '/api/v1/knowledge/synonyms/', param: 'id', value: (w) => w.ids.synonymGroup },
 ];
 
 const FUTURE = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
@@ -200,6 +218,11 @@ const EVENT_FORM = {
 };
 const MILESTONE = { title: 'Matrix milestone', dueOn: FUTURE, status: 'planned', progress: 0, note: '' };
 
+/** A valid measure and value, as the measures forms and the API take them. */
+const MEASURE = { kind: 'process', name: 'Matrix measure', unit: 'a day', description: '' };
+const VALUE = { measuredOn: '2026-02-02', value: '12', note: '' };
+const ADOPTION = { status: 'adopted', adoptedOn: '2026-03-03', notes: '' };
+
 /**
  * A valid body for each write that someone may pass the role check of but not the scope of, so the
  * refusal comes from the scope check and not from validation. A write missing here fails the suite.
@@ -214,6 +237,58 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /api/v1/knowledge/items/:id/share-links': () => ({}),
   'POST /knowledge/items/:id/share-links/:linkId/revoke': () => ({}),
   'DELETE /api/v1/knowledge/items/:id/share-links/:linkId': () => ({}),
+  // Knowledge: measures, adoptions, organisations, freshness. Valid measures and values (on a date
+  // the world's measure has no value for), so only the scope can refuse them.
+  'POST /knowledge/items/:id/measures': () => MEASURE,
+  'POST /knowledge/items/:id/measures/:measureId': () => MEASURE,
+  'POST /knowledge/items/:id/measures/:measureId/remove': () => ({}),
+  'POST /knowledge/items/:id/measures/:measureId/values': () => VALUE,
+  'POST /knowledge/items/:id/measures/:measureId/values/:valueId': () => VALUE,
+  'POST /knowledge/items/:id/measures/:measureId/values/:valueId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/measures': () => ({ ...MEASURE, description: null }),
+  'PATCH /api/v1/knowledge/items/:id/measures/:measureId': () => ({ ...MEASURE, description: null }),
+  'DELETE /api/v1/knowledge/items/:id/measures/:measureId': () => ({}),
+  'POST /api/v1/knowledge/items/:id/measures/:measureId/values': () => ({ ...VALUE, value: 12, note: null }),
+  'PATCH /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/measures/:measureId/values/:valueId': () => ({}),
+  'POST /knowledge/items/:id/confirm': () => ({ reviewBy: '' }),
+  'POST /api/v1/knowledge/items/:id/confirm': () => ({ reviewBy: null }),
+  'POST /knowledge/items/:id/adoptions': () => ADOPTION,
+  'POST /knowledge/items/:id/adoptions/:adoptionId': () => ADOPTION,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions': () => ({ ...ADOPTION, notes: null }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId': () => ({ ...ADOPTION, notes: null }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId': () => ({}),
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures': () => MEASURE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => MEASURE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/remove': () => ({}),
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values': () => VALUE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => VALUE,
+  'POST /knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId/remove': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures': () => ({
+    ...MEASURE,
+    description: null,
+  }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => ({
+    ...MEASURE,
+    description: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId': () => ({}),
+  'POST /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'PATCH /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => ({
+    ...VALUE,
+    value: 12,
+    note: null,
+  }),
+  'DELETE /api/v1/knowledge/items/:id/adoptions/:adoptionId/measures/:measureId/values/:valueId': () => ({}),
   // Knowledge: discussion and moderation, on Bo's question (Finn's reply is its answer).
   'POST /knowledge/items/:id/posts': () => ({ kind: 'comment', body: 'Matrix comment', mentions: '' }),
   'POST /api/v1/knowledge/items/:id/posts': () => ({ kind: 'comment', body: 'Matrix comment' }),
@@ -545,6 +620,13 @@ const BODIES: Record<string, (w: World) => Record<string, unknown>> = {
   'POST /api/v1/events/:id/registration': () => ({}),
   'DELETE /api/v1/events/:id/registration': () => ({}),
   'POST /api/v1/events/:id/registration/offer': () => ({ answer: 'decline' }),
+  // Knowledge: search and synonyms. Valid groups, so only the role check can refuse them.
+  'POST /knowledge/synonyms': () => ({ terms: 'Matrix ward, matrix unit' }),
+  'POST /knowledge/synonyms/:id': () => ({ terms: 'COPD, matrix lungs' }),
+  'POST /knowledge/synonyms/:id/delete': () => ({}),
+  'POST /api/v1/knowledge/synonyms': () => ({ terms: ['Matrix ward', 'matrix unit'] }),
+  'PUT /api/v1/knowledge/synonyms/:id': () => ({ terms: ['COPD', 'matrix lungs'] }),
+  'DELETE /api/v1/knowledge/synonyms/:id': () => ({}),
 };
 
 /** GETs an in-scope persona may still find empty: the record exists, what is asked of it does not. */
@@ -631,6 +713,10 @@ function inScope(p: Persona, route: DeclaredRoute): boolean {
       return national || ['member-b', 'facilitator-b', 'lead-b'].includes(p.key);
     case 'item-owner':
       return national || p.key === 'member-b';
+    // The world's adoption of Bo's case study was recorded by a member of another trust in region B
+    // who is none of the personas: only the national team may change it.
+    case 'adoption':
+      return national;
     case 'moderation':
       return national || p.key === 'lead-b';
     // Region B's event is for region B's members and staff; its organisers are lead B and national.

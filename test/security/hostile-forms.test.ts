@@ -406,9 +406,17 @@ beforeAll(async () => {
         `${resource}/share-links`,
         discussion,
         `/knowledge/posts/${question}/edit`,
+        // Knowledge: measures, adoptions, organisations, freshness.
+        `/knowledge/items/${knowledgeItem}/measures`,
+        `/knowledge/items/${knowledgeItem}/confirm`,
       ],
     },
-    { label: 'mentor', agent: mentorAgent, start: [`/mentoring/pairs/${pair}`] },
+    {
+      label: 'mentor',
+      agent: mentorAgent,
+      // Another organisation's member: the spread view's form records an adoption of the item.
+      start: [`/mentoring/pairs/${pair}`, `/knowledge/items/${knowledgeItem}/spread`],
+    },
     {
       label: 'facilitator',
       agent: facilitatorAgent,
@@ -614,6 +622,9 @@ describe('hostile input on every form', () => {
       'POST /events/:id/edit',
       'POST /events/:id/status',
       'POST /events/:id/agenda',
+      // Knowledge: search and synonyms (the national team's editor).
+      'POST /knowledge/synonyms',
+      'POST /knowledge/synonyms/:id',
     ];
     expect(mustCover.filter((k) => !covered.has(k))).toEqual([]);
     expect(failures.slice(0, 60)).toEqual([]);

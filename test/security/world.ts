@@ -102,11 +102,17 @@ export type World = {
     knowledgeTopic: number;
     knowledgeCycle: number;
     // Knowledge: measures, adoptions, organisations, freshness.
+    knowledgeMeasure: number;
+    knowledgeMeasureValue: number;
+    knowledgeAdoption: number;
+    adoptionMeasure: number;
+    adoptionMeasureValue: number;
     // Knowledge: discussion and moderation.
     knowledgePost: number;
     knowledgeReply: number;
     knowledgeReport: number;
-    // Knowledge: search and synonyms.
+    // Knowledge: search and synonyms. A shipped synonym group (the national team's to edit).
+    synonymGroup: number;
     // Knowledge: files and share links.
     knowledgeFile: number;
     shareLink: number;
@@ -736,7 +742,83 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       .where('item_id', '=', knowledgeItem)
       .executeTakeFirstOrThrow()
   ).id;
-  // Knowledge: measures, adoptions, organisations, freshness.
+  // Knowledge: measures, adoptions, organisations, freshness. Bo adds a measure with two values to
+  // the region-only case study, through its page.
+  await memberB.agent.get(`/knowledge/items/${knowledgeItem}/measures`);
+  const measurePath = location(
+    await memberB.agent.post(`/knowledge/items/${knowledgeItem}/measures`, {
+      kind: 'outcome',
+      name: 'Measure Pochard Flats admissions',
+      unit: 'a week',
+      description: '',
+    }),
+  );
+  const knowledgeMeasure = Number(/#measure-(\d+)/.exec(measurePath)![1]);
+  for (const [measuredOn, value] of [
+    ['2026-01-05', '31'],
+    ['2026-01-12', '27'],
+  ] as const)
+    location(
+      await memberB.agent.post(`/knowledge/items/${knowledgeItem}/measures/${knowledgeMeasure}/values`, {
+        measuredOn,
+        value,
+        note: measuredOn === '2026-01-05' ? 'Counted at Osprey Shingle ward' : '',
+      }),
+    );
+  const knowledgeMeasureValue = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_measure_values')
+        .select('id')
+        .where('measure_id', '=', knowledgeMeasure)
+        .orderBy('measured_on')
+        .executeTakeFirst(),
+      'measure value',
+    )
+  ).id;
+
+  // A member of another trust in region B records that their trust adapted Bo's case study, with
+  // a measure of its own, through the pages: none of the personas recorded it.
+  const adopter = await signedIn(ctx, others[1]!.email);
+  await adopter.get(`/knowledge/items/${knowledgeItem}/spread`);
+  const adoptionPath = location(
+    await adopter.post(`/knowledge/items/${knowledgeItem}/adoptions`, {
+      status: 'adapted',
+      adoptedOn: '2026-02-02',
+      notes: 'Adapted for Cormorant Sill community beds',
+    }),
+  );
+  const knowledgeAdoption = Number(adoptionPath.split('/').pop());
+  await adopter.get(`${adoptionPath}/measures`);
+  const adoptionMeasure = Number(
+    /#measure-(\d+)/.exec(
+      location(
+        await adopter.post(`${adoptionPath}/measures`, {
+          kind: 'process',
+          name: 'Measure Avocet Drove same-day reviews',
+          unit: '%',
+          description: '',
+        }),
+      ),
+    )![1],
+  );
+  location(
+    await adopter.post(`${adoptionPath}/measures/${adoptionMeasure}/values`, {
+      measuredOn: '2026-02-09',
+      value: '58',
+      note: '',
+    }),
+  );
+  const adoptionMeasureValue = (
+    await one(
+      ctx.db
+        .selectFrom('knowledge_measure_values')
+        .select('id')
+        .where('measure_id', '=', adoptionMeasure)
+        .executeTakeFirst(),
+      'adoption measure value',
+    )
+  ).id;
 
   // Knowledge: discussion and moderation. Bo asks a question on the region-only case study; Finn
   // (region B's facilitator) replies, mentioning Bo; Bo reports the reply to the moderators.
@@ -772,6 +854,9 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
   );
 
   // Knowledge: search and synonyms.
+  const synonymGroup = (await ctx.db.selectFrom('knowledge_synonyms').select(['id', 'terms']).execute()).find(
+    (g) => g.terms.includes('COPD'),
+  )!.id;
 
   // Knowledge: files and share links. Bo uploads a text file to the region-only case study and
   // makes a share link to the public resource, through the pages.
@@ -910,6 +995,26 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
     },
     { text: 'Heronsgate Weir', what: "Bo's region-only case study", seenBy: ['member-b', ...bStaff] },
     // Knowledge: secrets of measures, adoptions, organisations, freshness.
+    {
+      text: 'Pochard Flats',
+      what: "the measure on Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Cormorant Sill',
+      what: "the notes of an adoption of Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Avocet Drove',
+      what: "the measure of an adoption of Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
+    {
+      text: 'Osprey Shingle',
+      what: "a value's note on Bo's region-only case study",
+      seenBy: ['member-b', ...bStaff],
+    },
     // Knowledge: secrets of discussion and moderation. A report's reason is for the moderators
     // (region B's lead and national) and the person who reported it.
     { text: 'Tamarind Causeway', what: "Bo's question on the case study", seenBy: ['member-b', ...bStaff] },
@@ -988,11 +1093,17 @@ export async function buildWorld(ctx: TestContext): Promise<World> {
       knowledgeTopic,
       knowledgeCycle,
       // Knowledge: measures, adoptions, organisations, freshness.
+      knowledgeMeasure,
+      knowledgeMeasureValue,
+      knowledgeAdoption,
+      adoptionMeasure,
+      adoptionMeasureValue,
       // Knowledge: discussion and moderation.
       knowledgePost,
       knowledgeReply,
       knowledgeReport,
       // Knowledge: search and synonyms.
+      synonymGroup,
       // Knowledge: files and share links.
       knowledgeFile,
       shareLink,

@@ -31,6 +31,7 @@ import * as m1207_0730 from './2026-12-07-0730-policy-analysis.ts';
 import * as m1207_0740 from './2026-12-07-0740-policy-outcome-indexes.ts';
 import * as m1207_0800 from './2026-12-07-0800-knowledge.ts';
 import * as m1208_0100 from './2026-12-08-0100-knowledge-search.ts';
+import * as m1208_0110 from './2026-12-08-0110-knowledge-search-newest.ts';
 import * as m1208_0330 from './2026-12-08-0330-knowledge-moderation-queue.ts';
 import * as m1208_0400 from './2026-12-08-0400-events.ts';
 
@@ -72,6 +73,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-0740-policy-outcome-indexes': m1207_0740,
   '2026-12-07-0800-knowledge': m1207_0800,
   '2026-12-08-0100-knowledge-search': m1208_0100,
+  '2026-12-08-0110-knowledge-search-newest': m1208_0110,
   '2026-12-08-0330-knowledge-moderation-queue': m1208_0330,
   '2026-12-08-0400-events': m1208_0400,
 };

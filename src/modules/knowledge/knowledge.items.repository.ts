@@ -22,7 +22,7 @@ export type ItemValues = Omit<
  * everything for the national team, else published items that are public, for the network, for one
  * of the reader's regions, or shared with one of their learning sets.
  */
-function readableBy(reader: Reader) {
+export function readableBy(reader: Reader) {
   return (eb: ExpressionBuilder<Database, 'knowledge_items'>) => {
     if (reader.national)
       return eb.or([eb('status', '=', 'published'), eb('owner_user_id', '=', reader.userId)]);

@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/e
 import { type Actor, isNational } from '../../platform/permissions.ts';
 import { requireContributor, type KnowledgeAccess } from './knowledge.access.ts';
 import { analyseRunChart, chartGeometry, formatNumber } from './engine/run-chart.ts';
+import { findAdoptionRecorder } from './knowledge.adoptions.repository.ts';
 import * as repo from './knowledge.measures.repository.ts';
 import {
   MEASURE_KIND_LABELS,
@@ -63,12 +64,7 @@ export function createMeasures(deps: { db: DB; access: KnowledgeAccess }) {
         throw new ForbiddenError('Only the item’s owner or the national team can change its measures');
       return { item: found.item, manage: found.manage };
     }
-    const adoption = await x
-      .selectFrom('knowledge_adoptions')
-      .select(['id', 'recorded_by'])
-      .where('id', '=', h.adoptionId)
-      .where('item_id', '=', h.itemId)
-      .executeTakeFirst();
+    const adoption = await findAdoptionRecorder(x, h.itemId, h.adoptionId);
     if (!adoption) throw new NotFoundError('There is no such adoption of this item');
     const manage = isNational(actor) || adoption.recorded_by === actor.userId;
     if (mode === 'manage' && !manage)

@@ -8,18 +8,25 @@ import { markdownText } from '../../platform/markdown.ts';
 // each post is written, edited, hidden or restored. Both also keep the library's words counted
 // (knowledge_words), which typo tolerance corrects a query word to.
 
+/**
+ * The search vector of the item `i` (a `knowledge_items` row under that alias) from its row and its
+ * PDSA cycles: what indexItem stores, and what a bulk load (bench:data) stores for many items in one
+ * statement.
+ */
+export const ITEM_SEARCH_VECTOR = sql<string>`(setweight(to_tsvector('english', i.title), 'A') ||
+      setweight(to_tsvector('english', i.summary), 'B') ||
+      setweight(to_tsvector('english', concat_ws(' ', i.problem, i.baseline, i.aim, i.results, i.cost,
+        (select string_agg(concat_ws(' ', c.plan, c.prediction, c.happened), ' ')
+           from knowledge_pdsa_cycles c where c.item_id = i.id))), 'C') ||
+      setweight(to_tsvector('english', coalesce(i.body, '')), 'D'))`;
+
 /** Rebuilds the item's search vector from its row and its PDSA cycles, and the words it holds. */
 export async function indexItem(x: Executor, itemId: number): Promise<void> {
   const before = await sql<{ lexemes: string[] }>`select tsvector_to_array(search_vector) as lexemes
     from knowledge_items where id = ${itemId}`.execute(x);
   if (!before.rows[0]) return;
   const after = await sql<{ lexemes: string[]; text: string }>`update knowledge_items i set search_vector =
-      setweight(to_tsvector('english', i.title), 'A') ||
-      setweight(to_tsvector('english', i.summary), 'B') ||
-      setweight(to_tsvector('english', concat_ws(' ', i.problem, i.baseline, i.aim, i.results, i.cost,
-        (select string_agg(concat_ws(' ', c.plan, c.prediction, c.happened), ' ')
-           from knowledge_pdsa_cycles c where c.item_id = i.id))), 'C') ||
-      setweight(to_tsvector('english', coalesce(i.body, '')), 'D')
+      ${ITEM_SEARCH_VECTOR}
     where i.id = ${itemId}
     returning tsvector_to_array(i.search_vector) as lexemes,
       concat_ws(' ', i.title, i.summary, i.problem, i.baseline, i.aim, i.results, i.cost, i.body,

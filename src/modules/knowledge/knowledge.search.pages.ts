@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
 import { z } from 'zod';
 import { checkQuery, paginationFor, parseQuery, queryString } from '../../platform/forms.ts';
-import type { Actor } from '../../platform/permissions.ts';
+import { type Actor, hasRole } from '../../platform/permissions.ts';
 import { READER_ROLES } from './knowledge.access.ts';
 import type { KnowledgeSearch } from './knowledge.search.ts';
 import { KIND_LABELS, type SearchOut, type SearchQuery, searchQuery } from './knowledge.search.schemas.ts';
@@ -60,6 +60,7 @@ export async function searchPages(app: FastifyInstance, opts: { search: Knowledg
     return reply.page(`${V}/search.njk`, {
       pageTitle: input.q ? `Search the library: ${input.q}` : 'Search the library',
       gridClass: 'nhsuk-grid-column-full',
+      canEditSynonyms: hasRole(request.actor as Actor, 'national'),
       kindLabels: KIND_LABELS,
       out,
       errors,

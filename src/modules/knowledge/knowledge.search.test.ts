@@ -189,6 +189,35 @@ describe('knowledge search', () => {
     expect(nul.statusCode).toBeLessThan(500);
   });
 
+  it('ranks a stale item (past its review-by date) below an equally matching fresh one', async () => {
+    const text = {
+      title: 'Quillwort ward round checklist',
+      summary: 'A Quillwort checklist for the morning ward round.',
+    };
+    // The stale one is written first, so the newer-first tie-break cannot be what puts it below.
+    const stale = await seedItem(ctx.db, {
+      ownerUserId: memberB.id,
+      ...text,
+      reviewedOn: '2020-01-01',
+      reviewBy: '2021-01-01',
+    });
+    const fresh = await seedItem(ctx.db, {
+      ownerUserId: memberB.id,
+      ...text,
+      reviewedOn: '2026-01-01',
+      reviewBy: '2099-01-01',
+    });
+    await sql`update knowledge_items set published_at = now() - interval '1 day' where id = ${fresh}`.execute(
+      ctx.db,
+    );
+    const { body } = await json(agentA, '/api/v1/knowledge/search?q=quillwort');
+    expect(body.results.map((r) => r.itemId)).toEqual([fresh, stale]);
+    const [first, second] = body.results;
+    expect(first!.stale).toBe(false);
+    expect(second!.stale).toBe(true);
+    expect(second!.rank).toBeCloseTo(first!.rank / 2, 5);
+  });
+
   it('keeps the words of the library counted for typo tolerance', async () => {
     const rows = await sql<{ word: string; documents: number }>`select word, documents from knowledge_words
       where word in ('frail', 'bronchiectasis')`.execute(ctx.db);

@@ -190,7 +190,7 @@ describe('forming sets as a job', () => {
       body = (await lead.api('GET', job.url)).json();
       if (body.status === 'running') expect(body.progress.percent).toBeLessThanOrEqual(100);
     }
-    expect(body.status).toBe('succeeded');
+    expect(body.status, `the job ended with: ${body.error}`).toBe('succeeded');
     expect(body.formationId).toBeTypeOf('number');
     expect(body.progress.bestObjective).toBeGreaterThan(0);
     const draft = await lead.get(body.formationUrl);

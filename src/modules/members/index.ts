@@ -24,7 +24,7 @@ export {
   listOrganisationsByIds,
   type OrganisationFacts,
 } from './members.organisation-queries.ts';
-export { CURRENT_MEMBERSHIP, findCurrentMember } from './members.membership-queries.ts';
+export { CURRENT_MEMBERSHIP, findCurrentMember, listFormerMembers } from './members.membership-queries.ts';
 export {
   countPolicyAudienceBy,
   findPolicyFacts,

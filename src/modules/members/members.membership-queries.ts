@@ -31,3 +31,19 @@ export async function findCurrentMember(
     ? { userId: row.user_id, regionCode: row.region_code, by: row.by_email ? 'email' : 'registrationNumber' }
     : undefined;
 }
+
+/**
+ * Of these people, those who were members and are no longer (left, or erased): the library asks an
+ * item's organisation for a new contact when its contact has gone. Read-only.
+ */
+export async function listFormerMembers(executor: Executor, userIds: readonly number[]): Promise<number[]> {
+  if (!userIds.length) return [];
+  const rows = await executor
+    .selectFrom('member_profiles')
+    .where('user_id', 'in', [...new Set(userIds)])
+    .where((eb) => eb.or([eb('erased_at', 'is not', null), eb('status', 'not in', [...CURRENT_MEMBERSHIP])]))
+    .select('user_id')
+    .orderBy('user_id')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
