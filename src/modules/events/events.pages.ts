@@ -186,6 +186,18 @@ export async function eventsPages(app: FastifyInstance, opts: { events: EventsSe
     eventPage(request, reply, pathId(request.params)),
   );
 
+  app.get(
+    '/events/:id/calendar.ics',
+    { config: { access: 'public', scope: 'event' } },
+    async (request, reply) => {
+      const ics = await events.eventCalendar(request.actor, pathId(request.params));
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="event.ics"')
+        .send(ics);
+    },
+  );
+
   const member = { access: 'signed-in' as const, scope: 'event' as const };
   app.post('/events/:id/register', { config: member }, async (request, reply) => {
     const id = pathId(request.params);

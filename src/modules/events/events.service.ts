@@ -18,6 +18,7 @@ import {
   type StatusInput,
 } from './events.schemas.ts';
 import type { EventRow, RegistrationRow, RegistrationStatus } from './events.table.ts';
+import { renderEventCalendar } from './events.calendar.ts';
 import { describeWhen, londonInstant, londonLocal } from './events.times.ts';
 
 const HOUR = 3_600_000;
@@ -826,6 +827,13 @@ export function createEventsService(deps: { db: DB; access: EventsAccess; baseUr
     return expired;
   }
 
+  /** The event's calendar file, for the people who may see it (the joining link only with a place). */
+  async function eventCalendar(actor: Actor | null, eventId: number): Promise<string> {
+    const view = await getEvent(actor, eventId);
+    const row = (await repo.findEvent(db, eventId))!;
+    return renderEventCalendar({ ...view, updatedAt: row.updated_at }, baseUrl);
+  }
+
   /** The person's coming events (their page's "Your events"). */
   async function myUpcoming(actor: Actor) {
     const rows = await repo.listMyUpcoming(db, actor.userId, 20);
@@ -865,6 +873,7 @@ export function createEventsService(deps: { db: DB; access: EventsAccess; baseUr
     decide,
     expireOffers,
     myUpcoming,
+    eventCalendar,
     requireOrganiser,
   };
 }

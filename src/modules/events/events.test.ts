@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Agent,
@@ -357,5 +358,51 @@ describe('events', () => {
     expect(notice.body_text).toContain('Venue flooded');
     const again = await mine.post(`/events/${regional}/register`);
     expect(again.statusCode).toBe(409);
+  });
+
+  it('gives each event a calendar file with a stable UID, a rising SEQUENCE and STATUS:CANCELLED', async () => {
+    const lead = await leadAgent();
+    const id = await createPublished(lead, {
+      title: 'Calendar day',
+      startDate: '2030-03-31',
+      endDate: '2030-03-31',
+    });
+    const read = async () => {
+      const res = await lead.get(`/events/${id}/calendar.ics`);
+      expect(res.headers['content-type']).toContain('text/calendar');
+      const events = new ICAL.Component(ICAL.parse(res.body)).getAllSubcomponents('vevent');
+      expect(events).toHaveLength(1);
+      const e = events[0]!;
+      return {
+        uid: String(e.getFirstPropertyValue('uid')),
+        sequence: Number(e.getFirstPropertyValue('sequence')),
+        status: String(e.getFirstPropertyValue('status')),
+        start: (e.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
+        summary: String(e.getFirstPropertyValue('summary')),
+      };
+    };
+    const first = await read();
+    expect(first.start).toBe('2030-03-31T09:00:00.000Z');
+    await lead.get(`/events/${id}/edit`);
+    location(
+      await lead.post(
+        `/events/${id}/edit`,
+        eventForm({
+          title: 'Calendar day (moved)',
+          startDate: '2030-03-31',
+          endDate: '2030-03-31',
+          startTime: '11:00',
+        }),
+      ),
+    );
+    const second = await read();
+    expect(second.uid).toBe(first.uid);
+    expect(second.sequence).toBeGreaterThan(first.sequence);
+    expect(second.summary).toBe('Calendar day (moved)');
+    expect(second.start).toBe('2030-03-31T10:00:00.000Z');
+    location(await lead.post(`/events/${id}/status`, { to: 'cancelled', reason: '' }));
+    const third = await read();
+    expect(third.status).toBe('CANCELLED');
+    expect(third.sequence).toBeGreaterThan(second.sequence);
   });
 });
